@@ -1,0 +1,57 @@
+/**
+ * Registers a plan's resources: the organization and its OUs, the member accounts, and the
+ * sections planned elsewhere (access, guardrails). Nothing is decided here.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { MemberAccount, Organization } from "./organization";
+import type { LandingZonePlan } from "./plan";
+
+export interface LandingZone {
+    plan: LandingZonePlan;
+    organization?: Organization;
+    /** By account key. */
+    accounts: Record<string, MemberAccount>;
+}
+
+export function deployLandingZone(plan: LandingZonePlan): LandingZone {
+    const lz: LandingZone = { plan, accounts: {} };
+    if (!plan.organization) return lz;
+
+    const partition = aws.getPartitionOutput().partition;
+    const region = aws.config.region;
+    const organization = new Organization("organization", {
+        organization: plan.organization,
+        organizationalUnits: plan.organizationalUnits,
+    });
+    lz.organization = organization;
+
+    for (const a of plan.accounts) {
+        lz.accounts[a.key] = new MemberAccount(
+            a.key,
+            {
+                plan: a,
+                parentId: organization.parentIdOf(a.ouKey),
+                createAfter: a.createAfter ? lz.accounts[a.createAfter].account : undefined,
+                partition,
+                region,
+            },
+            { parent: organization },
+        );
+    }
+    return lz;
+}
+
+/** Stack outputs: organization and root IDs, OU IDs by path, account IDs by name, the layout. */
+export function stackOutputs(lz: LandingZone) {
+    const accountIds: Record<string, pulumi.Output<string>> = {};
+    for (const a of lz.plan.accounts) accountIds[a.name] = lz.accounts[a.key].accountId;
+    return {
+        layout: lz.plan.layout,
+        organizationId: lz.organization?.organizationId,
+        rootId: lz.organization?.rootId,
+        organizationalUnitIds: lz.organization?.organizationalUnitIds,
+        accountIds,
+        environments: Object.fromEntries(lz.plan.environments.map((e) => [e.name, { production: e.production, accounts: e.accounts }])),
+    };
+}
