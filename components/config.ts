@@ -204,8 +204,8 @@ export function report(ctx: z.RefinementCtx, path: (string | number)[], value: u
 export const MAX_OU_DEPTH = 5;
 
 /** Cross-field rules: references, layouts, OU tree, production separation. */
-function validateStructure(c: z.output<z.ZodObject<any>> & Record<string, any>, ctx: z.RefinementCtx): void {
-    const cfg = c as unknown as LandingZoneConfig;
+function validateStructure(c: object, ctx: z.RefinementCtx): void {
+    const cfg = c as LandingZoneConfig;
     const envNames = cfg.environments.map((e) => e.name);
     const envByName = new Map(cfg.environments.map((e) => [e.name, e]));
 
@@ -217,7 +217,6 @@ function validateStructure(c: z.output<z.ZodObject<any>> & Record<string, any>, 
             report(ctx, ["environments", i, "name"], e.name, "is a duplicate; environment names must be unique");
         }
     });
-    const reservedTagValues = [cfg.nonProductionTagValue, cfg.productionTagValue];
     if (cfg.nonProductionTagValue === cfg.productionTagValue) {
         report(ctx, ["nonProductionTagValue"], cfg.nonProductionTagValue, "must differ from productionTagValue");
     }
@@ -232,7 +231,6 @@ function validateStructure(c: z.output<z.ZodObject<any>> & Record<string, any>, 
                 `must be true: the environment is named like the production tag value (productionTagValue=${cfg.productionTagValue})`);
         }
     });
-    void reservedTagValues;
 
     const baseTags = Object.keys(cfg.tags).length + 1 /* environment */ + (cfg.application ? 1 : 0) + 2; /* ManagedBy, Owner */
     if (baseTags > MAX_TAGS_PER_RESOURCE) {
@@ -365,11 +363,11 @@ function validateStructure(c: z.output<z.ZodObject<any>> & Record<string, any>, 
             }
         }
     }
-    for (const e of cfg.environments) {
+    cfg.environments.forEach((e, i) => {
         if (!hostsOf.has(e.name) && accountKeys.length > 0) {
-            report(ctx, ["environments"], e.name, `environment '${e.name}' is hosted by no account; list it in some account's environments`);
+            report(ctx, ["environments", i, "name"], e.name, "is hosted by no account; list it in the environments of some account");
         }
-    }
+    });
     if (cfg.layout === "hybrid") {
         const nonProd = cfg.environments.filter((e) => !e.production).map((e) => e.name);
         const sharedHosts = new Set(nonProd.flatMap((e) => hostsOf.get(e) ?? []));
@@ -462,22 +460,28 @@ export function keyPath(path: PropertyKey[]): string {
 export function parseConfig(raw: Record<string, unknown>): LandingZoneConfig {
     const result = configSchema.safeParse(raw, { reportInput: true });
     if (result.success) return result.data;
-    const problems = result.error.issues.map((issue) => toProblem(issue, raw));
-    throw new ConfigError(problems);
+    throw new ConfigError(result.error.issues.flatMap((issue) => toProblems(issue, raw)));
 }
 
-function toProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>): ConfigProblem {
-    let path = [...issue.path];
-    let message = issue.message;
+function toProblems(issue: z.core.$ZodIssue, raw: Record<string, unknown>): ConfigProblem[] {
     if (issue.code === "unrecognized_keys") {
-        const keys = (issue as z.core.$ZodIssueUnrecognizedKeys).keys;
-        // Name the unknown key itself, and what would have been accepted.
-        path = [...path, keys[0]];
-        message = `is not a known key; remove it or check its spelling`;
-        return { key: keyPath(path), value: keys.join(", "), message };
+        // One problem per unknown key, named in full (a misspelled key is the usual cause).
+        return issue.keys.map((k) => ({
+            key: keyPath([...issue.path, k]),
+            value: valueAt(raw, [...issue.path, k]),
+            message: "is not a known key; remove it or check its spelling against the config reference",
+        }));
     }
-    const value = "input" in issue ? (issue as { input?: unknown }).input : valueAt(raw, path);
-    return { key: keyPath(path), value, message };
+    if (issue.code === "invalid_key") {
+        // A record key (OU, account, tag key...) broke its rule: say which rule, name the key.
+        return [{
+            key: keyPath(issue.path),
+            value: issue.path[issue.path.length - 1],
+            message: `is not a valid key: it ${issue.issues.map((i) => i.message).join("; ")}`,
+        }];
+    }
+    const value = "input" in issue ? issue.input : valueAt(raw, issue.path);
+    return [{ key: keyPath(issue.path), value, message: issue.message }];
 }
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {

@@ -48,9 +48,10 @@ export function stackOutputs(lz: LandingZone) {
     for (const a of lz.plan.accounts) accountIds[a.name] = lz.accounts[a.key].accountId;
     return {
         layout: lz.plan.layout,
-        organizationId: lz.organization?.organizationId,
-        rootId: lz.organization?.rootId,
-        organizationalUnitIds: lz.organization?.organizationalUnitIds,
+        // null, not undefined, in single-account: the engine warns about undefined stack outputs.
+        organizationId: lz.organization?.organizationId ?? null,
+        rootId: lz.organization?.rootId ?? null,
+        organizationalUnitIds: lz.organization?.organizationalUnitIds ?? null,
         accountIds,
         environments: Object.fromEntries(lz.plan.environments.map((e) => [e.name, { production: e.production, accounts: e.accounts }])),
     };

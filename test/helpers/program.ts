@@ -125,7 +125,14 @@ export async function runProgram(config: Record<string, string>, opts: { preview
     pulumi.runtime.setAllConfig(config, []);
     const program = path.join(ROOT, "index.ts");
     delete require.cache[require.resolve(program)];
-    const outputs = (await (pulumi.runtime as any).runInPulumiStack(async () => require(program))) ?? {};
+    let outputs: Record<string, any>;
+    try {
+        outputs = (await (pulumi.runtime as any).runInPulumiStack(async () => require(program))) ?? {};
+    } catch (e: any) {
+        // Tell the caller how many resources got registered before the failure.
+        if (e && typeof e === "object") e.registered = recorded.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
+        throw e;
+    }
     // Let registrations that the outputs did not wait for finish.
     for (let quiet = 0; quiet < 5; ) {
         await new Promise((r) => setImmediate(r));
