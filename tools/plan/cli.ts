@@ -1,0 +1,150 @@
+// npm run plan -- --stack <name> [--dir <project>] [--policy-pack <dir>] [--policy-pack-config <file>]
+//                 [--no-policy-pack] [--json <file>] [--format text|mermaid|markdown] [--verbose]
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "./program";
+import { renderMarkdown, renderMermaid, renderText, toJsonReport } from "./render";
+import { runPlan, type PlanOptions, type PlanResult } from "./run";
+
+export const USAGE = `usage: npm run plan -- --stack <name> [options]
+
+Shows what a Pulumi stack would create and what the policy pack says about it, offline:
+the program runs under the Pulumi SDK's mock monitor in preview mode, and the policy pack
+is asked over its analyzer protocol, as \`pulumi preview --policy-pack\` would.
+
+options:
+  --stack <name>               stack to plan (reads Pulumi.<name>.yaml; absent: empty config)
+  --dir <dir>                  Pulumi project directory (default: this repository)
+  --policy-pack <dir>          policy pack directory (default: policypack/)
+  --policy-pack-config <file>  policy pack config JSON (default: <policy-pack>/config/<stack>.json if present)
+  --no-policy-pack             run the program only
+  --json <file>                also write the plan as JSON
+  --format text|mermaid|markdown
+                               text: resource tree, violations, summary (default)
+                               mermaid: the AWS organization with its SCPs
+                               markdown: a pull-request comment with the access table
+  --verbose                    program output and stack traces
+
+exit status: 0 no mandatory violation, 1 a mandatory violation, 2 config, program or policy pack error`;
+
+export interface CliArgs {
+    stack: string;
+    dir: string;
+    policyPack: string | null;
+    policyPackConfig?: string;
+    json?: string;
+    format: "text" | "mermaid" | "markdown";
+    verbose: boolean;
+    help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliArgs {
+    const args: CliArgs = { stack: "", dir: REPO_ROOT, policyPack: path.join(REPO_ROOT, "policypack"), format: "text", verbose: false, help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const raw = argv[i]!;
+        const eq = raw.indexOf("=");
+        const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
+        const value = () => {
+            if (raw.startsWith("--") && eq > 0) return raw.slice(eq + 1);
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+            return v;
+        };
+        switch (flag) {
+            case "--stack":
+            case "-s":
+                args.stack = value();
+                break;
+            case "--dir":
+            case "-C":
+                args.dir = path.resolve(value());
+                break;
+            case "--policy-pack":
+                args.policyPack = path.resolve(value());
+                break;
+            case "--no-policy-pack":
+                args.policyPack = null;
+                break;
+            case "--policy-pack-config":
+                args.policyPackConfig = path.resolve(value());
+                break;
+            case "--json":
+                args.json = path.resolve(value());
+                break;
+            case "--format": {
+                const f = value();
+                if (f !== "text" && f !== "mermaid" && f !== "markdown") throw new UsageError(`--format must be text, mermaid or markdown, not '${f}'`);
+                args.format = f;
+                break;
+            }
+            case "--verbose":
+            case "-v":
+                args.verbose = true;
+                break;
+            case "--help":
+            case "-h":
+                args.help = true;
+                break;
+            default:
+                throw new UsageError(`unknown argument '${raw}'`);
+        }
+    }
+    if (!args.help && !args.stack) throw new UsageError("--stack is required");
+    return args;
+}
+
+export function render(result: PlanResult, args: Pick<CliArgs, "format" | "verbose">): string {
+    switch (args.format) {
+        case "mermaid":
+            return renderMermaid(result);
+        case "markdown":
+            return renderMarkdown(result);
+        default:
+            return renderText(result, { verbose: args.verbose });
+    }
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let args: CliArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (e) {
+        if (e instanceof UsageError) {
+            process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
+            return 2;
+        }
+        throw e;
+    }
+    if (args.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    const opts: PlanOptions = { dir: args.dir, stack: args.stack, policyPackDir: args.policyPack, ...(args.policyPackConfig ? { policyConfigFile: args.policyPackConfig } : {}) };
+    const result = await runPlan(opts);
+    if (args.json) {
+        fs.mkdirSync(path.dirname(args.json), { recursive: true });
+        fs.writeFileSync(args.json, JSON.stringify(toJsonReport(result), null, 2) + "\n");
+    }
+    if (result.error && args.format !== "text") {
+        // The drawing or comment goes to stdout; the error still reaches the terminal.
+        process.stderr.write(`error (${result.error.kind}): ${result.error.message}\n`);
+        if (args.verbose && result.error.detail) process.stderr.write(`${result.error.detail}\n`);
+    }
+    process.stdout.write(render(result, args));
+    return result.exitCode;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e: unknown) => {
+            const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
+            process.stderr.write(`error: ${e instanceof Error ? (verbose ? e.stack : e.message) : String(e)}\n`);
+            process.exitCode = 2;
+        },
+    );
+}
