@@ -134,6 +134,8 @@ const organizationalUnitSchema = z.strictObject({
     /** Declares what the OU may hold; when absent it is derived from the accounts below it. */
     environmentClass: z.enum(ENVIRONMENT_CLASSES).optional(),
     tags: tagMap.default({}),
+    /** Keys this OU had before a rename: registered as aliases, so the OU is not replaced. */
+    formerKeys: z.array(logicalKey).default([]),
 });
 
 const accountSchema = z.strictObject({
@@ -156,6 +158,8 @@ const accountSchema = z.strictObject({
      */
     closeOnDeletion: z.boolean().default(false),
     tags: tagMap.default({}),
+    /** Keys this account had before a rename: registered as aliases, so the account is not replaced. */
+    formerKeys: z.array(logicalKey).default([]),
 });
 
 // ---------------------------------------------------------------------------------
@@ -308,6 +312,24 @@ function validateStructure(c: object, ctx: z.RefinementCtx): void {
                 `is also the name of OU '${other}' under the same parent; sibling OU names must be unique`);
         } else {
             siblingNames.set(id, key);
+        }
+    }
+
+    // Former keys (renames) must not name a current entry or another entry's former key.
+    const renamable: [string, Record<string, { formerKeys: string[] }>][] = [
+        ["organizationalUnits", cfg.organizationalUnits],
+        ["accounts", cfg.accounts],
+    ];
+    for (const [section, entries] of renamable) {
+        const owner = new Map<string, string>();
+        for (const [key, entry] of Object.entries(entries)) {
+            entry.formerKeys.forEach((old, i) => {
+                if (old in entries) {
+                    report(ctx, [section, key, "formerKeys", i], old, `is the key of a current entry; a former key must no longer be in use`);
+                } else if (owner.has(old)) {
+                    report(ctx, [section, key, "formerKeys", i], old, `is also a former key of '${owner.get(old)}'`);
+                } else owner.set(old, key);
+            });
         }
     }
 

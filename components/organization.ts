@@ -59,7 +59,11 @@ export class Organization extends pulumi.ComponentResource {
                 `ou-${ou.key}`,
                 { name: ou.name, parentId, tags: ou.tags },
                 // Deleting an OU that still holds accounts fails in AWS; keep it if it is removed from config.
-                { parent: this, retainOnDelete: true },
+                {
+                    parent: this,
+                    retainOnDelete: true,
+                    aliases: ou.formerKeys.map((k) => ({ name: `ou-${k}` })),
+                },
             );
         }
         const byPath = args.organizationalUnits.map((ou) =>
@@ -101,9 +105,16 @@ export class MemberAccount extends pulumi.ComponentResource {
     /** Provider acting inside this account through its organization access role. */
     public readonly provider: aws.Provider;
 
-    constructor(name: string, args: MemberAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(MEMBER_ACCOUNT_TYPE, name, {}, opts);
+    constructor(name: string, args: MemberAccountArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const a = args.plan;
+        // A renamed key keeps every old URN through aliases: the component's, and its children's
+        // under the old component, so neither the account nor its provider is replaced.
+        const formerParents = a.formerKeys.map((k) => ({ key: k, urn: pulumi.createUrn(k, MEMBER_ACCOUNT_TYPE, opts.parent) }));
+        super(MEMBER_ACCOUNT_TYPE, name, {}, {
+            ...opts,
+            aliases: [...(opts.aliases ?? []), ...a.formerKeys.map((k) => ({ name: k }))],
+        });
+        const childAliases = (suffix: string) => formerParents.map((p) => ({ name: `${p.key}${suffix}`, parent: p.urn }));
 
         this.account = new aws.organizations.Account(
             name,
@@ -122,6 +133,7 @@ export class MemberAccount extends pulumi.ComponentResource {
                 protect: true,
                 retainOnDelete: true,
                 import: a.existingId,
+                aliases: childAliases(""),
                 // roleName and iamUserAccessToBilling only take effect at CreateAccount; AWS cannot read
                 // them back, so after an import they would show a permanent diff (and a replacement).
                 ignoreChanges: ["roleName", "iamUserAccessToBilling"],
@@ -143,7 +155,7 @@ export class MemberAccount extends pulumi.ComponentResource {
                 // A wrong role can never make this provider touch another account.
                 allowedAccountIds: [this.account.id],
             },
-            { parent: this },
+            { parent: this, aliases: childAliases("-account") },
         );
 
         this.registerOutputs({ accountId: this.accountId });

@@ -51,6 +51,8 @@ export interface OrganizationalUnitPlan {
     path: string;
     /** 1 = directly below the root. */
     depth: number;
+    /** Keys before renames, kept as aliases. */
+    formerKeys: string[];
     /** Declared, or derived from the accounts below it; undefined when mixed or empty. */
     environmentClass?: EnvironmentClass;
     tags: Record<string, string>;
@@ -71,6 +73,8 @@ export interface AccountPlan {
     iamUserAccessToBilling: "ALLOW" | "DENY";
     closeOnDeletion: boolean;
     existingId?: string;
+    /** Keys before renames, kept as aliases. */
+    formerKeys: string[];
     /**
      * The account created just before this one. AWS rejects many CreateAccount calls in
      * parallel, so creation is serialized by making each account depend on the previous.
@@ -135,6 +139,7 @@ export function buildPlan(cfg: LandingZoneConfig): LandingZonePlan {
             iamUserAccessToBilling: a.iamUserAccessToBilling,
             closeOnDeletion: a.closeOnDeletion,
             existingId: a.existingId,
+            formerKeys: [...a.formerKeys],
             createAfter: i > 0 ? accountKeys[i - 1] : undefined,
         };
     });
@@ -209,6 +214,7 @@ function planOrganizationalUnits(
             parentKey: ou.parent,
             path: keys.map((k) => ous[k].name ?? k).join("/"),
             depth: keys.length,
+            formerKeys: [...ou.formerKeys],
             environmentClass,
             tags: {
                 ...commonTags,

@@ -150,3 +150,11 @@ describe("stack config validation", () => {
         assert.equal(c.identityAccount, "management");
     });
 });
+
+describe("renames in config", () => {
+    it("rejects a former key that is still in use", () => {
+        const c = structuredClone(multi());
+        c.accounts.dev.formerKeys = ["test"];
+        rejects(c, "landing-zone:accounts.dev.formerKeys[0]", /key of a current entry/);
+    });
+});

@@ -136,3 +136,30 @@ describe("program (mock monitor)", () => {
         for (const u of kept) assert.ok(urns(after).has(u), `${u} kept its URN`);
     });
 });
+
+describe("renames", () => {
+    it("a renamed account or OU key keeps its URN through aliases", async () => {
+        const config = stackConfig("prod");
+        const accounts = JSON.parse(config["landing-zone:accounts"]);
+        const ous = JSON.parse(config["landing-zone:organizationalUnits"]);
+        accounts["app-dev"] = { ...accounts.dev, formerKeys: ["dev"] };
+        delete accounts.dev;
+        ous["sandboxes"] = { ...ous.sandbox, formerKeys: ["sandbox"] };
+        delete ous.sandbox;
+        accounts.sandbox.ou = "sandboxes";
+        const run = await runProgram({
+            ...config,
+            "landing-zone:accounts": JSON.stringify(accounts),
+            "landing-zone:organizationalUnits": JSON.stringify(ous),
+        });
+        const component = run.one("landing-zone:organizations:MemberAccount", "app-dev");
+        const spec = (r: { aliases: string[] }) => r.aliases.map((a) => JSON.parse(a).spec);
+        assert.deepEqual(spec(component).map((a) => a.name), ["dev"]);
+        // The account itself is aliased to its old URN under the old component.
+        const [accountAlias] = spec(run.one(ACCOUNT, "app-dev"));
+        assert.equal(accountAlias.name, "dev");
+        assert.match(accountAlias.parenturn, /landing-zone:organizations:Organization\$landing-zone:organizations:MemberAccount::dev$/);
+        assert.equal(spec(run.one("pulumi:providers:aws", "app-dev-account"))[0].name, "dev-account");
+        assert.deepEqual(spec(run.one(OU, "ou-sandboxes")).map((a) => a.name), ["ou-sandbox"]);
+    });
+});
