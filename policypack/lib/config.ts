@@ -1,0 +1,76 @@
+// Policy configuration shared by the policies. @pulumi/policy config is per policy, so each
+// policy declares in its configSchema the keys it reads (with the defaults below) and the
+// --policy-pack-config files repeat the shared values for every policy that uses them.
+
+export interface GuardrailConfig {
+    /** Allowed values of the environment tag. */
+    environments: string[];
+    /** Environment values that are production. */
+    productionEnvironments: string[];
+    /** The tag key that carries the environment. */
+    environmentTagKey: string;
+    /** Tag that marks an IAM entity (role, user, managed policy) as admin, and its value. */
+    adminTagKey: string;
+    adminTagValue: string;
+    /** Names of IAM entities (role, group, user, managed policy) that are admin; groups cannot carry tags. */
+    adminEntityNames: string[];
+    /** IAM users that may have access keys (service users). */
+    serviceUsers: string[];
+    /** Accounts per organization (AWS default quota 10). */
+    accountQuota: number;
+}
+
+export const DEFAULTS: GuardrailConfig = {
+    environments: ["dev", "test", "staging", "prod", "nonprod"],
+    productionEnvironments: ["prod"],
+    environmentTagKey: "Environment",
+    adminTagKey: "AccessLevel",
+    adminTagValue: "admin",
+    adminEntityNames: [],
+    serviceUsers: [],
+    accountQuota: 10,
+};
+
+type Key = keyof GuardrailConfig;
+
+const SCHEMAS: Record<Key, Record<string, unknown>> = {
+    environments: { type: "array", items: { type: "string" }, default: DEFAULTS.environments, description: "Allowed values of the environment tag." },
+    productionEnvironments: { type: "array", items: { type: "string" }, default: DEFAULTS.productionEnvironments, description: "Environment values that are production." },
+    environmentTagKey: { type: "string", default: DEFAULTS.environmentTagKey, description: "Tag key that carries the environment." },
+    adminTagKey: { type: "string", default: DEFAULTS.adminTagKey, description: "Tag key that marks an IAM entity as admin." },
+    adminTagValue: { type: "string", default: DEFAULTS.adminTagValue, description: "Value of adminTagKey that marks an IAM entity as admin." },
+    adminEntityNames: { type: "array", items: { type: "string" }, default: DEFAULTS.adminEntityNames, description: "Names of IAM roles, groups, users or managed policies that are admin (IAM groups cannot be tagged)." },
+    serviceUsers: { type: "array", items: { type: "string" }, default: DEFAULTS.serviceUsers, description: "IAM user names allowed to have access keys." },
+    accountQuota: { type: "number", minimum: 1, default: DEFAULTS.accountQuota, description: "Accounts allowed in the organization (AWS default quota 10)." },
+};
+
+/** configSchema for a policy that reads the given keys. */
+export function configSchema(...keys: Key[]): { properties: Record<string, any> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const properties: Record<string, unknown> = {};
+    for (const k of keys) properties[k] = SCHEMAS[k];
+    return { properties: properties as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+function strings(v: unknown, fallback: string[]): string[] {
+    return Array.isArray(v) && v.every((e) => typeof e === "string") ? v as string[] : fallback;
+}
+
+/** Reads a policy's config, falling back to the defaults for anything missing or malformed. */
+export function resolveConfig(raw: object | undefined): GuardrailConfig {
+    const r = (raw ?? {}) as Record<string, unknown>;
+    const str = (v: unknown, d: string) => (typeof v === "string" && v !== "" ? v : d);
+    return {
+        environments: strings(r.environments, DEFAULTS.environments),
+        productionEnvironments: strings(r.productionEnvironments, DEFAULTS.productionEnvironments),
+        environmentTagKey: str(r.environmentTagKey, DEFAULTS.environmentTagKey),
+        adminTagKey: str(r.adminTagKey, DEFAULTS.adminTagKey),
+        adminTagValue: str(r.adminTagValue, DEFAULTS.adminTagValue),
+        adminEntityNames: strings(r.adminEntityNames, DEFAULTS.adminEntityNames),
+        serviceUsers: strings(r.serviceUsers, DEFAULTS.serviceUsers),
+        accountQuota: typeof r.accountQuota === "number" && r.accountQuota > 0 ? r.accountQuota : DEFAULTS.accountQuota,
+    };
+}
+
+export function isProduction(env: string, cfg: GuardrailConfig): boolean {
+    return cfg.productionEnvironments.includes(env);
+}

@@ -1,0 +1,173 @@
+// Which identity policy documents apply to which IAM entities, across the stack.
+
+import { GuardrailConfig } from "./config";
+import { isForceMfaDeny, parseDocument, ParsedDocument, requiresMfa } from "./policyDocument";
+import { displayName, Ref, Res, resolveRef, resolveRefList, StackView } from "./stack";
+import { readTag } from "./tags";
+import { T } from "./types";
+import { isUnknown } from "./unknown";
+
+export type EntityKind = "user" | "group" | "role";
+const ENTITY_TYPE: Record<EntityKind, string> = { user: T.user, group: T.group, role: T.role };
+
+/** An entity reference: a stack resource, or only a name (entity managed elsewhere), or unknown. */
+export type EntityRef =
+    | { kind: EntityKind; res: Res; name?: string }
+    | { kind: EntityKind; res?: undefined; name: string }
+    | { kind: EntityKind; res?: undefined; name?: undefined; unknown: true };
+
+export interface IdentityDoc {
+    /** The resource that carries the document (Policy, RolePolicy, Role with inline policy...). */
+    source: Res;
+    label: string;
+    kind: "inline" | "managed" | "aws-managed";
+    parsed: ParsedDocument;
+    /** Entities the document applies to; for a managed policy, through its attachments. */
+    entities: EntityRef[];
+    /** For a managed policy: the policy resource (its tags/name may mark it admin). */
+    managedPolicy?: Res;
+}
+
+export function entityLabel(e: EntityRef): string {
+    if (e.res) return `${e.kind} ${displayName(e.res)}`;
+    if (e.name) return `${e.kind} ${e.name}`;
+    return `a ${e.kind} whose name is unknown at preview`;
+}
+
+function refToEntities(kind: EntityKind, ref: Ref): EntityRef[] {
+    switch (ref.kind) {
+        case "resources": return ref.targets.map((t) => ({ kind, res: t, name: typeof t.props.name === "string" ? t.props.name : undefined }));
+        case "external": return [{ kind, name: ref.value }];
+        case "unknown": return [{ kind, unknown: true }];
+        case "absent": return [];
+    }
+}
+
+export function entityRef(view: StackView, res: Res, prop: string, kind: EntityKind): EntityRef[] {
+    return refToEntities(kind, resolveRef(view, res, prop, [ENTITY_TYPE[kind]], ["name", "id", "arn"]));
+}
+
+/** AWS managed policies that grant what the guardrails look for, as equivalent documents. */
+export const AWS_MANAGED: Record<string, unknown> = {
+    "arn:aws:iam::aws:policy/AdministratorAccess": { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+    "arn:aws:iam::aws:policy/IAMFullAccess": { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget", "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy"], Resource: "*" }] },
+};
+
+export class IamGraph {
+    readonly docs: IdentityDoc[] = [];
+    constructor(readonly view: StackView) {
+        for (const r of view.ofType(T.userPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "user", "user") });
+        for (const r of view.ofType(T.groupPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "group", "group") });
+        for (const r of view.ofType(T.rolePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "role", "role") });
+        for (const role of view.ofType(T.role)) {
+            const inl = role.props.inlinePolicies;
+            if (Array.isArray(inl)) {
+                inl.forEach((p, i) => {
+                    const pol = p && typeof p === "object" && !isUnknown(p) ? (p as Record<string, unknown>).policy : p;
+                    const n = p && typeof p === "object" && !isUnknown(p) && typeof (p as Record<string, unknown>).name === "string" ? (p as Record<string, unknown>).name as string : `#${i + 1}`;
+                    this.docs.push({ source: role, label: `inline policy ${n} of role ${displayName(role)}`, kind: "inline", parsed: parseDocument(pol), entities: [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }] });
+                });
+            }
+        }
+        // Managed policies and their attachments.
+        const attachedTo = new Map<string, EntityRef[]>();
+        const awsManaged = new Map<string, { entities: EntityRef[]; source: Res }>();
+        const attach = (att: Res, prop: string, entities: EntityRef[], arnValue: unknown = att.props[prop]) => {
+            const ref = resolveRef(view, att, prop, [T.managedPolicy], ["arn", "id", "name"], arnValue);
+            if (ref.kind === "resources") {
+                for (const p of ref.targets) attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...entities]);
+            } else if (ref.kind === "external" && AWS_MANAGED[ref.value]) {
+                const prev = awsManaged.get(`${ref.value}|${att.urn}`);
+                awsManaged.set(`${ref.value}|${att.urn}`, { entities: [...(prev?.entities ?? []), ...entities], source: att });
+            }
+        };
+        for (const a of view.ofType(T.userPolicyAttachment)) attach(a, "policyArn", entityRef(view, a, "user", "user"));
+        for (const a of view.ofType(T.groupPolicyAttachment)) attach(a, "policyArn", entityRef(view, a, "group", "group"));
+        for (const a of view.ofType(T.rolePolicyAttachment)) attach(a, "policyArn", entityRef(view, a, "role", "role"));
+        for (const a of view.ofType(T.policyAttachment)) {
+            const ents: EntityRef[] = [
+                ...resolveRefList(view, a, "users", [T.user], ["name", "id"]).flatMap((r) => refToEntities("user", r)),
+                ...resolveRefList(view, a, "groups", [T.group], ["name", "id"]).flatMap((r) => refToEntities("group", r)),
+                ...resolveRefList(view, a, "roles", [T.role], ["name", "id"]).flatMap((r) => refToEntities("role", r)),
+            ];
+            attach(a, "policyArn", ents);
+        }
+        for (const role of view.ofType(T.role)) {
+            const arns = role.props.managedPolicyArns;
+            const self: EntityRef[] = [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }];
+            if (Array.isArray(arns)) {
+                for (const a of arns) attach(role, "managedPolicyArns", self, a);
+            }
+        }
+        for (const p of view.ofType(T.managedPolicy)) {
+            this.docs.push({ source: p, label: `managed policy ${displayName(p)}`, kind: "managed", parsed: parseDocument(p.props.policy), entities: attachedTo.get(p.urn) ?? [], managedPolicy: p });
+        }
+        for (const [key, v] of awsManaged) {
+            const arn = key.split("|")[0];
+            this.docs.push({ source: v.source, label: `AWS managed policy ${arn.split("/").pop()} attached by ${displayName(v.source)}`, kind: "aws-managed", parsed: parseDocument(AWS_MANAGED[arn]), entities: v.entities });
+        }
+    }
+
+    /** Is the entity marked admin? undefined when that cannot be known at preview. */
+    isAdmin(e: EntityRef, cfg: GuardrailConfig): boolean | undefined {
+        const names = new Set(cfg.adminEntityNames);
+        if (e.res) {
+            const tag = readTag(e.res.props, cfg.adminTagKey);
+            if (tag === cfg.adminTagValue) return true;
+            if (names.has(e.res.name)) return true;
+            const n = e.res.props.name;
+            if (typeof n === "string" && names.has(n)) return true;
+            if (isUnknown(tag) || isUnknown(n)) return undefined;
+            return false;
+        }
+        if (e.name) return names.has(e.name);
+        return undefined;
+    }
+
+    isAdminPolicy(p: Res, cfg: GuardrailConfig): boolean {
+        if (readTag(p.props, cfg.adminTagKey) === cfg.adminTagValue) return true;
+        return cfg.adminEntityNames.includes(p.name) || (typeof p.props.name === "string" && cfg.adminEntityNames.includes(p.props.name));
+    }
+
+    docsFor(e: EntityRef): IdentityDoc[] {
+        if (!e.res) return [];
+        return this.docs.filter((d) => d.entities.some((x) => x.res?.urn === e.res!.urn));
+    }
+
+    /** Groups a user belongs to (GroupMembership and UserGroupMembership). */
+    groupsOf(user: Res): EntityRef[] {
+        const out: EntityRef[] = [];
+        const userName = user.props.name;
+        for (const gm of this.view.ofType(T.groupMembership)) {
+            const users = resolveRefList(this.view, gm, "users", [T.user], ["name", "id"]);
+            const hit = users.some((r) => r.kind === "resources" && r.targets.some((t) => t.urn === user.urn)) ||
+                (typeof userName === "string" && Array.isArray(gm.props.users) && gm.props.users.includes(userName));
+            if (hit) out.push(...entityRef(this.view, gm, "group", "group"));
+        }
+        for (const ugm of this.view.ofType(T.userGroupMembership)) {
+            const u = resolveRef(this.view, ugm, "user", [T.user], ["name", "id"]);
+            if (u.kind === "resources" && u.targets.some((t) => t.urn === user.urn)) {
+                for (const g of resolveRefList(this.view, ugm, "groups", [T.group], ["name", "id"])) out.push(...refToEntities("group", g));
+            }
+        }
+        return out;
+    }
+
+    /** Does a group have a force-MFA deny among its policies? */
+    enforcesMfa(group: EntityRef): boolean {
+        return this.docsFor(group).some((d) => d.parsed.kind === "ok" && d.parsed.statements.some(isForceMfaDeny));
+    }
+
+    /** Does using this entity require MFA (trust policy for roles, force-MFA group for users/groups)? */
+    useRequiresMfa(e: EntityRef): boolean {
+        if (!e.res) return false;
+        if (e.kind === "role") {
+            const trust = parseDocument(e.res.props.assumeRolePolicy);
+            if (trust.kind !== "ok") return false;
+            const allows = trust.statements.filter((s) => s.effect === "Allow");
+            return allows.length > 0 && allows.every(requiresMfa);
+        }
+        if (e.kind === "group") return this.enforcesMfa(e);
+        return this.groupsOf(e.res).some((g) => this.enforcesMfa(g));
+    }
+}

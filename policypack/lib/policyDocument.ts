@@ -1,0 +1,173 @@
+// Parsing and normalisation of IAM / Organizations policy documents.
+//
+// Documents reach the pack as JSON strings (pulumi.jsonStringify, getPolicyDocument().json) or,
+// for inputs typed as objects, as plain objects. Either may be unknown at preview, wholly or in
+// parts (a Resource built from another resource's ARN).
+
+import { containsUnknown, isUnknown, UNKNOWN } from "./unknown";
+
+export interface Statement {
+    index: number;
+    sid?: string;
+    effect: string | undefined;
+    action?: (string | typeof UNKNOWN)[];
+    notAction?: (string | typeof UNKNOWN)[];
+    resource?: (string | typeof UNKNOWN)[];
+    notResource?: (string | typeof UNKNOWN)[];
+    principal?: unknown;
+    notPrincipal?: unknown;
+    /** operator -> key -> values */
+    condition?: Record<string, Record<string, unknown[]>>;
+    /** True when some part of the statement is unknown at preview. */
+    hasUnknown: boolean;
+    raw: Record<string, unknown>;
+}
+
+export type ParsedDocument =
+    | { kind: "ok"; doc: Record<string, unknown>; statements: Statement[]; minifiedSize: number; hasUnknown: boolean }
+    | { kind: "unknown" }
+    | { kind: "absent" }
+    | { kind: "invalid"; error: string };
+
+/** Normalises a single-or-array field to an array (IAM allows both). */
+export function toArray<T = unknown>(v: unknown): T[] {
+    if (v === undefined || v === null) return [];
+    return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+function strList(v: unknown): (string | typeof UNKNOWN)[] | undefined {
+    if (v === undefined) return undefined;
+    if (isUnknown(v)) return [UNKNOWN];
+    return toArray(v).map((e) => (typeof e === "string" ? e : isUnknown(e) ? UNKNOWN : String(e)));
+}
+
+/** Size of a document as AWS counts it: JSON with the whitespace outside strings removed. */
+export function minifiedLength(doc: unknown): number {
+    return JSON.stringify(doc, (_k, v) => (isUnknown(v) ? "" : v)).length;
+}
+
+export function parseDocument(value: unknown): ParsedDocument {
+    if (value === undefined || value === null || value === "") return { kind: "absent" };
+    if (isUnknown(value)) return { kind: "unknown" };
+    let doc: unknown = value;
+    if (typeof value === "string") {
+        try {
+            doc = JSON.parse(value);
+        } catch (e) {
+            return { kind: "invalid", error: `not valid JSON (${(e as Error).message})` };
+        }
+    }
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+        return { kind: "invalid", error: "the document must be a JSON object" };
+    }
+    const d = doc as Record<string, unknown>;
+    const statements: Statement[] = [];
+    const stmts = isUnknown(d.Statement) ? [UNKNOWN] : toArray(d.Statement);
+    stmts.forEach((s, index) => {
+        if (isUnknown(s)) {
+            statements.push({ index, effect: undefined, hasUnknown: true, raw: {} });
+            return;
+        }
+        if (s === null || typeof s !== "object" || Array.isArray(s)) {
+            statements.push({ index, effect: undefined, hasUnknown: false, raw: { invalid: s } });
+            return;
+        }
+        const st = s as Record<string, unknown>;
+        const condition: Record<string, Record<string, unknown[]>> = {};
+        let condUnknown = false;
+        if (isUnknown(st.Condition)) condUnknown = true;
+        else if (st.Condition && typeof st.Condition === "object") {
+            for (const [op, kv] of Object.entries(st.Condition as Record<string, unknown>)) {
+                if (isUnknown(kv)) { condUnknown = true; continue; }
+                condition[op] = {};
+                if (kv && typeof kv === "object") {
+                    for (const [k, v] of Object.entries(kv as Record<string, unknown>)) condition[op][k] = toArray(v);
+                }
+            }
+        }
+        statements.push({
+            index,
+            sid: typeof st.Sid === "string" ? st.Sid : undefined,
+            effect: typeof st.Effect === "string" ? st.Effect : undefined,
+            action: strList(st.Action),
+            notAction: strList(st.NotAction),
+            resource: strList(st.Resource),
+            notResource: strList(st.NotResource),
+            principal: st.Principal,
+            notPrincipal: st.NotPrincipal,
+            condition: st.Condition === undefined ? undefined : condition,
+            hasUnknown: condUnknown || containsUnknown(st),
+            raw: st,
+        });
+    });
+    return { kind: "ok", doc: d, statements, minifiedSize: minifiedLength(d), hasUnknown: containsUnknown(d) };
+}
+
+/** Statement label for messages. */
+export function stmtLabel(s: Statement): string {
+    return s.sid ? `statement "${s.sid}"` : `statement #${s.index + 1}`;
+}
+
+function wildcardRegex(pattern: string): RegExp {
+    const esc = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${esc}$`, "i");
+}
+
+/** Does an IAM action pattern (with * and ?) match the action? Case-insensitive, as IAM is. */
+export function actionMatches(pattern: string, action: string): boolean {
+    if (pattern === "*") return true;
+    return wildcardRegex(pattern).test(action);
+}
+
+/** The actions (of `candidates`) that a statement's Action list grants. */
+export function grantedAmong(stmt: Statement, candidates: string[]): string[] {
+    const acts = (stmt.action ?? []).filter((a): a is string => typeof a === "string");
+    return candidates.filter((c) => acts.some((p) => actionMatches(p, c)));
+}
+
+export function isAllow(s: Statement): boolean {
+    return s.effect === "Allow";
+}
+
+/** Resource covers everything (or every resource of a type in any account). */
+export function isUnrestrictedResource(s: Statement): boolean {
+    if (s.notResource !== undefined) return true;
+    return (s.resource ?? []).some((r) => typeof r === "string" && (r === "*" || /^arn:aws[a-z-]*:[^:]*:[^:]*:\*:(\*|[a-z-]+\/\*)$/i.test(r) || r === "arn:aws:*:*:*:*"));
+}
+
+/** Condition keys used anywhere in the statement (as written). */
+export function conditionKeys(s: Statement): string[] {
+    const out: string[] = [];
+    for (const kv of Object.values(s.condition ?? {})) out.push(...Object.keys(kv));
+    return out;
+}
+
+export function hasConditionKey(s: Statement, pred: (key: string) => boolean): boolean {
+    return conditionKeys(s).some(pred);
+}
+
+/** Values of a condition key under a given operator family (e.g. "Bool"), case-insensitive key. */
+export function conditionValues(s: Statement, operator: RegExp, key: string): unknown[] {
+    const out: unknown[] = [];
+    for (const [op, kv] of Object.entries(s.condition ?? {})) {
+        if (!operator.test(op)) continue;
+        for (const [k, v] of Object.entries(kv)) if (k.toLowerCase() === key.toLowerCase()) out.push(...v);
+    }
+    return out;
+}
+
+/** Statement requires MFA: Bool/BoolIfExists aws:MultiFactorAuthPresent true (or NumericLessThan aws:MultiFactorAuthAge). */
+export function requiresMfa(s: Statement): boolean {
+    const present = conditionValues(s, /^Bool$/i, "aws:MultiFactorAuthPresent").some((v) => String(v).toLowerCase() === "true");
+    const age = conditionValues(s, /^NumericLessThan(Equals)?$/i, "aws:MultiFactorAuthAge").length > 0;
+    return present || age;
+}
+
+/** The force-MFA pattern: Deny of (Not)Action when aws:MultiFactorAuthPresent is false (BoolIfExists). */
+export function isForceMfaDeny(s: Statement): boolean {
+    if (s.effect !== "Deny") return false;
+    const falseValues = conditionValues(s, /^BoolIfExists$/i, "aws:MultiFactorAuthPresent").some((v) => String(v).toLowerCase() === "false");
+    if (!falseValues) return false;
+    if (s.notAction !== undefined) return true;
+    return (s.action ?? []).includes("*");
+}

@@ -1,0 +1,85 @@
+// A plain view of the stack for stack policies, and resolution of references between resources.
+//
+// At preview the IDs and ARNs of resources that do not exist yet are unknown, so a reference such
+// as `parentId: ou.id` arrives as an unknown value. The engine also sends, per property, the URNs
+// of the resources whose outputs fed it (propertyDependencies); references are resolved through
+// those first, then by matching known ID/ARN/name strings (adopted or imported resources).
+
+import { PolicyResource } from "@pulumi/policy";
+import { isUnknown, plainProps, UNKNOWN } from "./unknown";
+
+export interface Res {
+    urn: string;
+    type: string;
+    /** Logical (Pulumi) name. */
+    name: string;
+    props: Record<string, unknown>;
+    protect: boolean;
+    propertyDependencies: Record<string, string[]>;
+}
+
+export function fromPolicyResources(resources: PolicyResource[]): Res[] {
+    return resources.map((r) => {
+        const deps: Record<string, string[]> = {};
+        for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = (v ?? []).map((d) => d.urn);
+        return { urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: deps };
+    });
+}
+
+export class StackView {
+    readonly byUrn = new Map<string, Res>();
+    constructor(readonly resources: Res[]) {
+        for (const r of resources) this.byUrn.set(r.urn, r);
+    }
+    ofType(type: string): Res[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+}
+
+export type Ref =
+    | { kind: "resources"; targets: Res[] }
+    /** A known value that matches no resource of the stack (something managed elsewhere). */
+    | { kind: "external"; value: string }
+    | { kind: "unknown" }
+    | { kind: "absent" };
+
+/**
+ * Resolves a reference property of `res` (e.g. "role", "parentId") to stack resources of the
+ * given types: through propertyDependencies, else by matching a known string against `fields`
+ * of the candidates. `value` overrides the property value (for list elements).
+ */
+export function resolveRef(view: StackView, res: Res, prop: string, types: string[], fields: string[], value: unknown = res.props[prop]): Ref {
+    const depUrns = res.propertyDependencies[prop] ?? [];
+    const viaDeps = depUrns.map((u) => view.byUrn.get(u)).filter((r): r is Res => !!r && types.includes(r.type));
+    if (typeof value === "string") {
+        const matches = view.resources.filter((r) => types.includes(r.type) && fields.some((f) => r.props[f] === value));
+        if (matches.length > 0) return { kind: "resources", targets: matches };
+        if (viaDeps.length === 1) return { kind: "resources", targets: viaDeps };
+        return { kind: "external", value };
+    }
+    if (value === undefined || value === null) return viaDeps.length > 0 ? { kind: "resources", targets: viaDeps } : { kind: "absent" };
+    // Unknown (or a list with unknowns): only the dependencies can tell. With exactly one candidate
+    // the reference is unambiguous; with several, keep them all (callers treat them as a set).
+    if (viaDeps.length > 0) return { kind: "resources", targets: viaDeps };
+    return { kind: "unknown" };
+}
+
+/** For list properties (users, groups, roles of a PolicyAttachment): one Ref per element. */
+export function resolveRefList(view: StackView, res: Res, prop: string, types: string[], fields: string[]): Ref[] {
+    const v = res.props[prop];
+    if (v === undefined || v === null) return [];
+    if (isUnknown(v)) return [resolveRef(view, res, prop, types, fields, UNKNOWN)];
+    if (!Array.isArray(v)) return [resolveRef(view, res, prop, types, fields, v)];
+    if (v.some(isUnknown)) {
+        // Element-level dependencies are not available; the known elements are matched by value
+        // and the dependencies cover the unknown ones.
+        const known = v.filter((e) => typeof e === "string").map((e) => resolveRef(view, res, prop, types, fields, e));
+        return [...known, resolveRef(view, res, prop, types, fields, UNKNOWN)];
+    }
+    return v.map((e) => resolveRef(view, res, prop, types, fields, e));
+}
+
+export function displayName(r: Res): string {
+    const n = r.props.name;
+    return typeof n === "string" ? `${n} (${r.name})` : r.name;
+}

@@ -1,0 +1,91 @@
+// Values that are not known at preview.
+//
+// @pulumi/policy hands policies a proxy over the resource properties that throws an
+// UnknownValueError when an unknown value is read; the server then reports the policy as
+// "can't run during preview" with enforcement level ADVISORY, whatever the policy's level. A
+// mandatory guardrail must not quietly become advisory, so every policy first converts the
+// properties to plain data with UNKNOWN markers (toPlain) and reports, at its own level, what it
+// could not check.
+
+/** Marker for a value that is unknown at preview. */
+export const UNKNOWN: unique symbol = Symbol("unknown at preview");
+export type Unknown = typeof UNKNOWN;
+
+/** Sentinels the engine uses for unknown values (string, bool, number, array, asset, archive, object). */
+const SENTINELS = new Set([
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+export function isUnknown(v: unknown): v is Unknown {
+    return v === UNKNOWN;
+}
+
+function isUnknownValueError(e: unknown): boolean {
+    // UnknownValueError is internal to @pulumi/policy; recognise it by shape.
+    return e instanceof Error && (e.constructor?.name === "UnknownValueError" || "unknownTypeSentinel" in e);
+}
+
+/**
+ * Deep-copies resource properties (possibly an unknown-checking proxy) into plain data, replacing
+ * unknown values with UNKNOWN. Works on plain objects too, so policies' pure parts can be tested
+ * without the policy server.
+ */
+export function toPlain(value: unknown): unknown {
+    if (typeof value === "string") return SENTINELS.has(value) ? UNKNOWN : value;
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) {
+        const n = value.length;
+        const out: unknown[] = [];
+        for (let i = 0; i < n; i++) out.push(readField(value, i));
+        return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) out[k] = readField(value as Record<string, unknown>, k);
+    return out;
+}
+
+function readField(obj: unknown, key: string | number): unknown {
+    try {
+        return toPlain((obj as Record<string | number, unknown>)[key]);
+    } catch (e) {
+        if (isUnknownValueError(e)) return UNKNOWN;
+        throw e;
+    }
+}
+
+/** Props as a plain record. */
+export function plainProps(props: unknown): Record<string, unknown> {
+    const p = toPlain(props);
+    return p !== null && typeof p === "object" && !Array.isArray(p) ? p as Record<string, unknown> : {};
+}
+
+/** True when the value or anything inside it is unknown. */
+export function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+export function asString(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+
+export function asStringArray(v: unknown): (string | Unknown)[] {
+    if (v === undefined || v === null) return [];
+    if (v === UNKNOWN) return [UNKNOWN];
+    if (Array.isArray(v)) return v.filter((e) => typeof e === "string" || e === UNKNOWN) as (string | Unknown)[];
+    return typeof v === "string" ? [v] : [];
+}
+
+/** Standard wording for something a policy could not check because it is unknown at preview. */
+export function cannotCheck(what: string, why = "it is not known at preview"): string {
+    return `Could not check ${what}: ${why}. This is reported at the policy's own level rather than passed: ` +
+        "make the value known at preview (a literal, or a value of a resource that already exists).";
+}

@@ -1,0 +1,42 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { entityLabel, IamGraph } from "../lib/iamGraph";
+import { msg } from "../lib/policy";
+import { fromPolicyResources, StackView } from "../lib/stack";
+import { cannotCheck } from "../lib/unknown";
+import { IAM_LIMITS } from "./policySize";
+
+const LIMITS: Record<string, number> = { user: IAM_LIMITS.inlineUser, group: IAM_LIMITS.inlineGroup, role: IAM_LIMITS.inlineRole };
+const REMEDIATION = "Move inline policies into managed policies (each up to 6,144 characters) attached to the group or role.";
+
+/** Per IAM entity, the total size of its inline policies across all resources of the stack. */
+export function inlineTotalFindings(graph: IamGraph): { urn: string; message: string }[] {
+    const totals = new Map<string, { label: string; kind: string; urn: string; size: number; unknown: string[] }>();
+    for (const d of graph.docs) {
+        if (d.kind !== "inline") continue;
+        for (const e of d.entities) {
+            if (!e.res) continue; // entities outside the stack: their other inline policies cannot be seen
+            const t = totals.get(e.res.urn) ?? { label: entityLabel(e), kind: e.kind, urn: e.res.urn, size: 0, unknown: [] };
+            if (d.parsed.kind === "ok") t.size += d.parsed.minifiedSize;
+            else if (d.parsed.kind === "unknown") t.unknown.push(d.label);
+            totals.set(e.res.urn, t);
+        }
+    }
+    const out: { urn: string; message: string }[] = [];
+    for (const t of totals.values()) {
+        const limit = LIMITS[t.kind];
+        if (t.size > limit) out.push({ urn: t.urn, message: `The inline policies of ${t.label} total ${t.size} characters without whitespace; the IAM limit per ${t.kind} is ${limit}.` });
+        else if (t.unknown.length > 0) out.push({ urn: t.urn, message: cannotCheck(`the total inline policy size of ${t.label}`, `${t.unknown.join(", ")} unknown at preview`) });
+    }
+    return out;
+}
+
+export const inlinePolicyTotals: StackValidationPolicy = {
+    name: "iam-inline-policy-total-size",
+    description: "Total inline policy size per IAM entity across the stack: user 2,048, group 5,120, role 10,240 characters (whitespace not counted).",
+    remediationSteps: REMEDIATION,
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const graph = new IamGraph(new StackView(fromPolicyResources(args.resources)));
+        for (const f of inlineTotalFindings(graph)) report(msg(f.message, REMEDIATION), f.urn);
+    },
+};

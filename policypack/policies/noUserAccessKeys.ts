@@ -1,0 +1,29 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { configSchema, resolveConfig } from "../lib/config";
+import { msg } from "../lib/policy";
+import { T } from "../lib/types";
+import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
+
+const REMEDIATION = "People sign in with a password and MFA and assume roles; give automation a role. " +
+    "If a service user truly needs a key, add its user name to this policy's `serviceUsers` config.";
+
+export function accessKeyFinding(props: Record<string, unknown>, serviceUsers: string[]): string | undefined {
+    const user = props.user;
+    if (isUnknown(user)) return cannotCheck("which IAM user this access key belongs to", "`user` is unknown at preview");
+    if (typeof user === "string" && serviceUsers.includes(user)) return undefined;
+    return `Access key for IAM user ${String(user)}, which is not a service user allowed to have access keys.`;
+}
+
+export const noUserAccessKeys: ResourceValidationPolicy = {
+    name: "iam-no-user-access-keys",
+    description: "No long-term access keys for IAM users, except service users named in the policy config.",
+    remediationSteps: REMEDIATION,
+    enforcementLevel: "mandatory",
+    configSchema: configSchema("serviceUsers"),
+    validateResource: (args, report) => {
+        if (args.type !== T.accessKey) return;
+        const cfg = resolveConfig(args.getConfig());
+        const f = accessKeyFinding(plainProps(args.props), cfg.serviceUsers);
+        if (f) report(msg(f, REMEDIATION));
+    },
+};

@@ -1,0 +1,63 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { msg } from "../lib/policy";
+import { conditionKeys, parseDocument, requiresMfa, Statement, stmtLabel, toArray } from "../lib/policyDocument";
+import { T } from "../lib/types";
+import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
+
+const REMEDIATION = "Name the trusted principals explicitly and, for a wildcard principal, restrict it with aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceArn/aws:SourceAccount or sts:ExternalId. " +
+    "For roles people assume from another account add Condition {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}.";
+
+/** Condition keys that restrict who may use a wildcard principal. */
+const RESTRICTING = ["aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "sts:externalid", "aws:principalservicename"];
+
+function awsPrincipals(s: Statement): unknown[] {
+    const p = s.principal;
+    if (p === "*") return ["*"];
+    if (isUnknown(p)) return [p];
+    if (p && typeof p === "object") {
+        const aws = (p as Record<string, unknown>).AWS;
+        return isUnknown(aws) ? [aws] : toArray(aws);
+    }
+    return [];
+}
+
+/** A principal that is a person or an account (whose users are people), not a role or service. */
+function isPeoplePrincipal(p: string): boolean {
+    return /^\d{12}$/.test(p) || /^arn:aws[a-z-]*:iam::\d{12}:(root|user\/.+)$/.test(p);
+}
+
+export function trustFindings(props: Record<string, unknown>): string[] {
+    const doc = parseDocument(props.assumeRolePolicy);
+    if (doc.kind === "unknown") return [cannotCheck("the trust policy (assumeRolePolicy)")];
+    if (doc.kind === "invalid") return [`assumeRolePolicy: ${doc.error}.`];
+    if (doc.kind !== "ok") return [];
+    const out: string[] = [];
+    for (const s of doc.statements) {
+        if (s.effect !== "Allow") continue;
+        const principals = awsPrincipals(s);
+        if (principals.some(isUnknown)) { out.push(cannotCheck(`the principals of the trust policy, ${stmtLabel(s)}`)); continue; }
+        const keys = conditionKeys(s).map((k) => k.toLowerCase());
+        if (principals.includes("*")) {
+            if (!keys.some((k) => RESTRICTING.includes(k))) {
+                out.push(`Trust policy ${stmtLabel(s)}: wildcard principal "*" without a condition restricting who may assume the role (anyone in any AWS account could).`);
+            }
+            continue;
+        }
+        const people = principals.filter((p): p is string => typeof p === "string" && isPeoplePrincipal(p));
+        if (people.length > 0 && !requiresMfa(s)) {
+            out.push(`Trust policy ${stmtLabel(s)}: ${people.join(", ")} may assume this role without MFA (no aws:MultiFactorAuthPresent condition).`);
+        }
+    }
+    return out;
+}
+
+export const trustPolicy: ResourceValidationPolicy = {
+    name: "iam-trust-policy",
+    description: "Role trust policies: no wildcard principal without a restricting condition; roles people assume from another account require MFA (aws:MultiFactorAuthPresent).",
+    remediationSteps: REMEDIATION,
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== T.role) return;
+        for (const f of trustFindings(plainProps(args.props))) report(msg(f, REMEDIATION));
+    },
+};

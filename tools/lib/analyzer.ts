@@ -1,0 +1,516 @@
+// A client for the Pulumi analyzer gRPC protocol, used to drive a real `@pulumi/policy`
+// policy pack offline, the way the Pulumi engine does during `pulumi preview --policy-pack`.
+//
+// The engine (NewPolicyAnalyzer) starts a Node.js policy pack by running the
+// `@pulumi/pulumi/cmd/run-policy-pack` module with node, with the working directory set to the
+// policy pack directory and the arguments `<engine-address> .`. That module registers ts-node
+// with type checking on and requires the pack; `new PolicyPack(...)` starts a gRPC server and
+// prints its port on stdout. The engine then calls GetAnalyzerInfo, Configure (with the policy
+// config reconciled against the schema defaults), Analyze per resource and AnalyzeStack at the end.
+//
+// This client does the same. By default it starts the pack with ts-node in transpile-only mode
+// (same cwd, same entry point, same server) because type checking the pack at every start is
+// slow and is already done by `tsc --noEmit`; pass `{ launcher: "engine" }` to start it exactly
+// as the engine does.
+
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+// The generated protobuf modules ship without precise typings; they are used through `any`.
+// They are resolved from the policy pack's point of view so that the message classes are the very
+// ones the pack's server uses.
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/**
+ * UNKNOWN marks a property value that is not known at preview (an output of a resource that does
+ * not exist yet). It is sent as the engine's unknown sentinel.
+ */
+export const UNKNOWN: unique symbol = Symbol.for("landing-zone.analyzer.unknown");
+/** The string the engine puts in a protobuf Struct in place of an unknown value. */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+const SECRET_BRAND: unique symbol = Symbol.for("landing-zone.analyzer.secret");
+export interface SecretValue { readonly [SECRET_BRAND]: true; readonly value: unknown }
+/** Wraps a value so that it is sent as a secret, like the engine sends secret outputs. */
+export function secret(value: unknown): SecretValue {
+    return { [SECRET_BRAND]: true, value };
+}
+
+export interface AnalyzerResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Plain JSON; use UNKNOWN (or UNKNOWN_SENTINEL) for unknown values and secret() for secrets. */
+    properties: Record<string, unknown>;
+    options?: {
+        protect?: boolean;
+        retainOnDelete?: boolean;
+        ignoreChanges?: string[];
+        aliases?: string[];
+        customTimeouts?: unknown;
+        deleteBeforeReplace?: boolean;
+        additionalSecretOutputs?: string[];
+    };
+    provider?: { name: string; type: string; urn: string; properties: Record<string, unknown> };
+    parent?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+}
+
+export interface Violation {
+    policyPackName: string;
+    policyPackVersion?: string;
+    policyName: string;
+    description: string;
+    message: string;
+    enforcementLevel: EnforcementLevel;
+    /** The resource the violation is about; for Analyze it is the analyzed resource. */
+    urn: string | null;
+}
+
+export interface PolicyInfo {
+    name: string;
+    displayName?: string;
+    description: string;
+    message?: string;
+    remediationSteps?: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
+}
+
+export interface AnalyzerInfo {
+    name: string;
+    version?: string;
+    displayName?: string;
+    description?: string;
+    supportsConfig: boolean;
+    policies: PolicyInfo[];
+    initialConfig: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+}
+
+export interface StartOptions {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /**
+     * "fast" (default): ts-node transpile-only, entry point = the pack's package.json main.
+     * "engine": `node @pulumi/pulumi/cmd/run-policy-pack <address> .` exactly as the engine does
+     * (ts-node with type checking, so several seconds slower).
+     */
+    launcher?: "fast" | "engine";
+    /** Stack information the engine passes in the environment (PULUMI_STACK, ...). */
+    stack?: string;
+    project?: string;
+    organization?: string;
+    dryRun?: boolean;
+}
+
+const LEVEL_TO_PROTO: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
+const PROTO_TO_LEVEL: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
+const LEVELS = new Set<string>(Object.keys(LEVEL_TO_PROTO));
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Converts a JS value into what the engine puts in a Struct (unknowns and secrets encoded). */
+export function encodeValue(v: unknown): unknown {
+    if (v === UNKNOWN) return UNKNOWN_SENTINEL;
+    if (v === undefined) return undefined;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+    if (Array.isArray(v)) return v.map((e) => { const x = encodeValue(e); return x === undefined ? null : x; });
+    if (typeof v === "object" && (v as Record<symbol, unknown>)[SECRET_BRAND] === true) {
+        const inner = encodeValue((v as SecretValue).value);
+        return { [SECRET_SIG_KEY]: SECRET_SIG, value: inner === undefined ? null : inner };
+    }
+    if (isRecord(v)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, e] of Object.entries(v)) {
+            const x = encodeValue(e);
+            // The engine drops properties without a value (MarshalProperties skips nulls of inputs
+            // only when they are absent); undefined is never sent.
+            if (x !== undefined) out[k] = x;
+        }
+        return out;
+    }
+    throw new Error(`cannot encode a value of type ${typeof v} for the analyzer`);
+}
+
+/**
+ * Parses a --policy-pack-config file content the way the CLI does: each key maps to an
+ * enforcement level string or to an object with an optional enforcementLevel and properties.
+ */
+export function parsePolicyPackConfig(config: Record<string, unknown>): Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> {
+    const out: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {};
+    for (const [k, v] of Object.entries(config)) {
+        if (typeof v === "string") {
+            if (!LEVELS.has(v)) throw new Error(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
+            out[k] = { enforcementLevel: v as EnforcementLevel, properties: {} };
+        } else if (isRecord(v)) {
+            const props = { ...v };
+            let level: EnforcementLevel | undefined;
+            if ("enforcementLevel" in props) {
+                const el = props.enforcementLevel;
+                if (typeof el !== "string" || !LEVELS.has(el)) throw new Error(`parsing enforcement level for "${k}": ${JSON.stringify(el)} is not a valid enforcement level`);
+                level = el as EnforcementLevel;
+                delete props.enforcementLevel;
+            }
+            out[k] = { enforcementLevel: level, properties: props };
+        } else {
+            throw new Error(`parsing "${k}": ${JSON.stringify(v)} is not a valid value; must be a string or object`);
+        }
+    }
+    return out;
+}
+
+function checkAgainstSchema(value: unknown, schema: Record<string, unknown>, where: string, errors: string[]): void {
+    const t = schema.type;
+    const typeOk = (ty: unknown): boolean => {
+        switch (ty) {
+            case "string": return typeof value === "string";
+            case "number": return typeof value === "number";
+            case "integer": return typeof value === "number" && Number.isInteger(value);
+            case "boolean": return typeof value === "boolean";
+            case "array": return Array.isArray(value);
+            case "object": return isRecord(value);
+            case "null": return value === null;
+            default: return true;
+        }
+    };
+    if (t !== undefined && !(Array.isArray(t) ? t.some(typeOk) : typeOk(t))) {
+        errors.push(`${where}: invalid type, expected ${JSON.stringify(t)}, got ${JSON.stringify(value)}`);
+        return;
+    }
+    if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+        errors.push(`${where}: must be one of ${JSON.stringify(schema.enum)}`);
+    }
+    if (typeof value === "number") {
+        if (typeof schema.minimum === "number" && value < schema.minimum) errors.push(`${where}: must be >= ${schema.minimum}`);
+        if (typeof schema.maximum === "number" && value > schema.maximum) errors.push(`${where}: must be <= ${schema.maximum}`);
+    }
+    if (Array.isArray(value) && isRecord(schema.items)) {
+        value.forEach((e, i) => checkAgainstSchema(e, schema.items as Record<string, unknown>, `${where}[${i}]`, errors));
+    }
+}
+
+/**
+ * Reconciles a policy config with the pack's metadata like the engine (ReconcilePolicyPackConfig):
+ * schema defaults first, then the pack's initial config, then the given config; "all" sets the
+ * enforcement level of every policy. The result is validated against each policy's schema.
+ */
+export function reconcilePolicyConfig(info: AnalyzerInfo, given: Record<string, unknown>): Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> {
+    const result: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> = {};
+    for (const p of info.policies) {
+        const props: Record<string, unknown> = {};
+        for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) {
+            if ("default" in s) props[k] = s.default;
+        }
+        result[p.name] = { enforcementLevel: p.enforcementLevel, properties: props };
+    }
+    const apply = (cfg: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>) => {
+        const all = cfg.all;
+        if (all?.enforcementLevel) {
+            for (const k of Object.keys(result)) result[k] = { ...result[k], enforcementLevel: all.enforcementLevel };
+        }
+        for (const [name, c] of Object.entries(cfg)) {
+            const prev = result[name] ?? { enforcementLevel: c.enforcementLevel ?? "advisory", properties: {} };
+            result[name] = {
+                enforcementLevel: c.enforcementLevel ?? prev.enforcementLevel,
+                properties: { ...prev.properties, ...c.properties },
+            };
+        }
+    };
+    apply(info.initialConfig);
+    apply(parsePolicyPackConfig(given));
+    const errors: string[] = [];
+    for (const p of info.policies) {
+        const schema = p.configSchema;
+        if (!schema) continue;
+        const props = result[p.name]?.properties ?? {};
+        for (const req of schema.required ?? []) {
+            if (!(req in props)) errors.push(`${p.name}: ${req} is required`);
+        }
+        for (const [k, v] of Object.entries(props)) {
+            const s = schema.properties[k];
+            if (s) checkAgainstSchema(v, s, `${p.name}.${k}`, errors);
+        }
+    }
+    if (errors.length > 0) throw new Error(`policy pack configuration is invalid:\n  ${errors.join("\n  ")}`);
+    return result;
+}
+
+export class PolicyPackClient {
+    private info_?: AnalyzerInfo;
+    private closed = false;
+
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: Any,
+        private readonly pb: Any,
+        private readonly structpb: Any,
+        private readonly emptypb: Any,
+        private readonly stderrLines: () => string,
+        readonly port: number,
+    ) {}
+
+    /** Starts the policy pack in `policyPackDir` and connects to it. */
+    static async start(policyPackDir: string, opts: StartOptions = {}): Promise<PolicyPackClient> {
+        const dir = path.resolve(policyPackDir);
+        const fromPack = (m: string) => require.resolve(m, { paths: [dir] });
+        const pb = require(fromPack("@pulumi/pulumi/proto/analyzer_pb"));
+        const grpcPb = require(fromPack("@pulumi/pulumi/proto/analyzer_grpc_pb"));
+        const pulumiDir = path.dirname(fromPack("@pulumi/pulumi/package.json"));
+        const structpb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
+        const emptypb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] }));
+        const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+
+        const launcher = opts.launcher ?? "fast";
+        let args: string[];
+        if (launcher === "engine") {
+            args = [fromPack("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."];
+        } else {
+            const tsnode = require.resolve("ts-node/register/transpile-only", { paths: [dir, __dirname] });
+            // Require the pack directory (package.json "main"), as run-policy-pack does.
+            args = ["-r", tsnode, "-e", "require(require('path').resolve(process.argv[1]))", dir];
+        }
+        const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.env ?? {}) };
+        const setEnv = (k: string, v: string | undefined) => {
+            if (v !== undefined && v !== "") { env[k] = v; env[k.replace("PULUMI_", "PULUMI_NODEJS_")] = v; }
+        };
+        setEnv("PULUMI_STACK", opts.stack);
+        setEnv("PULUMI_PROJECT", opts.project);
+        setEnv("PULUMI_ORGANIZATION", opts.organization);
+        setEnv("PULUMI_DRY_RUN", opts.dryRun === undefined ? undefined : String(opts.dryRun));
+        // Mocha and ts-node settings of the parent must not leak into the pack.
+        delete env.TS_NODE_PROJECT;
+        const child = spawn(process.execPath, args, { cwd: opts.cwd ?? dir, env, stdio: ["ignore", "pipe", "pipe"] });
+
+        const stderr: string[] = [];
+        child.stderr!.setEncoding("utf8");
+        child.stderr!.on("data", (d: string) => { stderr.push(d); if (stderr.length > 200) stderr.shift(); });
+        const stderrText = () => stderr.join("");
+
+        const timeoutMs = opts.timeoutMs ?? 60_000;
+        const port = await new Promise<number>((resolve, reject) => {
+            let buf = "";
+            const timer = setTimeout(() => {
+                child.kill();
+                reject(new Error(`policy pack in ${dir} did not print its port within ${timeoutMs} ms\n${stderrText()}`));
+            }, timeoutMs);
+            const onExit = (code: number | null, signal: string | null) => {
+                clearTimeout(timer);
+                reject(new Error(`policy pack in ${dir} failed to start (exit code ${code}${signal ? `, signal ${signal}` : ""}):\n${stderrText()}\n${buf}`));
+            };
+            child.once("exit", onExit);
+            child.once("error", (e) => { clearTimeout(timer); reject(e); });
+            child.stdout!.setEncoding("utf8");
+            const onData = (d: string) => {
+                buf += d;
+                const nl = buf.indexOf("\n");
+                if (nl < 0) return;
+                const line = buf.slice(0, nl).trim();
+                const n = Number(line);
+                child.stdout!.off("data", onData);
+                child.off("exit", onExit);
+                clearTimeout(timer);
+                if (!Number.isInteger(n) || n <= 0) {
+                    child.kill();
+                    reject(new Error(`policy pack in ${dir} printed "${line}" instead of a port\n${stderrText()}`));
+                } else {
+                    resolve(n);
+                }
+            };
+            child.stdout!.on("data", onData);
+        });
+        // Keep draining stdout so that a chatty pack never blocks on a full pipe.
+        child.stdout!.on("data", () => undefined);
+
+        const client = new grpcPb.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": 400 * 1024 * 1024,
+            "grpc.max_send_message_length": 400 * 1024 * 1024,
+        });
+        await new Promise<void>((resolve, reject) => {
+            client.waitForReady(Date.now() + timeoutMs, (err: Error | undefined) => err ? reject(err) : resolve());
+        });
+        return new PolicyPackClient(child, client, pb, structpb, emptypb, stderrText, port);
+    }
+
+    /** Everything the pack wrote on stderr so far (most recent chunks). */
+    get stderr(): string { return this.stderrLines(); }
+
+    private call<T>(method: string, req: unknown): Promise<T> {
+        if (this.closed) return Promise.reject(new Error("policy pack client is closed"));
+        return new Promise<T>((resolve, reject) => {
+            this.client[method](req, (err: Error | null, resp: T) => {
+                if (err) {
+                    reject(new Error(`${method} failed: ${err.message}\n${this.stderrLines()}`));
+                } else {
+                    resolve(resp);
+                }
+            });
+        });
+    }
+
+    async info(): Promise<AnalyzerInfo> {
+        const resp: Any = await this.call("getAnalyzerInfo", new this.emptypb.Empty());
+        const policies: PolicyInfo[] = resp.getPoliciesList().map((p: Any) => {
+            const schema = p.getConfigschema();
+            const info: PolicyInfo = {
+                name: p.getName(),
+                displayName: p.getDisplayname() || undefined,
+                description: p.getDescription(),
+                message: p.getMessage() || undefined,
+                remediationSteps: p.getRemediationSteps() || undefined,
+                enforcementLevel: PROTO_TO_LEVEL[p.getEnforcementlevel()],
+            };
+            if (schema) {
+                info.configSchema = {
+                    properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                    required: schema.getRequiredList(),
+                };
+            }
+            return info;
+        });
+        const initialConfig: AnalyzerInfo["initialConfig"] = {};
+        resp.getInitialconfigMap().forEach((v: Any, k: string) => {
+            initialConfig[k] = {
+                enforcementLevel: PROTO_TO_LEVEL[v.getEnforcementlevel()],
+                properties: (v.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            };
+        });
+        this.info_ = {
+            name: resp.getName(),
+            version: resp.getVersion() || undefined,
+            displayName: resp.getDisplayname() || undefined,
+            description: resp.getDescription() || undefined,
+            supportsConfig: resp.getSupportsconfig(),
+            policies,
+            initialConfig,
+        };
+        return this.info_;
+    }
+
+    /**
+     * Sends a policy config, given in the form of a --policy-pack-config file, after reconciling it
+     * with the schema defaults as the engine does. Each call replaces the previous configuration.
+     */
+    async configure(config: Record<string, unknown>): Promise<void> {
+        const info = this.info_ ?? await this.info();
+        const reconciled = reconcilePolicyConfig(info, config);
+        const req = new this.pb.ConfigureAnalyzerRequest();
+        const map = req.getPolicyconfigMap();
+        for (const [name, c] of Object.entries(reconciled)) {
+            const pc = new this.pb.PolicyConfig();
+            pc.setEnforcementlevel(LEVEL_TO_PROTO[c.enforcementLevel]);
+            pc.setProperties(this.structpb.Struct.fromJavaScript(c.properties));
+            map.set(name, pc);
+        }
+        await this.call("configure", req);
+    }
+
+    private struct(props: Record<string, unknown>): Any {
+        return this.structpb.Struct.fromJavaScript(encodeValue(props) as Record<string, unknown>);
+    }
+
+    private options(o: AnalyzerResource["options"], parent?: string): Any {
+        const opts = new this.pb.AnalyzerResourceOptions();
+        opts.setProtect(o?.protect ?? false);
+        opts.setIgnorechangesList(o?.ignoreChanges ?? []);
+        opts.setAliasesList(o?.aliases ?? []);
+        opts.setAdditionalsecretoutputsList(o?.additionalSecretOutputs ?? []);
+        if (o?.deleteBeforeReplace !== undefined) {
+            opts.setDeletebeforereplacedefined(true);
+            opts.setDeletebeforereplace(o.deleteBeforeReplace);
+        }
+        const ct = new this.pb.AnalyzerResourceOptions.CustomTimeouts();
+        const t = isRecord(o?.customTimeouts) ? o!.customTimeouts as Record<string, unknown> : {};
+        ct.setCreate(Number(t.create ?? t.createSeconds ?? 0));
+        ct.setUpdate(Number(t.update ?? t.updateSeconds ?? 0));
+        ct.setDelete(Number(t.delete ?? t.deleteSeconds ?? 0));
+        opts.setCustomtimeouts(ct);
+        if (parent) opts.setParent(parent);
+        return opts;
+    }
+
+    private provider(p: AnalyzerResource["provider"]): Any {
+        if (!p) return undefined;
+        const pr = new this.pb.AnalyzerProviderResource();
+        pr.setUrn(p.urn);
+        pr.setType(p.type);
+        pr.setName(p.name);
+        pr.setProperties(this.struct(p.properties));
+        return pr;
+    }
+
+    private violations(resp: Any, defaultUrn: string | null): Violation[] {
+        return resp.getDiagnosticsList().map((d: Any): Violation => ({
+            policyPackName: d.getPolicypackname(),
+            policyPackVersion: d.getPolicypackversion() || undefined,
+            policyName: d.getPolicyname(),
+            description: d.getDescription(),
+            message: d.getMessage(),
+            enforcementLevel: PROTO_TO_LEVEL[d.getEnforcementlevel()],
+            urn: d.getUrn() || defaultUrn,
+        }));
+    }
+
+    /** Analyze: one resource's inputs, as the engine sends them before each step. */
+    async analyze(resource: AnalyzerResource): Promise<Violation[]> {
+        const req = new this.pb.AnalyzeRequest();
+        req.setUrn(resource.urn);
+        req.setType(resource.type);
+        req.setName(resource.name);
+        req.setProperties(this.struct(resource.properties));
+        req.setOptions(this.options(resource.options, resource.parent));
+        const prov = this.provider(resource.provider);
+        if (prov) req.setProvider(prov);
+        const resp = await this.call("analyze", req);
+        return this.violations(resp, resource.urn);
+    }
+
+    /** AnalyzeStack: every resource of the stack, as the engine sends them at the end. */
+    async analyzeStack(resources: AnalyzerResource[]): Promise<Violation[]> {
+        const req = new this.pb.AnalyzeStackRequest();
+        req.setResourcesList(resources.map((r) => {
+            const ar = new this.pb.AnalyzerResource();
+            ar.setUrn(r.urn);
+            ar.setType(r.type);
+            ar.setName(r.name);
+            ar.setProperties(this.struct(r.properties));
+            ar.setOptions(this.options(r.options, r.parent));
+            const prov = this.provider(r.provider);
+            if (prov) ar.setProvider(prov);
+            if (r.parent) ar.setParent(r.parent);
+            ar.setDependenciesList(r.dependencies ?? []);
+            const pd = ar.getPropertydependenciesMap();
+            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                if (urns.length === 0) continue; // the engine skips empty dependency lists
+                const d = new this.pb.AnalyzerPropertyDependencies();
+                d.setUrnsList(urns);
+                pd.set(k, d);
+            }
+            return ar;
+        }));
+        const resp = await this.call("analyzeStack", req);
+        return this.violations(resp, null);
+    }
+
+    /** Closes the connection and stops the pack process. */
+    async close(): Promise<void> {
+        if (this.closed) return;
+        this.closed = true;
+        try { this.client.close(); } catch { /* already closed */ }
+        if (this.child.exitCode === null && this.child.signalCode === null) {
+            await new Promise<void>((resolve) => {
+                const t = setTimeout(() => { this.child.kill("SIGKILL"); }, 3000);
+                this.child.once("exit", () => { clearTimeout(t); resolve(); });
+                this.child.kill("SIGTERM");
+            });
+        }
+    }
+}
