@@ -1,0 +1,61 @@
+/**
+ * Monthly cost budgets, one per environment. Pure.
+ *
+ * Where they live: every budget is created in the account Pulumi deploys to (the management
+ * account in the Organizations layouts), filtered by `LinkedAccount` to the environment's
+ * member accounts. The management account sees every member's costs through consolidated
+ * billing, so this needs no role inside the member accounts, and nobody in a member account
+ * can delete or silence its own budget. Where an environment shares its account with others
+ * (hybrid's shared non-production account, the single-account layout), the budget is also
+ * filtered by the environment cost-allocation tag (`user:<key>$<env>`). That tag key must be
+ * activated once as a cost-allocation tag in the Billing console of the paying account; AWS
+ * only offers keys it has already seen on a resource, so it cannot be declared up front.
+ */
+import type { BudgetsConfig } from "./config";
+
+export interface BudgetNotificationPlan {
+    type: "ACTUAL" | "FORECASTED";
+    percent: number;
+    emails: string[];
+}
+
+export interface BudgetPlan {
+    /** Environment name: also the stable key of the logical name. */
+    environment: string;
+    logicalName: string;
+    /** AWS budget name, unique in the account. */
+    name: string;
+    amount: number;
+    currency: string;
+    /** Member account keys to filter on; empty = the deployment account's whole bill. */
+    linkedAccounts: string[];
+    /** `user:<key>$<env>` when the environment shares its account(s). */
+    tagFilter?: string;
+    notifications: BudgetNotificationPlan[];
+}
+
+export interface BudgetEnvironment {
+    name: string;
+    /** Member account keys, or none in the single-account layout. */
+    accounts: string[];
+    separatedByTags: boolean;
+}
+
+export function planBudgets(
+    cfg: BudgetsConfig | undefined,
+    environments: BudgetEnvironment[],
+    environmentTagKey: string,
+    namePrefix: string,
+): BudgetPlan[] {
+    if (!cfg) return [];
+    return environments.map((e) => ({
+        environment: e.name,
+        logicalName: `budget-${e.name}`,
+        name: `${namePrefix}-${e.name}-monthly`,
+        amount: cfg.monthlyLimits[e.name] ?? cfg.defaultMonthlyLimit,
+        currency: cfg.currency,
+        linkedAccounts: [...e.accounts],
+        tagFilter: e.separatedByTags ? `user:${environmentTagKey}$${e.name}` : undefined,
+        notifications: cfg.thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...cfg.alertEmails] })),
+    }));
+}

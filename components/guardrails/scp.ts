@@ -1,0 +1,389 @@
+/**
+ * The service control policy (SCP) library: every guardrail is a pure function from its
+ * parameters to a policy document. Every statement carries a Sid that is unique across the
+ * whole library, so statements of different guardrails can be packed into one document
+ * (./packing.ts) without clashing.
+ *
+ * SCPs never grant anything: in the default deny-list strategy AWS keeps its managed
+ * `FullAWSAccess` policy attached to every root, OU and account, and these documents only
+ * subtract from it. The one exception is the service allow-list (an Allow document that
+ * replaces FullAWSAccess on an OU).
+ *
+ * SCPs do not apply to the management account, nor to service-linked roles.
+ */
+
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action?: string | string[];
+    NotAction?: string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+/** The guardrails that can be attached by name in `landing-zone:guardrails.attachments`. */
+export const GUARDRAIL_NAMES = [
+    "deny-leave-organization",
+    "deny-root-user",
+    "protect-security-services",
+    "region-allow-list",
+    "instance-type-allow-list",
+    "require-imdsv2",
+    "deny-iam-users",
+    "protect-platform-roles",
+    "deny-disable-ebs-encryption",
+    "protect-s3-public-access-block",
+] as const;
+export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
+
+/** Name of the allow-list document that replaces FullAWSAccess (`serviceAllowLists`), not attachable by name. */
+export const SERVICE_ALLOW_LIST = "service-allow-list";
+export type DocumentGuardrail = GuardrailName | typeof SERVICE_ALLOW_LIST;
+
+/** Order of guardrails in documents and names: the catalogue order, the allow-list first. */
+export const CATALOGUE_ORDER: readonly DocumentGuardrail[] = [SERVICE_ALLOW_LIST, ...GUARDRAIL_NAMES];
+
+export function document(...statements: PolicyStatement[]): PolicyDocument {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The AWS-managed policy AWS attaches to every root, OU and account (`p-FullAWSAccess`). */
+export const FULL_AWS_ACCESS: PolicyDocument = document({ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" });
+
+/** IAM role ARN pattern for any account of the organization. */
+export function roleArnPattern(roleNameOrPath: string): string {
+    return `arn:aws:iam::*:role/${roleNameOrPath}`;
+}
+
+/** Condition that exempts the given principals (role ARN patterns); none when the list is empty. */
+function exemptPrincipals(arns: readonly string[]): PolicyStatement["Condition"] | undefined {
+    return arns.length ? { ArnNotLike: { "aws:PrincipalArn": [...arns] } } : undefined;
+}
+
+function withCondition(s: Omit<PolicyStatement, "Condition">, condition?: PolicyStatement["Condition"]): PolicyStatement {
+    return condition ? { ...s, Condition: condition } : s;
+}
+
+// ---------------------------------------------------------------------------------
+// The guardrails.
+// ---------------------------------------------------------------------------------
+
+/** An account that leaves the organization escapes every SCP and consolidated billing. */
+export function denyLeaveOrganization(): PolicyDocument {
+    return document({ Sid: "DenyLeaveOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" });
+}
+
+/**
+ * The root user of a member account has no IAM policy to limit it; only an SCP can. Its
+ * credentials should never be used, so everything is denied to it. Exemption: none; the
+ * few tasks that need root (e.g. closing the account) are done after detaching this policy
+ * or through centralized root access from the management account.
+ */
+export function denyRootUser(): PolicyDocument {
+    return document({
+        Sid: "DenyRootUser",
+        Effect: "Deny",
+        Action: "*",
+        Resource: "*",
+        Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } },
+    });
+}
+
+/** The actions that stop, delete or weaken the security services' recording and findings. */
+export const SECURITY_SERVICE_ACTIONS: readonly string[] = [
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:PutEventSelectors",
+    "cloudtrail:StopLogging",
+    "cloudtrail:UpdateTrail",
+    "config:DeleteConfigRule",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:DeleteRetentionConfiguration",
+    "config:PutConfigurationRecorder",
+    "config:StopConfigurationRecorder",
+    "guardduty:DeleteDetector",
+    "guardduty:DeleteMembers",
+    "guardduty:DisassociateFromAdministratorAccount",
+    "guardduty:DisassociateFromMasterAccount",
+    "guardduty:DisassociateMembers",
+    "guardduty:StopMonitoringMembers",
+    "guardduty:UpdateDetector",
+    "access-analyzer:DeleteAnalyzer",
+    "securityhub:BatchDisableStandards",
+    "securityhub:DeleteMembers",
+    "securityhub:DisableSecurityHub",
+    "securityhub:DisassociateFromAdministratorAccount",
+    "securityhub:DisassociateFromMasterAccount",
+    "securityhub:DisassociateMembers",
+];
+
+/**
+ * Nobody in a member account may switch off CloudTrail, Config, GuardDuty, Access Analyzer or
+ * Security Hub. Exemption: the platform roles (which deploy and maintain these services).
+ */
+export function protectSecurityServices(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
+    return document(
+        withCondition(
+            { Sid: "ProtectSecurityServices", Effect: "Deny", Action: [...SECURITY_SERVICE_ACTIONS], Resource: "*" },
+            exemptPrincipals(p.exemptRoleArns),
+        ),
+    );
+}
+
+/**
+ * Services whose calls must stay possible from any region: they are global (single endpoint in
+ * us-east-1, or no region at all), so `aws:RequestedRegion` is not one of the allowed regions.
+ * Regional services that some published lists exempt (kms, config) are deliberately absent:
+ * exempting them would let them run in any region.
+ */
+export const GLOBAL_SERVICE_ACTIONS: readonly string[] = [
+    "account:*",
+    "acm:*",
+    "aws-marketplace:*",
+    "aws-portal:*",
+    "budgets:*",
+    "ce:*",
+    "cloudfront:*",
+    "cur:*",
+    "directconnect:*",
+    "ec2:DescribeRegions",
+    "ec2:DescribeTransitGateways",
+    "ec2:DescribeVpnGateways",
+    "fms:*",
+    "globalaccelerator:*",
+    "health:*",
+    "iam:*",
+    "networkmanager:*",
+    "organizations:*",
+    "pricing:*",
+    "route53:*",
+    "route53domains:*",
+    "s3:GetAccountPublic*",
+    "s3:ListAllMyBuckets",
+    "s3:PutAccountPublic*",
+    "shield:*",
+    "sts:*",
+    "support:*",
+    "trustedadvisor:*",
+    "waf-regional:*",
+    "waf:*",
+    "wafv2:*",
+];
+
+/**
+ * Deny every regional action requested outside the allowed regions. `NotAction` keeps the
+ * global services working. Exemption: the platform roles, which enable security services in
+ * every region (GuardDuty and Config should record everywhere, even where nothing else runs).
+ */
+export function regionAllowList(p: {
+    allowedRegions: readonly string[];
+    extraGlobalActions?: readonly string[];
+    exemptRoleArns: readonly string[];
+}): PolicyDocument {
+    const notAction = [...new Set([...GLOBAL_SERVICE_ACTIONS, ...(p.extraGlobalActions ?? [])])];
+    return document({
+        Sid: "DenyOutsideAllowedRegions",
+        Effect: "Deny",
+        NotAction: notAction,
+        Resource: "*",
+        Condition: {
+            StringNotEquals: { "aws:RequestedRegion": [...p.allowedRegions] },
+            ...(p.exemptRoleArns.length ? { ArnNotLike: { "aws:PrincipalArn": [...p.exemptRoleArns] } } : {}),
+        },
+    });
+}
+
+/** Small general-purpose families: enough for development and tests, nothing that burns a budget in a night. */
+export const DEFAULT_NON_PRODUCTION_INSTANCE_TYPES: readonly string[] = [
+    "t3.*",
+    "t3a.*",
+    "t4g.*",
+    "m5.large",
+    "m5.xlarge",
+    "m6i.large",
+    "m6i.xlarge",
+    "m7g.large",
+    "m7g.xlarge",
+];
+
+/**
+ * Deny launching an instance whose type is not in the allow-list (patterns such as `t3.*`).
+ * The resource is the instance ARN: RunInstances is also authorized against the image, subnet,
+ * volumes..., which carry no instance type. No exemption.
+ */
+export function instanceTypeAllowList(p: { instanceTypes: readonly string[] }): PolicyDocument {
+    return document({
+        Sid: "DenyInstanceTypesNotAllowed",
+        Effect: "Deny",
+        Action: "ec2:RunInstances",
+        Resource: "arn:aws:ec2:*:*:instance/*",
+        Condition: { StringNotLike: { "ec2:InstanceType": [...p.instanceTypes] } },
+    });
+}
+
+/**
+ * New instances must require session tokens for the instance metadata service (IMDSv2), which
+ * blocks the SSRF credential theft IMDSv1 allows; and nobody but the platform may change the
+ * metadata options afterwards.
+ */
+export function requireImdsv2(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
+    return document(
+        {
+            Sid: "RequireImdsv2OnRunInstances",
+            Effect: "Deny",
+            Action: "ec2:RunInstances",
+            Resource: "arn:aws:ec2:*:*:instance/*",
+            Condition: { StringNotEquals: { "ec2:MetadataHttpTokens": "required" } },
+        },
+        withCondition(
+            { Sid: "DenyModifyInstanceMetadataOptions", Effect: "Deny", Action: "ec2:ModifyInstanceMetadataOptions", Resource: "*" },
+            exemptPrincipals(p.exemptRoleArns),
+        ),
+    );
+}
+
+/**
+ * Where only roles should exist (production), nobody creates IAM users, console passwords or
+ * long-term access keys. Exemption: the platform roles (the landing zone manages the few users
+ * it declares itself).
+ */
+export function denyIamUsers(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
+    return document(
+        withCondition(
+            {
+                Sid: "DenyIamUsersAndAccessKeys",
+                Effect: "Deny",
+                Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"],
+                Resource: "*",
+            },
+            exemptPrincipals(p.exemptRoleArns),
+        ),
+    );
+}
+
+/** IAM actions that change a role or what it can do. */
+export const ROLE_WRITE_ACTIONS: readonly string[] = [
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+];
+
+/**
+ * The organization access role and the landing zone's own roles are how the platform reaches
+ * every account: nobody else may change, delete or re-trust them (nor create a role in their
+ * path). Exemption: the platform roles.
+ */
+export function protectPlatformRoles(p: { protectedRoleArns: readonly string[]; exemptRoleArns: readonly string[] }): PolicyDocument {
+    return document(
+        withCondition(
+            { Sid: "ProtectPlatformRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS], Resource: [...p.protectedRoleArns] },
+            exemptPrincipals(p.exemptRoleArns),
+        ),
+    );
+}
+
+/** Default EBS encryption, once on, stays on. No exemption: nothing legitimate turns it off. */
+export function denyDisableEbsEncryption(): PolicyDocument {
+    return document({ Sid: "DenyDisableEbsEncryptionByDefault", Effect: "Deny", Action: "ec2:DisableEbsEncryptionByDefault", Resource: "*" });
+}
+
+/**
+ * The account-level S3 Block Public Access settings stay as the platform set them (the same
+ * permission covers deleting them). Exemption: the platform roles.
+ */
+export function protectS3PublicAccessBlock(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
+    return document(
+        withCondition(
+            { Sid: "ProtectS3AccountPublicAccessBlock", Effect: "Deny", Action: "s3:PutAccountPublicAccessBlock", Resource: "*" },
+            exemptPrincipals(p.exemptRoleArns),
+        ),
+    );
+}
+
+/**
+ * Allow-list strategy: an Allow of whole services, which replaces FullAWSAccess on the target.
+ * Anything outside the list is implicitly denied at that level of the tree.
+ */
+export function serviceAllowList(p: { services: readonly string[] }): PolicyDocument {
+    return document({
+        Sid: "AllowListedServices",
+        Effect: "Allow",
+        Action: [...new Set(p.services)].sort().map((s) => `${s}:*`),
+        Resource: "*",
+    });
+}
+
+// ---------------------------------------------------------------------------------
+// Building a guardrail by name.
+// ---------------------------------------------------------------------------------
+
+/** Everything any guardrail needs, resolved for one target. */
+export interface GuardrailParameters {
+    /** Role ARN patterns exempt from the guardrails that have an exemption. */
+    exemptRoleArns: string[];
+    /** Role ARN patterns `protect-platform-roles` protects. */
+    protectedRoleArns: string[];
+    allowedRegions: string[];
+    extraGlobalActions: string[];
+    /** Instance types for this target's class. */
+    instanceTypes: string[];
+    /** Only for `service-allow-list`. */
+    services: string[];
+}
+
+export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters): PolicyDocument {
+    switch (name) {
+        case "deny-leave-organization":
+            return denyLeaveOrganization();
+        case "deny-root-user":
+            return denyRootUser();
+        case "protect-security-services":
+            return protectSecurityServices(p);
+        case "region-allow-list":
+            return regionAllowList(p);
+        case "instance-type-allow-list":
+            return instanceTypeAllowList(p);
+        case "require-imdsv2":
+            return requireImdsv2(p);
+        case "deny-iam-users":
+            return denyIamUsers(p);
+        case "protect-platform-roles":
+            return protectPlatformRoles(p);
+        case "deny-disable-ebs-encryption":
+            return denyDisableEbsEncryption();
+        case "protect-s3-public-access-block":
+            return protectS3PublicAccessBlock(p);
+        case SERVICE_ALLOW_LIST:
+            return serviceAllowList(p);
+    }
+}
+
+/** One-line descriptions, used as the AWS policy description. */
+export const GUARDRAIL_DESCRIPTIONS: Record<DocumentGuardrail, string> = {
+    "deny-leave-organization": "Deny leaving the organization",
+    "deny-root-user": "Deny every action to the root user of member accounts",
+    "protect-security-services": "Deny stopping or deleting CloudTrail, Config, GuardDuty, Access Analyzer and Security Hub except for the platform roles",
+    "region-allow-list": "Deny regional actions outside the allowed regions (global services exempt)",
+    "instance-type-allow-list": "Deny launching EC2 instance types outside the allow-list",
+    "require-imdsv2": "Deny launching instances without IMDSv2 and changing metadata options except for the platform roles",
+    "deny-iam-users": "Deny creating IAM users, login profiles and access keys except for the platform roles",
+    "protect-platform-roles": "Deny changing the organization access role and the landing zone roles except for the platform roles",
+    "deny-disable-ebs-encryption": "Deny disabling EBS encryption by default",
+    "protect-s3-public-access-block": "Deny changing the account S3 Block Public Access settings except for the platform roles",
+    [SERVICE_ALLOW_LIST]: "Allow only the listed services (replaces FullAWSAccess)",
+};
