@@ -244,6 +244,19 @@ export function reconcilePolicyConfig(info: AnalyzerInfo, given: Record<string, 
     return result;
 }
 
+/** Seconds from a number or a Go-style duration string ("1h30m", "10m", "45s"), as customTimeouts are written. */
+export function durationSeconds(v: unknown): number {
+    if (typeof v === "number") return v;
+    if (typeof v !== "string" || v.trim() === "") return 0;
+    const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+    let total = 0;
+    const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+    let m: RegExpExecArray | null;
+    let matched = false;
+    while ((m = re.exec(v)) !== null) { total += Number(m[1]) * units[m[2]]; matched = true; }
+    return matched ? total : Number(v) || 0;
+}
+
 export class PolicyPackClient {
     private info_?: AnalyzerInfo;
     private closed = false;
@@ -429,9 +442,9 @@ export class PolicyPackClient {
         }
         const ct = new this.pb.AnalyzerResourceOptions.CustomTimeouts();
         const t = isRecord(o?.customTimeouts) ? o!.customTimeouts as Record<string, unknown> : {};
-        ct.setCreate(Number(t.create ?? t.createSeconds ?? 0));
-        ct.setUpdate(Number(t.update ?? t.updateSeconds ?? 0));
-        ct.setDelete(Number(t.delete ?? t.deleteSeconds ?? 0));
+        ct.setCreate(durationSeconds(t.create ?? t.createSeconds));
+        ct.setUpdate(durationSeconds(t.update ?? t.updateSeconds));
+        ct.setDelete(durationSeconds(t.delete ?? t.deleteSeconds));
         opts.setCustomtimeouts(ct);
         if (parent) opts.setParent(parent);
         return opts;
