@@ -343,9 +343,12 @@ export function policyDocument(args: Props): { json: string; minifiedJson: strin
 
 /** Thrown for an invoke the mocks do not know: the message names its token. */
 export class UnknownInvokeError extends Error {
-    constructor(token: string) {
+    /** The SDK reports a failed invoke with the gRPC error's `details`, not its message. */
+    readonly details: string;
+    constructor(readonly token: string) {
         super(`the offline plan has no answer for the function '${token}'; it cannot be evaluated without AWS`);
         this.name = "UnknownInvokeError";
+        this.details = this.message;
     }
 }
 
@@ -452,7 +455,13 @@ export function createMocks(ctx: MockContext): runtime.Mocks {
             if (!handler) {
                 throw new UnknownInvokeError(args.token);
             }
-            return handler(args.inputs as Props);
+            try {
+                return handler(args.inputs as Props);
+            } catch (e) {
+                const err = e instanceof Error ? e : new Error(String(e));
+                (err as Error & { details?: string }).details = `${args.token}: ${err.message}`;
+                throw err;
+            }
         },
     };
 }

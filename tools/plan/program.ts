@@ -70,6 +70,11 @@ export function unwrapError(e: unknown): { message: string; stack?: string } {
         // "Running program '...' failed with an unhandled exception:\n<message>" and friends.
         const m = /failed with an unhandled exception:\s*\n([\s\S]*)$/.exec(message);
         if (m) message = m[1]!;
+        // The SDK prefixes errors raised while serializing a resource's inputs (a throwing
+        // apply, say) with the property name; the program's own message is what matters.
+        message = message.replace(/^(error serializing property "[^"]*": )+/, "");
+        // "Invoke of 'tok' failed: <reason>" keeps its token, which the reason already names.
+        message = message.replace(/^Invoke of '[^']*' failed: (.*the offline plan has no answer)/s, "$1");
         return { message: message.trim(), stack: err.stack };
     }
     return { message: String(err) };

@@ -102,8 +102,11 @@ function groupViolations(violations: PlanViolation[]): { key: string; pack: stri
 
 export function summaryLine(result: PlanResult): string {
     const s = result.summary;
+    if (result.error) {
+        return `Summary: plan failed (${result.error.kind} error) after ${s.resources} resource${s.resources === 1 ? "" : "s"} registered`;
+    }
     const ops = [`${s.create} to create`, ...(s.import ? [`${s.import} to import`] : []), ...(s.read ? [`${s.read} to read`] : [])];
-    const status = result.error ? "error" : s.mandatory > 0 ? "blocked by mandatory policy" : "ok";
+    const status = s.mandatory > 0 ? "blocked by mandatory policy" : "ok";
     return `Summary: ${s.resources} resources (${ops.join(", ")}); ${s.mandatory} mandatory, ${s.advisory} advisory${s.remediate ? `, ${s.remediate} remediate` : ""} violations; ${status}`;
 }
 

@@ -1,0 +1,44 @@
+// Shared by the plan tests: fixture paths and a way to run the CLI as a child process.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const FIXTURES = path.join(ROOT, "test", "fixtures", "projects");
+
+export function fixture(name: string): string {
+    return path.join(FIXTURES, name);
+}
+
+export interface CliRun {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs tools/plan/cli.ts in a child process, as `npm run plan --` would. */
+export function runCli(args: string[]): CliRun {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_")) env[k] = v;
+    const r = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "tools", "plan", "cli.ts"), ...args], {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 300_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A scratch directory removed by the returned function. */
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Copies a fixture project to a directory outside this repository. */
+export function copyFixture(name: string, to: string): string {
+    const dest = path.join(to, name);
+    fs.cpSync(fixture(name), dest, { recursive: true });
+    return dest;
+}
