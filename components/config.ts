@@ -134,6 +134,11 @@ const organizationalUnitSchema = z.strictObject({
     /** Declares what the OU may hold; when absent it is derived from the accounts below it. */
     environmentClass: z.enum(ENVIRONMENT_CLASSES).optional(),
     tags: tagMap.default({}),
+    /** Adopt an existing OU: its ID (ou-...). The resource is imported. */
+    existingId: z
+        .string()
+        .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, { message: "must be an OU ID like ou-ab12-cd34ef56" })
+        .optional(),
     /** Keys this OU had before a rename: registered as aliases, so the OU is not replaced. */
     formerKeys: z.array(logicalKey).default([]),
 });
@@ -190,9 +195,20 @@ export const configSchema = z
         ...accessConfigShape,
         ...guardrailsConfigShape,
     })
-    .superRefine((c, ctx) => validateStructure(c, ctx))
-    .superRefine((c, ctx) => validateAccess(c, ctx))
-    .superRefine((c, ctx) => validateGuardrails(c, ctx));
+    .superRefine((c, ctx) => {
+        // The sections' rules (access, guardrails) read the structure (accounts, OUs, classes):
+        // they run once it is sound, so they never trip over a broken reference.
+        let structural = 0;
+        const counting: z.RefinementCtx = Object.create(ctx);
+        counting.addIssue = (issue: Parameters<z.RefinementCtx["addIssue"]>[0]) => {
+            structural++;
+            ctx.addIssue(issue);
+        };
+        validateStructure(c, counting);
+        if (structural > 0) return;
+        validateAccess(c, ctx);
+        validateGuardrails(c, ctx);
+    });
 
 export type LandingZoneConfig = z.output<typeof configSchema>;
 export type RawConfig = z.input<typeof configSchema>;

@@ -62,6 +62,7 @@ export class Organization extends pulumi.ComponentResource {
                 {
                     parent: this,
                     retainOnDelete: true,
+                    import: ou.existingId,
                     aliases: ou.formerKeys.map((k) => ({ name: `ou-${k}` })),
                 },
             );

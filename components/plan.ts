@@ -53,6 +53,8 @@ export interface OrganizationalUnitPlan {
     depth: number;
     /** Keys before renames, kept as aliases. */
     formerKeys: string[];
+    /** Set when an existing OU is adopted (imported). */
+    existingId?: string;
     /** Declared, or derived from the accounts below it; undefined when mixed or empty. */
     environmentClass?: EnvironmentClass;
     tags: Record<string, string>;
@@ -215,6 +217,7 @@ function planOrganizationalUnits(
             path: keys.map((k) => ous[k].name ?? k).join("/"),
             depth: keys.length,
             formerKeys: [...ou.formerKeys],
+            existingId: ou.existingId,
             environmentClass,
             tags: {
                 ...commonTags,

@@ -104,6 +104,7 @@ describe("stack config validation", () => {
         ["production account under a non-production OU", tweak(multi(), (c) => (c.accounts.prod.ou = "nonprod")), "landing-zone:accounts.prod.ou", /production account under OU 'nonprod', which is declared non-production/],
         ["account with no environment and no class", tweak(multi(), (c) => (c.accounts.sec = { name: "sec", email: "aws+sec@example.com" })), "landing-zone:accounts.sec.environmentClass", /required/],
         ["existing account ID not 12 digits", tweak(multi(), (c) => (c.accounts.dev.existingId = "12345")), "landing-zone:accounts.dev.existingId", /12-digit/],
+        ["bad OU ID", tweak(multi(), (c) => (c.organizationalUnits.prod.existingId = "prod-ou")), "landing-zone:organizationalUnits.prod.existingId", /ou-/],
         ["bad organization ID", tweak(multi(), (c) => (c.organization = { existingId: "org-1" })), "landing-zone:organization.existingId", /o-/],
         ["bad service principal", tweak(multi(), (c) => (c.organization = { awsServiceAccessPrincipals: ["cloudtrail"] })), "landing-zone:organization.awsServiceAccessPrincipals[0]", /service principal/],
         ["bad role name", tweak(multi(), (c) => (c.accounts.dev.roleName = "has space")), "landing-zone:accounts.dev.roleName", /1-64/],

@@ -76,19 +76,24 @@ describe("program (mock monitor)", () => {
         assert.equal(run.outputs.layout, "single-account");
     });
 
-    it("adopts an existing organization and account by import, without recreating them", async () => {
+    it("adopts an existing organization, OU and account by import, without recreating them", async () => {
         const config = stackConfig("prod");
         const org = JSON.parse(config["landing-zone:organization"]);
         const accounts = JSON.parse(config["landing-zone:accounts"]);
         accounts.prod.existingId = "222222222222";
+        const ous = JSON.parse(config["landing-zone:organizationalUnits"]);
+        ous.workloads.existingId = "ou-ex12-abcd1234";
         const run = await runProgram({
             ...config,
+            "landing-zone:organizationalUnits": JSON.stringify(ous),
             "landing-zone:organization": JSON.stringify({ ...org, existingId: "o-exampleorg9" }),
             "landing-zone:accounts": JSON.stringify(accounts),
         });
         assert.equal(run.one(ORG, "organization").importId, "o-exampleorg9");
         assert.equal(run.one(ACCOUNT, "prod").importId, "222222222222");
         assert.equal(run.one(ACCOUNT, "dev").importId, "");
+        assert.equal(run.one(OU, "ou-workloads").importId, "ou-ex12-abcd1234");
+        assert.equal(run.one(OU, "ou-workloads-prod").importId, "");
     });
 
     it("closes an account on deletion only where that account's config says so", async () => {
