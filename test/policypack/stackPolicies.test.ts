@@ -1,0 +1,222 @@
+// Stack policies, each with a passing and a failing stack, through the real pack over gRPC.
+import * as assert from "assert";
+import {
+    BASELINE_SCP, cleanStack, doc, expectNone, expectViolation, find, FORCE_MFA, INSTANCE_TYPES_SCP, mandatory, MFA_TRUST, READ_ONLY, res, SERVICE_TRUST,
+    T, UNKNOWN, usePack, withResources, without,
+} from "./support";
+
+describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
+    const pack = usePack();
+    const stack = (rs: Parameters<ReturnType<typeof pack.client>["analyzeStack"]>[0]) => pack.client().analyzeStack(rs);
+
+    it("the clean organization has no stack violation at all", async () => {
+        const vs = await stack(cleanStack());
+        assert.deepStrictEqual(vs.map((v) => `${v.policyName}: ${v.message}`), []);
+    });
+
+    describe("iam-no-privilege-escalation", () => {
+        const base = cleanStack();
+        const devs = find(base, "developers");
+        it("flags iam:* and iam:Put* granted to a group that is not admin, naming the actions", async () => {
+            const vs = await stack(withResources(base, res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:Put*", "iam:AttachRolePolicy"], Resource: "*" }) }, { deps: { group: [devs] } })));
+            const hits = expectViolation(vs, "iam-no-privilege-escalation", /iam:PutRolePolicy/, "mandatory");
+            assert.ok(/group developers/.test(hits[0].message) && /iam:AttachRolePolicy/.test(hits[0].message));
+            assert.strictEqual(hits[0].urn, "urn:pulumi:test::landing-zone::aws:iam/groupPolicy:GroupPolicy::developers-iam");
+        });
+        it("flags iam:PassRole combined with lambda:CreateFunction through a managed policy attached to a role", async () => {
+            const pol = res(T.policy, "deployer", { name: "deployer", policy: doc({ Effect: "Allow", Action: ["iam:PassRole", "lambda:CreateFunction"], Resource: "*" }) });
+            const role = res(T.role, "ci", { name: "ci", assumeRolePolicy: SERVICE_TRUST });
+            const att = res(T.rolePolicyAttachment, "ci-deployer", { role: "ci", policyArn: UNKNOWN }, { deps: { role: [role], policyArn: [pol] } });
+            expectViolation(await stack(withResources(base, pol, role, att)), "iam-no-privilege-escalation", /iam:PassRole with lambda:CreateFunction.*role ci/);
+        });
+        it("passes the same grants to an entity marked admin (tag) and to a scoped or boundary-conditioned grant", async () => {
+            const admin = find(base, "admin-role");
+            const ok1 = res(T.rolePolicy, "admin-iam", { role: "OrganizationAdmin", policy: doc({ Effect: "Allow", Action: "iam:*", Resource: "*" }) }, { deps: { role: [admin] } });
+            const ok2 = res(T.groupPolicy, "developers-scoped", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::111111111111:role/dev-*" }) }, { deps: { group: [devs] } });
+            const ok3 = res(T.groupPolicy, "developers-boundary", { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:CreateRole", "iam:AttachRolePolicy"], Resource: "*", Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::111111111111:policy/dev-boundary" } } }) }, { deps: { group: [devs] } });
+            expectNone(await stack(withResources(base, ok1, ok2, ok3)), "iam-no-privilege-escalation");
+        });
+        it("honours adminEntityNames for groups (groups cannot be tagged) after Configure", async () => {
+            const vsBefore = await stack(withResources(base, res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }, { deps: { group: [devs] } })));
+            expectViolation(vsBefore, "iam-no-privilege-escalation");
+            await pack.client().configure({ "iam-no-privilege-escalation": { adminEntityNames: ["developers"] } });
+            try {
+                const vsAfter = await stack(withResources(base, res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }, { deps: { group: [devs] } })));
+                expectNone(vsAfter, "iam-no-privilege-escalation");
+            } finally {
+                await pack.client().configure({});
+            }
+        });
+    });
+
+    describe("iam-no-full-admin", () => {
+        const base = cleanStack();
+        it("flags AdministratorAccess attached to a role that is not admin", async () => {
+            const role = res(T.role, "ops", { name: "ops", assumeRolePolicy: MFA_TRUST });
+            const att = res(T.rolePolicyAttachment, "ops-admin", { role: "ops", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: [role] } });
+            expectViolation(await stack(withResources(base, role, att)), "iam-no-full-admin", /role ops.*not marked admin/, "mandatory");
+        });
+        it("flags an admin role whose trust policy does not require MFA", async () => {
+            const admin = { ...find(base, "admin-role") };
+            admin.properties = { ...admin.properties, assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }) };
+            expectViolation(await stack(withResources(base, admin)), "iam-no-full-admin", /does not require MFA/);
+        });
+        it("passes an admin group with the force-MFA policy, and flags it without", async () => {
+            await pack.client().configure({ "iam-no-full-admin": { adminEntityNames: ["admins"] } });
+            try {
+                const admins = res(T.group, "admins", { name: "admins" });
+                const full = res(T.groupPolicy, "admins-full", { group: "admins", policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) }, { deps: { group: [admins] } });
+                const mfa = res(T.groupPolicy, "admins-mfa", { group: "admins", policy: FORCE_MFA }, { deps: { group: [admins] } });
+                expectNone(await stack(withResources(base, admins, full, mfa)), "iam-no-full-admin");
+                expectViolation(await stack(withResources(base, admins, full)), "iam-no-full-admin", /admin group admins.*does not require MFA/);
+            } finally {
+                await pack.client().configure({});
+            }
+        });
+    });
+
+    describe("iam-inline-policy-total-size", () => {
+        it("sums a role's inline policies across RolePolicy resources", async () => {
+            const base = cleanStack();
+            const role = find(base, "admin-role");
+            const chunk = (i: number) => doc(...Array.from({ length: 40 }, (_, j) => ({ Sid: `S${i}x${j}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}-${j}/*` })));
+            const parts = [0, 1, 2].map((i) => res(T.rolePolicy, `admin-part-${i}`, { role: "OrganizationAdmin", policy: chunk(i) }, { deps: { role: [role] } }));
+            assert.ok(parts.every((p) => (p.properties.policy as string).length < 6144), "fixture: each part fits alone");
+            expectViolation(await stack(withResources(base, ...parts)), "iam-inline-policy-total-size", /limit per role is 10240/);
+            expectNone(await stack(withResources(base, parts[0])), "iam-inline-policy-total-size");
+        });
+    });
+
+    describe("org-scp-baseline", () => {
+        it("flags accounts when the baseline SCP is not attached, judged by statements not names", async () => {
+            const base = cleanStack();
+            const vs = await stack(without(base, "att-baseline-root"));
+            expectViolation(vs, "org-scp-baseline", /Account prod .*LeaveOrganization/, "mandatory");
+            // Same name, statements that do not deny leaving or the root user.
+            const fake = { ...find(base, "scp-baseline"), properties: { name: "baseline", type: "SERVICE_CONTROL_POLICY", content: doc({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }) } };
+            expectViolation(await stack(withResources(base, fake)), "org-scp-baseline", /root user/);
+        });
+        it("passes when the SCPs sit on an ancestor OU, found through property dependencies", async () => {
+            const base = cleanStack();
+            const ou = find(base, "ou-prod");
+            const ou2 = find(base, "ou-nonprod");
+            const pol = find(base, "scp-baseline");
+            const a1 = res(T.orgAttach, "att-prod", { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [pol], targetId: [ou] } });
+            const a2 = res(T.orgAttach, "att-nonprod", { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [pol], targetId: [ou2] } });
+            expectNone(await stack(withResources(without(base, "att-baseline-root"), a1, a2)), "org-scp-baseline");
+        });
+        it("falls back to known IDs for adopted resources", async () => {
+            const base = cleanStack();
+            const org = { ...find(base, "org"), properties: { featureSet: "ALL", roots: [{ id: "r-ab12", name: "Root" }] } };
+            const pol = { ...find(base, "scp-baseline"), properties: { ...find(base, "scp-baseline").properties, id: "p-abcd1234" } };
+            const att = res(T.orgAttach, "att-baseline-root", { policyId: "p-abcd1234", targetId: "r-ab12" });
+            expectNone(await stack(withResources(base, org, pol, att)), "org-scp-baseline");
+        });
+        it("reports what it could not see (an attachment target unknown with no dependency)", async () => {
+            const base = cleanStack();
+            const att = res(T.orgAttach, "att-baseline-root", { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [find(base, "scp-baseline")] } });
+            expectViolation(await stack(withResources(base, att)), "org-scp-baseline", /Could not check/, "mandatory");
+        });
+    });
+
+    describe("org-nonprod-instance-types (advisory)", () => {
+        it("flags a non-production account without the restriction and passes it with", async () => {
+            const base = cleanStack();
+            expectViolation(await stack(without(base, "att-types-nonprod")), "org-nonprod-instance-types", /account dev/, "advisory");
+            expectNone(await stack(base), "org-nonprod-instance-types");
+            assert.ok(INSTANCE_TYPES_SCP.includes("ec2:InstanceType"));
+        });
+    });
+
+    describe("org-structure-limits and org-account-quota", () => {
+        it("flags a sixth SCP attached directly to the same OU", async () => {
+            const base = cleanStack();
+            const ou = find(base, "ou-nonprod");
+            const extra = Array.from({ length: 5 }, (_, i) => res(T.orgAttach, `extra-${i}`, { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [find(base, "scp-baseline")], targetId: [ou] } }));
+            expectViolation(await stack(withResources(base, ...extra)), "org-structure-limits", /6 SCPs are attached directly to OU NonProduction/, "mandatory");
+            expectNone(await stack(withResources(base, ...extra.slice(0, 4))), "org-structure-limits");
+        });
+        it("flags OUs nested deeper than 5 levels", async () => {
+            const base = cleanStack();
+            let parent = find(base, "ou-nonprod");
+            const chain = [];
+            for (let i = 2; i <= 6; i++) {
+                const ou = res(T.ou, `ou-level-${i}`, { name: `level-${i}`, parentId: UNKNOWN }, { deps: { parentId: [parent] } });
+                chain.push(ou);
+                parent = ou;
+            }
+            expectViolation(await stack(withResources(base, ...chain)), "org-structure-limits", /level-6.*6 levels/);
+            expectNone(await stack(withResources(base, ...chain.slice(0, 4))), "org-structure-limits");
+        });
+        it("warns when accounts exceed the configured quota", async () => {
+            const base = cleanStack();
+            const ou = find(base, "ou-nonprod");
+            const more = Array.from({ length: 8 }, (_, i) => res(T.account, `acct-x${i}`, { name: `x${i}`, email: `x${i}@example.com`, parentId: UNKNOWN, tags: { Environment: "test" } }, { protect: true, deps: { parentId: [ou] } }));
+            expectViolation(await stack(withResources(base, ...more)), "org-account-quota", /11 accounts/, "advisory");
+            expectNone(await stack(withResources(base, ...more.slice(0, 7))), "org-account-quota");
+            await pack.client().configure({ "org-account-quota": { accountQuota: 20 } });
+            try {
+                expectNone(await stack(withResources(base, ...more)), "org-account-quota");
+            } finally {
+                await pack.client().configure({});
+            }
+        });
+    });
+
+    describe("org-production-separation", () => {
+        it("flags a production account outside a production OU and a dev account inside one", async () => {
+            const base = cleanStack();
+            const prodUnderNonProd = { ...find(base, "acct-prod"), propertyDependencies: { parentId: [find(base, "ou-nonprod").urn] } };
+            expectViolation(await stack(withResources(base, prodUnderNonProd)), "org-production-separation", /Production account prod .* under non-production OU NonProduction/, "mandatory");
+            const devUnderProd = { ...find(base, "acct-dev"), propertyDependencies: { parentId: [find(base, "ou-prod").urn] } };
+            expectViolation(await stack(withResources(base, devUnderProd)), "org-production-separation", /Non-production account dev .* under production OU Production/);
+            const prodUnderRoot = { ...find(base, "acct-prod"), properties: { ...find(base, "acct-prod").properties, parentId: undefined }, propertyDependencies: {} };
+            expectViolation(await stack(withResources(base, prodUnderRoot)), "org-production-separation", /does not sit under an OU tagged Environment=prod/);
+        });
+        it("passes the separated organization", async () => {
+            expectNone(await stack(cleanStack()), "org-production-separation");
+        });
+    });
+
+    describe("iam-user-baseline", () => {
+        it("flags a weak or missing password policy", async () => {
+            const base = cleanStack();
+            expectViolation(await stack(without(base, "passwords")), "iam-user-baseline", /no account password policy/, "mandatory");
+            const weak = { ...find(base, "passwords"), properties: { minimumPasswordLength: 8, requireLowercaseCharacters: true } };
+            const hits = expectViolation(await stack(withResources(base, weak)), "iam-user-baseline", /minimumPasswordLength is 8/);
+            assert.ok(/requireSymbols is not true/.test(hits[0].message) && /passwordReusePrevention is unset/.test(hits[0].message));
+        });
+        it("flags a user in no MFA-enforcing group (GroupMembership or UserGroupMembership)", async () => {
+            const base = cleanStack();
+            const bob = res(T.user, "bob", { name: "bob" });
+            const ops = res(T.group, "ops", { name: "ops" });
+            const opsPol = res(T.groupPolicy, "ops-read", { group: "ops", policy: READ_ONLY }, { deps: { group: [ops] } });
+            const ugm = res(T.userGroupMembership, "bob-groups", { user: "bob", groups: ["ops"] }, { deps: { user: [bob], groups: [ops] } });
+            expectViolation(await stack(withResources(base, bob, ops, opsPol, ugm)), "iam-user-baseline", /IAM user bob .* not in any group that enforces MFA/);
+            const ugm2 = res(T.userGroupMembership, "bob-groups", { user: "bob", groups: ["ops", "developers"] }, { deps: { user: [bob], groups: [ops, find(base, "developers")] } });
+            expectNone(await stack(withResources(base, bob, ops, opsPol, ugm2)), "iam-user-baseline");
+        });
+        it("does not apply where no IAM user exists", async () => {
+            expectNone(await stack(without(cleanStack(), "alice", "developers-members", "passwords")), "iam-user-baseline");
+        });
+    });
+
+    describe("budget-per-environment (advisory)", () => {
+        it("flags an environment without a budget and accepts a LinkedAccount filter fed by an account", async () => {
+            const base = cleanStack();
+            expectViolation(await stack(without(base, "budget-dev")), "budget-per-environment", /"dev"/, "advisory");
+            const byAccount = res(T.budget, "budget-dev", { name: "dev", budgetType: "COST", limitAmount: "50", limitUnit: "USD", timeUnit: "MONTHLY", costFilters: [{ name: "LinkedAccount", values: [UNKNOWN] }] }, { deps: { costFilters: [find(base, "acct-dev")] } });
+            expectNone(await stack(withResources(base, byAccount)), "budget-per-environment");
+        });
+    });
+
+    it("stack policies report unknowns at their own level, never the SDK's advisory fallback", async () => {
+        const base = cleanStack();
+        const acct = { ...find(base, "acct-prod"), properties: { ...find(base, "acct-prod").properties, tags: UNKNOWN } };
+        const vs = await stack(withResources(base, acct));
+        expectViolation(vs, "org-production-separation", /Could not check the Environment tag/, "mandatory");
+        assert.ok(!vs.some((v) => /can't run policy/.test(v.message)));
+        assert.ok(mandatory(vs).length > 0);
+        assert.ok(BASELINE_SCP.includes("arn:aws:iam::*:root"));
+    });
+});
