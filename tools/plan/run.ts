@@ -10,7 +10,7 @@ import { ConfigError, loadProject, type ProjectInfo } from "./project";
 import { REPO_ROOT } from "./program";
 import type { PlanValue, PlannedResource, ProgramLog, ProgramRun } from "./types";
 import { isSecretValue, isUnknownValue } from "./types";
-import { loadAnalyzerModule, type AnalyzerResource, type EnforcementLevel, type PolicyPackClientLike, type Violation } from "./analyzer-client";
+import { PolicyPackClient, UNKNOWN, secret, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
 
 export interface PlanOptions {
     /** Pulumi project directory (holds Pulumi.yaml). */
@@ -78,7 +78,11 @@ export interface PlanResult {
     exitCode: 0 | 1 | 2;
     error?: PlanError;
     policyPack?: { name: string; version?: string; dir: string; configFile?: string };
-    timings: { programMs: number; programLoadMs: number; policyMs: number; totalMs: number };
+    /**
+     * programMs: running the program (after module loading, programLoadMs); policyStartMs: starting
+     * the policy pack (concurrent with the program); policyMs: Configure, Analyze and AnalyzeStack.
+     */
+    timings: { programMs: number; programLoadMs: number; policyStartMs: number; policyMs: number; totalMs: number };
     /** Peak resident memory of the program's process. */
     peakRssMb: number;
 }
@@ -157,14 +161,14 @@ export async function spawnProgram(project: ProjectInfo, opts: { preview: boolea
     }
 }
 
-/** PlanValue -> analyzer property value: unknowns become the client's sentinel, secrets their value. */
-function toAnalyzerValue(v: PlanValue, unknown: unknown): unknown {
-    if (isUnknownValue(v)) return unknown;
-    if (isSecretValue(v)) return toAnalyzerValue(v.value, unknown);
-    if (Array.isArray(v)) return v.map((e) => toAnalyzerValue(e, unknown));
+/** PlanValue -> analyzer property value: unknowns and secrets encoded as the engine sends them. */
+export function toAnalyzerValue(v: PlanValue): unknown {
+    if (isUnknownValue(v)) return UNKNOWN;
+    if (isSecretValue(v)) return secret(toAnalyzerValue(v.value));
+    if (Array.isArray(v)) return v.map((e) => toAnalyzerValue(e));
     if (v !== null && typeof v === "object") {
         const out: Record<string, unknown> = {};
-        for (const [k, e] of Object.entries(v)) out[k] = toAnalyzerValue(e as PlanValue, unknown);
+        for (const [k, e] of Object.entries(v)) out[k] = toAnalyzerValue(e as PlanValue);
         return out;
     }
     return v;
@@ -182,7 +186,7 @@ function parseConfigValue(s: string): unknown {
 }
 
 /** The resources as the engine hands them to an analyzer. */
-export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo, unknown: unknown): AnalyzerResource[] {
+export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo): AnalyzerResource[] {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const providerOf = (r: PlannedResource): AnalyzerResource["provider"] => {
         if (!r.provider) return undefined;
@@ -190,13 +194,13 @@ export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo, unkno
         const name = r.provider.split("::").pop() ?? "";
         const type = r.provider.split("::")[2] ?? "";
         if (explicit) {
-            return { name, type, urn: r.provider, properties: toAnalyzerValue(explicit.inputs, unknown) as Record<string, unknown> };
+            return { name, type, urn: r.provider, properties: toAnalyzerValue(explicit.inputs) as Record<string, unknown> };
         }
         // Default provider: configured from the stack's "<package>:" keys.
         const pkg = type.replace(/^pulumi:providers:/, "");
         const properties: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(project.config)) {
-            if (k.startsWith(`${pkg}:`)) properties[k.slice(pkg.length + 1)] = project.secretKeys.includes(k) ? v : parseConfigValue(v);
+            if (k.startsWith(`${pkg}:`)) properties[k.slice(pkg.length + 1)] = project.secretKeys.includes(k) ? secret(v) : parseConfigValue(v);
         }
         if (r.options.version) properties.version = r.options.version;
         return { name, type, urn: r.provider, properties };
@@ -205,7 +209,7 @@ export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo, unkno
         urn: r.urn,
         type: r.type,
         name: r.name,
-        properties: toAnalyzerValue(r.inputs, unknown) as Record<string, unknown>,
+        properties: toAnalyzerValue(r.inputs) as Record<string, unknown>,
         options: {
             protect: r.options.protect,
             retainOnDelete: r.options.retainOnDelete,
@@ -214,7 +218,6 @@ export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo, unkno
             deleteBeforeReplace: r.options.deleteBeforeReplace,
             additionalSecretOutputs: r.options.additionalSecretOutputs,
             customTimeouts: r.options.customTimeouts,
-            ...(r.options.importId ? { importId: r.options.importId } : {}),
         },
         provider: providerOf(r),
         parent: r.parent,
@@ -290,7 +293,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         violations: [],
         summary: summarize([], []),
         exitCode: 2,
-        timings: { programMs: 0, programLoadMs: 0, policyMs: 0, totalMs: 0 },
+        timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, totalMs: 0 },
         peakRssMb: 0,
     });
     const failed = (result: PlanResult, error: PlanError): PlanResult => {
@@ -321,9 +324,27 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
 
     const result = base();
     result.project = project.name;
-    const spawned = await spawnProgram(project, { preview: opts.preview ?? true, timeoutMs: opts.timeoutMs ?? 600_000 });
+    const preview = opts.preview ?? true;
+    const timeoutMs = opts.timeoutMs ?? 600_000;
+    // The policy pack starts (another Node.js process compiling TypeScript) while the program
+    // runs: the two do not depend on each other until the resources are known.
+    type Started = { client: PolicyPackClient; ms: number } | { error: Error; ms: number };
+    const startedAt = performance.now();
+    const starting: Promise<Started> | undefined = policyPackDir
+        ? PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview }).then(
+              (client) => ({ client, ms: performance.now() - startedAt }),
+              (error: Error) => ({ error, ms: performance.now() - startedAt }),
+          )
+        : undefined;
+    const closePack = async () => {
+        const s = await starting;
+        if (s && "client" in s) await s.client.close().catch(() => undefined);
+    };
+
+    const spawned = await spawnProgram(project, { preview, timeoutMs });
     const run = spawned.run;
     if (!run) {
+        await closePack();
         return failed(result, {
             kind: "program",
             message: `the program's process ended without a result (exit code ${spawned.code})${spawned.output ? `:\n${firstLines(spawned.output, 3)}` : ""}`,
@@ -338,29 +359,32 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     result.peakRssMb = run.peakRssMb;
     result.summary = summarize(run.resources, []);
     if (run.error) {
+        await closePack();
         return failed(result, { kind: "program", message: run.error.message, detail: run.error.stack });
     }
 
-    if (policyPackDir) {
+    if (starting && policyPackDir) {
+        const s = await starting;
+        result.timings.policyStartMs = s.ms;
         const policyStarted = performance.now();
-        let client: PolicyPackClientLike | undefined;
+        if ("error" in s) {
+            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir} did not start: ${firstLines(s.error.message, 3)}`, detail: s.error.stack });
+        }
+        const client = s.client;
         try {
-            const analyzer = loadAnalyzerModule();
-            client = await analyzer.PolicyPackClient.start(policyPackDir, { timeoutMs: opts.timeoutMs });
-            const info = (await client.info()) as { name?: string; version?: string } | undefined;
-            result.policyPack = { name: info?.name ?? path.basename(policyPackDir), ...(info?.version ? { version: info.version } : {}), dir: policyPackDir, ...(policyConfig.file ? { configFile: policyConfig.file } : {}) };
+            const info = await client.info();
+            result.policyPack = { name: info.name || path.basename(policyPackDir), ...(info.version ? { version: info.version } : {}), dir: policyPackDir, ...(policyConfig.file ? { configFile: policyConfig.file } : {}) };
             await client.configure(policyConfig.config);
-            const resources = toAnalyzerResources(run, project, analyzer.UNKNOWN);
-            const c = client;
-            const perResource = await mapLimit(resources, opts.analyzeConcurrency ?? 8, (r) => c.analyze(r));
-            const stackLevel = await c.analyzeStack(resources);
+            const resources = toAnalyzerResources(run, project);
+            const perResource = await mapLimit(resources, opts.analyzeConcurrency ?? 8, (r) => client.analyze(r));
+            const stackLevel = await client.analyzeStack(resources);
             result.violations = [...perResource.flat(), ...stackLevel].map(toPlanViolation);
         } catch (e) {
             const err = e as Error;
             result.timings.policyMs = performance.now() - policyStarted;
             return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 3)}`, detail: err.stack });
         } finally {
-            await client?.close().catch(() => undefined);
+            await client.close().catch(() => undefined);
         }
         result.timings.policyMs = performance.now() - policyStarted;
     }
