@@ -274,7 +274,8 @@ export class PolicyPackClient {
     /** Starts the policy pack in `policyPackDir` and connects to it. */
     static async start(policyPackDir: string, opts: StartOptions = {}): Promise<PolicyPackClient> {
         const dir = path.resolve(policyPackDir);
-        const fromPack = (m: string) => require.resolve(m, { paths: [dir] });
+        // Resolved from the pack first (as the engine does), then from this tool's own dependencies.
+        const fromPack = (m: string) => require.resolve(m, { paths: [dir, __dirname] });
         const pb = require(fromPack("@pulumi/pulumi/proto/analyzer_pb"));
         const grpcPb = require(fromPack("@pulumi/pulumi/proto/analyzer_grpc_pb"));
         const pulumiDir = path.dirname(fromPack("@pulumi/pulumi/package.json"));
