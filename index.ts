@@ -27,3 +27,4 @@ export const rootId = outputs.rootId;
 export const organizationalUnitIds = outputs.organizationalUnitIds;
 export const accountIds = outputs.accountIds;
 export const environments = outputs.environments;
+export const guardrails = outputs.guardrails;

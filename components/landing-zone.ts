@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deployGuardrails, Guardrails, guardrailsOutputs } from "./guardrails/component";
 import { MemberAccount, Organization } from "./organization";
 import type { LandingZonePlan } from "./plan";
 
@@ -12,11 +13,15 @@ export interface LandingZone {
     organization?: Organization;
     /** By account key. */
     accounts: Record<string, MemberAccount>;
+    guardrails?: Guardrails;
 }
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     const lz: LandingZone = { plan, accounts: {} };
-    if (!plan.organization) return lz;
+    if (!plan.organization) {
+        lz.guardrails = deployGuardrails(lz); // budgets only: there is no organization
+        return lz;
+    }
 
     const partition = aws.getPartitionOutput().partition;
     const region = aws.config.region;
@@ -39,6 +44,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
             { parent: organization },
         );
     }
+    lz.guardrails = deployGuardrails(lz);
     return lz;
 }
 
@@ -54,5 +60,6 @@ export function stackOutputs(lz: LandingZone) {
         organizationalUnitIds: lz.organization?.organizationalUnitIds ?? null,
         accountIds,
         environments: Object.fromEntries(lz.plan.environments.map((e) => [e.name, { production: e.production, accounts: e.accounts }])),
+        guardrails: guardrailsOutputs(lz.guardrails),
     };
 }

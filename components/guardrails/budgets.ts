@@ -32,6 +32,8 @@ export interface BudgetPlan {
     /** `user:<key>$<env>` when the environment shares its account(s). */
     tagFilter?: string;
     notifications: BudgetNotificationPlan[];
+    /** The common tags and the environment tag. */
+    tags: Record<string, string>;
 }
 
 export interface BudgetEnvironment {
@@ -46,6 +48,7 @@ export function planBudgets(
     environments: BudgetEnvironment[],
     environmentTagKey: string,
     namePrefix: string,
+    commonTags: Record<string, string>,
 ): BudgetPlan[] {
     if (!cfg) return [];
     return environments.map((e) => ({
@@ -57,5 +60,6 @@ export function planBudgets(
         linkedAccounts: [...e.accounts],
         tagFilter: e.separatedByTags ? `user:${environmentTagKey}$${e.name}` : undefined,
         notifications: cfg.thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...cfg.alertEmails] })),
+        tags: { ...commonTags, [environmentTagKey]: e.name },
     }));
 }

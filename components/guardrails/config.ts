@@ -54,6 +54,9 @@ export const DEFAULT_TAG_ENFORCED_FOR = [
     "lambda:function",
 ];
 
+/** Services an allow-list must keep: the platform manages roles and the security services everywhere. */
+export const PLATFORM_SERVICES = ["iam", "sts", "cloudtrail", "config", "guardduty", "access-analyzer", "securityhub"];
+
 export const DEFAULT_PLATFORM_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_PLATFORM_ROLE_PATH = "/landing-zone/";
 
@@ -213,9 +216,14 @@ export function validateGuardrails(config: Record<string, unknown>, ctx: z.Refin
             }
         });
     }
-    for (const key of Object.keys(resolved.serviceAllowLists)) {
+    for (const [key, services] of Object.entries(resolved.serviceAllowLists)) {
         if (!ouKeys.includes(key)) {
             report(ctx, ["guardrails", "serviceAllowLists", key], key, `names an unknown OU; known OUs: ${ouKeys.join(", ") || "(none)"}`);
+        }
+        const missing = PLATFORM_SERVICES.filter((s) => !services.includes(s));
+        if (missing.length) {
+            report(ctx, ["guardrails", "serviceAllowLists", key], services,
+                `must include ${missing.join(", ")}: the platform maintains identities and the security services in every account, an allow-list without them would lock it out`);
         }
     }
     (resolved.allowedRegions ?? []).forEach((r, i, all) => {

@@ -135,6 +135,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
         })),
         plan.environmentTagKey,
         plan.application ?? POLICY_NAME_PREFIX,
+        plan.commonTags,
     );
     const empty: GuardrailsPlan = { exemptRoleArns: [], protectedRoleArns: [], targets: [], tagPolicies: [], budgets };
     if (!plan.organization) return { plan: empty, problems };

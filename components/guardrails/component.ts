@@ -1,0 +1,163 @@
+/**
+ * Registers a guardrails plan: SCPs and their attachments, tag policies, budgets.
+ *
+ * Thin: every decision (which guardrails, which documents, their content and size) was taken by
+ * the plan (./plan.ts). Logical names come from target and guardrail keys, never positions.
+ * Policy content is a plain JSON string, known at preview, so a preview shows the exact
+ * document AWS will store and the policy pack can check it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Organization } from "../organization";
+import type { LandingZonePlan } from "../plan";
+import { planGuardrails, type GuardrailsPlan, type ScpTargetPlan, type TagPolicyPlan } from "./plan";
+
+export const GUARDRAILS_TYPE = "landing-zone:guardrails:Guardrails";
+
+export interface GuardrailsArgs {
+    plan: GuardrailsPlan;
+    /** Absent in the single-account layout (budgets only). */
+    organization?: Organization;
+    /** Member account IDs by account key. */
+    accountIds: Record<string, pulumi.Input<string>>;
+    /** Tags for every taggable resource. */
+    tags: Record<string, string>;
+}
+
+export class Guardrails extends pulumi.ComponentResource {
+    /** SCPs and tag policies by logical name. */
+    public readonly policies: Record<string, aws.organizations.Policy> = {};
+    public readonly attachments: Record<string, aws.organizations.PolicyAttachment> = {};
+    /** By environment name. */
+    public readonly budgets: Record<string, aws.budgets.Budget> = {};
+    /** AWS SCP names by target key (`root`, `ou-<key>`, `account-<key>`). */
+    public readonly scpNamesByTarget: Record<string, string[]> = {};
+    /**
+     * Targets whose FullAWSAccess must be detached once their allow-list is attached (allow-list
+     * strategy). AWS attaches FullAWSAccess itself, so it is not in this program's state and
+     * cannot be deleted by it; see the guardrails README for the one-time step.
+     */
+    public readonly fullAwsAccessToDetach: pulumi.Output<{ target: string; targetId: string }[]>;
+
+    constructor(name: string, args: GuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(GUARDRAILS_TYPE, name, {}, opts);
+        const { plan, organization } = args;
+
+        const allowListTargets: pulumi.Output<{ target: string; targetId: string }>[] = [];
+        if (organization) {
+            // Policies of a type can only be created once the organization has it enabled.
+            const after = { parent: this, dependsOn: [organization.organization] };
+            for (const t of plan.targets) {
+                const targetId = this.targetId(t, organization, args.accountIds);
+                this.scpNamesByTarget[t.key] = t.documents.map((d) => d.policyName);
+                for (const d of t.documents) {
+                    const policy = new aws.organizations.Policy(
+                        d.logicalName,
+                        { name: d.policyName, description: d.description, type: "SERVICE_CONTROL_POLICY", content: d.content, tags: args.tags },
+                        after,
+                    );
+                    this.policies[d.logicalName] = policy;
+                    this.attachments[d.logicalName] = new aws.organizations.PolicyAttachment(
+                        d.logicalName,
+                        { policyId: policy.id, targetId },
+                        { parent: this },
+                    );
+                }
+                if (t.strategy === "allow-list") {
+                    allowListTargets.push(pulumi.output(targetId).apply((id) => ({ target: t.key, targetId: id })));
+                }
+            }
+            for (const tp of plan.tagPolicies) {
+                const policy = new aws.organizations.Policy(
+                    tp.logicalName,
+                    {
+                        name: tp.policyName,
+                        description: `Environment tag key and its ${tp.environmentClass} values`,
+                        type: "TAG_POLICY",
+                        content: tp.content,
+                        tags: args.tags,
+                    },
+                    after,
+                );
+                this.policies[tp.logicalName] = policy;
+                this.attachments[tp.logicalName] = new aws.organizations.PolicyAttachment(
+                    tp.logicalName,
+                    { policyId: policy.id, targetId: this.tagPolicyTargetId(tp, organization, args.accountIds) },
+                    { parent: this },
+                );
+            }
+        }
+        this.fullAwsAccessToDetach = pulumi.all(allowListTargets);
+
+        // Budgets live in the deployment (management) account: see ./budgets.ts for why.
+        for (const b of plan.budgets) {
+            const costFilters: aws.types.input.budgets.BudgetCostFilter[] = [];
+            if (b.linkedAccounts.length) {
+                costFilters.push({ name: "LinkedAccount", values: b.linkedAccounts.map((k) => args.accountIds[k]) });
+            }
+            if (b.tagFilter) costFilters.push({ name: "TagKeyValue", values: [b.tagFilter] });
+            this.budgets[b.environment] = new aws.budgets.Budget(
+                b.logicalName,
+                {
+                    name: b.name,
+                    budgetType: "COST",
+                    limitAmount: String(b.amount),
+                    limitUnit: b.currency,
+                    timeUnit: "MONTHLY",
+                    costFilters,
+                    notifications: b.notifications.map((n) => ({
+                        comparisonOperator: "GREATER_THAN",
+                        notificationType: n.type,
+                        threshold: n.percent,
+                        thresholdType: "PERCENTAGE",
+                        subscriberEmailAddresses: n.emails,
+                    })),
+                    tags: b.tags,
+                },
+                { parent: this },
+            );
+        }
+
+        this.registerOutputs({ scpNamesByTarget: this.scpNamesByTarget, fullAwsAccessToDetach: this.fullAwsAccessToDetach });
+    }
+
+    private targetId(t: ScpTargetPlan, org: Organization, accountIds: Record<string, pulumi.Input<string>>): pulumi.Input<string> {
+        if (t.kind === "root") return org.rootId;
+        if (t.kind === "organizational-unit") return org.organizationalUnits[t.ref!].id;
+        return accountIds[t.ref!];
+    }
+
+    private tagPolicyTargetId(t: TagPolicyPlan, org: Organization, accountIds: Record<string, pulumi.Input<string>>): pulumi.Input<string> {
+        return t.kind === "organizational-unit" ? org.organizationalUnits[t.ref].id : accountIds[t.ref];
+    }
+}
+
+/** What `deployGuardrails` needs of the landing zone (a subset of `LandingZone`). */
+export interface GuardrailsHost {
+    plan: LandingZonePlan;
+    organization?: Organization;
+    accounts: Record<string, { accountId: pulumi.Output<string> }>;
+}
+
+/** Plans and registers the guardrails of a landing zone whose organization and accounts exist. */
+export function deployGuardrails(lz: GuardrailsHost): Guardrails | undefined {
+    const plan = planGuardrails(lz.plan);
+    if (!plan.targets.length && !plan.tagPolicies.length && !plan.budgets.length) return undefined;
+    const accountIds = Object.fromEntries(Object.entries(lz.accounts).map(([k, a]) => [k, a.accountId]));
+    return new Guardrails("guardrails", {
+        plan,
+        organization: lz.organization,
+        accountIds,
+        tags: lz.plan.commonTags,
+    });
+}
+
+/** Stack output: SCP names by target, tag policy names, budget names, allow-list targets to finish. */
+export function guardrailsOutputs(g: Guardrails | undefined) {
+    if (!g) return null;
+    return {
+        scpsByTarget: g.scpNamesByTarget,
+        budgets: Object.fromEntries(Object.entries(g.budgets).map(([env, b]) => [env, b.name])),
+        fullAwsAccessToDetach: g.fullAwsAccessToDetach,
+    };
+}
