@@ -28,3 +28,4 @@ export const organizationalUnitIds = outputs.organizationalUnitIds;
 export const accountIds = outputs.accountIds;
 export const environments = outputs.environments;
 export const guardrails = outputs.guardrails;
+export const accessMatrix = outputs.accessMatrix;

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Access, deployAccess } from "./access/component";
 import { deployGuardrails, Guardrails, guardrailsOutputs } from "./guardrails/component";
 import { MemberAccount, Organization } from "./organization";
 import type { LandingZonePlan } from "./plan";
@@ -14,12 +15,14 @@ export interface LandingZone {
     /** By account key. */
     accounts: Record<string, MemberAccount>;
     guardrails?: Guardrails;
+    access?: Access;
 }
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     const lz: LandingZone = { plan, accounts: {} };
     if (!plan.organization) {
         lz.guardrails = deployGuardrails(lz); // budgets only: there is no organization
+        lz.access = deployAccess(lz);
         return lz;
     }
 
@@ -45,6 +48,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
         );
     }
     lz.guardrails = deployGuardrails(lz);
+    lz.access = deployAccess(lz);
     return lz;
 }
 
@@ -61,5 +65,6 @@ export function stackOutputs(lz: LandingZone) {
         accountIds,
         environments: Object.fromEntries(lz.plan.environments.map((e) => [e.name, { production: e.production, accounts: e.accounts }])),
         guardrails: guardrailsOutputs(lz.guardrails),
+        accessMatrix: lz.access?.plan.matrix ?? {},
     };
 }

@@ -1,0 +1,164 @@
+/**
+ * Registers the access plan: per account, the managed policies, groups, roles, users, group
+ * memberships and password policy. Thin: every decision was taken by ./plan.ts.
+ *
+ * Logical names come from stable keys (account, team, user, environment, level), never list
+ * positions. A user's memberships are one aws.iam.UserGroupMembership named after the user, so
+ * removing a user or moving them between teams is one resource change, with nothing left over.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { LandingZone } from "../landing-zone";
+import { DEPLOYMENT_ACCOUNT } from "../plan";
+import { AccessPlan, planAccess } from "./plan";
+import { PolicyDocument, renderDocument } from "./policies";
+
+export const ACCOUNT_ACCESS_TYPE = "landing-zone:access:AccountAccess";
+
+interface Renderer {
+    (doc: PolicyDocument): pulumi.Output<string>;
+}
+
+export interface AccountAccessArgs {
+    account: string;
+    plan: AccessPlan;
+    render: Renderer;
+    /** Provider acting inside the account; undefined for the account Pulumi deploys to. */
+    provider?: aws.Provider;
+}
+
+/** Everything access-related inside one account. */
+export class AccountAccess extends pulumi.ComponentResource {
+    public readonly policies: Record<string, aws.iam.Policy> = {};
+    public readonly groups: Record<string, aws.iam.Group> = {};
+    public readonly roles: Record<string, aws.iam.Role> = {};
+    public readonly users: Record<string, aws.iam.User> = {};
+
+    constructor(name: string, args: AccountAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(ACCOUNT_ACCESS_TYPE, name, {}, opts);
+        const { account, plan, render } = args;
+        const child = { parent: this, provider: args.provider };
+        const n = (suffix: string) => `${account}-${suffix}`;
+
+        for (const p of plan.policies.filter((x) => x.account === account)) {
+            this.policies[p.key] = new aws.iam.Policy(
+                n(p.name),
+                { name: p.name, path: p.path, description: p.description, policy: render(p.document), tags: p.tags },
+                child,
+            );
+        }
+
+        for (const g of plan.groups.filter((x) => x.account === account)) {
+            const group = new aws.iam.Group(n(g.name), { name: g.name, path: g.path }, child);
+            this.groups[g.key] = group;
+            for (const key of g.policyKeys) {
+                const p = this.policies[key];
+                const policyName = key.split("/")[1];
+                new aws.iam.GroupPolicyAttachment(n(`${g.name}-${policyName}`), { group: group.name, policyArn: p.arn }, child);
+            }
+        }
+
+        for (const r of plan.roles.filter((x) => x.account === account)) {
+            const role = new aws.iam.Role(
+                n(r.name),
+                {
+                    name: r.name,
+                    path: r.path,
+                    description: r.description,
+                    assumeRolePolicy: render(r.trust),
+                    permissionsBoundary: r.boundaryKey ? this.policies[r.boundaryKey].arn : undefined,
+                    maxSessionDuration: r.maxSessionDuration,
+                    tags: r.tags,
+                },
+                child,
+            );
+            this.roles[r.key] = role;
+            for (const arn of r.managedPolicyArns) {
+                const policyName = arn.split("/").pop()!;
+                new aws.iam.RolePolicyAttachment(n(`${r.name}-${policyName}`), { role: role.name, policyArn: renderArn(render, arn) }, child);
+            }
+            for (const key of r.policyKeys) {
+                const policyName = key.split("/")[1];
+                new aws.iam.RolePolicyAttachment(n(`${r.name}-${policyName}`), { role: role.name, policyArn: this.policies[key].arn }, child);
+            }
+        }
+
+        const users = plan.users.filter((u) => u.account === account);
+        for (const u of users) {
+            // forceDestroy: a leaver's console password and MFA devices (made outside this program)
+            // must not block deleting the user in the same change.
+            const user = new aws.iam.User(u.name, { name: u.name, tags: u.tags, forceDestroy: true }, child);
+            this.users[u.name] = user;
+            new aws.iam.UserGroupMembership(
+                u.name,
+                { user: user.name, groups: u.groupKeys.map((k) => this.groups[k].name) },
+                child,
+            );
+        }
+
+        if (plan.passwordPolicy.account === account) {
+            const pp = plan.passwordPolicy;
+            new aws.iam.AccountPasswordPolicy(
+                n("password-policy"),
+                {
+                    minimumPasswordLength: pp.minimumLength,
+                    requireLowercaseCharacters: true,
+                    requireUppercaseCharacters: true,
+                    requireNumbers: true,
+                    requireSymbols: true,
+                    allowUsersToChangePassword: pp.allowUsersToChange,
+                    passwordReusePrevention: pp.reusePrevention,
+                    maxPasswordAge: pp.maxAgeDays,
+                    hardExpiry: pp.hardExpiry,
+                },
+                child,
+            );
+        }
+
+        this.registerOutputs({});
+    }
+}
+
+/** An ARN with placeholders (partition) rendered like a document. */
+function renderArn(render: Renderer, arn: string): pulumi.Output<string> {
+    // Reuse the document renderer so one code path fills every placeholder.
+    return render({ Version: "2012-10-17", Statement: [{ Sid: "arn", Effect: "Allow", Resource: [arn] }] }).apply(
+        (text) => (JSON.parse(text) as PolicyDocument).Statement[0].Resource![0],
+    );
+}
+
+export interface Access {
+    plan: AccessPlan;
+    /** By account key. */
+    accounts: Record<string, AccountAccess>;
+}
+
+/** Registers access for a deployed landing zone. */
+export function deployAccess(lz: LandingZone): Access {
+    const plan = planAccess(lz.plan);
+    const partition = aws.getPartitionOutput().partition;
+    // Known at preview: the management account is the one Pulumi runs in.
+    const managementAccountId = aws.getCallerIdentityOutput().accountId;
+    const memberIds: Record<string, pulumi.Output<string>> = {};
+    // Only a member identity account's ID appears in documents (trust policies); it is unknown
+    // until the account exists, so only that configuration has documents unknown at preview.
+    if (plan.identityAccount !== DEPLOYMENT_ACCOUNT) memberIds[plan.identityAccount] = lz.accounts[plan.identityAccount].accountId;
+    const render: Renderer = (doc) =>
+        pulumi.all([partition, managementAccountId, pulumi.all(memberIds)]).apply(([p, m, ids]) =>
+            renderDocument(doc, { partition: p, managementAccountId: m, accountIds: ids }),
+        );
+
+    const accountKeys = [
+        ...new Set([...plan.policies, ...plan.groups, ...plan.roles, ...plan.users].map((x) => x.account).concat(plan.passwordPolicy.account)),
+    ].sort();
+    const accounts: Record<string, AccountAccess> = {};
+    for (const account of accountKeys) {
+        const member = account === DEPLOYMENT_ACCOUNT ? undefined : lz.accounts[account];
+        accounts[account] = new AccountAccess(
+            `access-${account}`,
+            { account, plan, render, provider: member?.provider },
+            member ? { parent: member } : undefined,
+        );
+    }
+    return { plan, accounts };
+}
