@@ -106,7 +106,8 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         const out = prod.outputs.guardrails;
         assert.ok(out, "guardrails output present");
         assert.ok(Array.isArray(out.scpsByTarget.root) && out.scpsByTarget.root.length >= 1);
-        assert.ok(out.scpsByTarget["ou-sandbox"].includes("landing-zone-ou-sandbox-service-allow-list"));
+        assert.ok(out.scpsByTarget["ou-workloads-nonprod"].includes("landing-zone-ou-workloads-nonprod-service-allow-list"));
+        assert.deepEqual(out.fullAwsAccessToDetach, [{ target: "ou-workloads-nonprod", targetId: ouId("ou-workloads-nonprod") }]);
     });
 
     it("dev (single-account) registers budgets filtered by the environment tag and no organization policy", () => {
