@@ -42,3 +42,12 @@ export function copyFixture(name: string, to: string): string {
     fs.cpSync(fixture(name), dest, { recursive: true });
     return dest;
 }
+
+/** The `--json` report, as read back by the tests. */
+export interface JsonReport {
+    project: string;
+    stack: string;
+    resources: { urn: string; type: string; name: string; parent: string | null; provider: string | null; dependencies: string[]; protect: boolean; retainOnDelete: boolean; importId: string | null; inputs: Record<string, unknown> }[];
+    violations: { policyPack: string; policy: string; enforcementLevel: string; urn: string | null; message: string }[];
+    summary: { resources: number; mandatory: number; advisory: number };
+}

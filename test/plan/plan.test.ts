@@ -1,0 +1,176 @@
+// Plans of the fixture projects, through runPlan and through the CLI in a child process.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { runPlan, type PlanResult } from "../../tools/plan/run";
+import { toJsonReport } from "../../tools/plan/render";
+import type { PlannedResource } from "../../tools/plan/types";
+import { orgIdsFor } from "../../tools/plan/mocks";
+import { ROOT, copyFixture, fixture, runCli, tempDir } from "./helpers";
+
+function one(result: PlanResult, type: string, name: string): PlannedResource {
+    const found = result.resources.filter((r) => r.type === type && r.name === name);
+    assert.strictEqual(found.length, 1, `one ${type} ${name} in ${result.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+    return found[0]!;
+}
+
+describe("plan: programs under the mock monitor", function () {
+    this.timeout(180_000);
+    let billing: PlanResult;
+
+    before(async () => {
+        billing = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
+    });
+
+    it("plans another project with its own name, main and namespaced config", () => {
+        assert.strictEqual(billing.error, undefined, billing.error?.message);
+        assert.strictEqual(billing.exitCode, 0);
+        assert.strictEqual(billing.project, "billing-app");
+        const stack = one(billing, "pulumi:pulumi:Stack", "billing-app-ci");
+        assert.strictEqual(stack.urn, "urn:pulumi:ci::billing-app::pulumi:pulumi:Stack::billing-app-ci");
+        // Config reached the program: the bare key "team", the structured "settings", defaults.
+        assert.deepStrictEqual(billing.outputs.admins, ["alice"]);
+        assert.strictEqual(billing.outputs.maxUsers, 3);
+        assert.strictEqual(billing.outputs.retention, 30);
+        assert.strictEqual(billing.outputs.regionName, "eu-central-1");
+        assert.ok(billing.resources.some((r) => r.name === "payments"), "component named after config 'team'");
+        assert.strictEqual(one(billing, "aws:iam/policy:Policy", "billing-read").inputs.description, "owned by finance-platform");
+    });
+
+    it("records parents, providers, dependencies and property dependencies", () => {
+        const comp = one(billing, "billing:access:TeamAccess", "payments");
+        const group = one(billing, "aws:iam/group:Group", "payments-admins");
+        assert.strictEqual(comp.custom, false);
+        assert.strictEqual(group.parent, comp.urn);
+        assert.strictEqual(group.urn, "urn:pulumi:ci::billing-app::billing:access:TeamAccess$aws:iam/group:Group::payments-admins");
+        assert.match(group.provider ?? "", /^urn:pulumi:ci::billing-app::pulumi:providers:aws::default_\d+_\d+_\d+$/);
+        const policy = one(billing, "aws:iam/policy:Policy", "billing-read");
+        const attach = one(billing, "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "billing-read");
+        assert.deepStrictEqual(attach.propertyDependencies.group, [group.urn]);
+        assert.deepStrictEqual(attach.propertyDependencies.policyArn, [policy.urn]);
+        assert.deepStrictEqual([...attach.dependencies].sort(), [group.urn, policy.urn].sort());
+    });
+
+    it("records protect, retainOnDelete, import, aliases and ignoreChanges", () => {
+        const group = one(billing, "aws:iam/group:Group", "payments-admins");
+        assert.strictEqual(group.options.protect, true);
+        assert.strictEqual(group.options.retainOnDelete, false);
+        const policy = one(billing, "aws:iam/policy:Policy", "billing-read");
+        assert.strictEqual(policy.options.retainOnDelete, true);
+        assert.deepStrictEqual(policy.options.ignoreChanges, ["description"]);
+        const role = one(billing, "aws:iam/role:Role", "legacy");
+        assert.strictEqual(role.options.importId, "billing-legacy");
+        assert.deepStrictEqual(role.options.aliases, ["urn:pulumi:ci::billing-app::aws:iam/role:Role::legacy-role"]);
+        assert.strictEqual(billing.summary.import, 1);
+        assert.strictEqual(billing.summary.create, billing.resources.length - 1);
+    });
+
+    it("leaves cloud-computed outputs unknown, as a preview does, while invokes are answered", () => {
+        const org = orgIdsFor("billing-app", "ci");
+        assert.strictEqual(billing.outputs.callerAccountId, org.managementAccountId);
+        assert.strictEqual(billing.outputs.organizationId, org.organizationId);
+        assert.strictEqual(billing.outputs.rootId, org.rootId);
+        assert.deepStrictEqual(billing.outputs.groupArn, { __plan: "unknown" });
+        const attach = one(billing, "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "billing-read");
+        assert.deepStrictEqual(attach.inputs.policyArn, { __plan: "unknown" });
+        assert.strictEqual(attach.inputs.group, "payments-admins");
+        // The trust policy used getPartition and getCallerIdentity, computed like the provider.
+        const role = one(billing, "aws:iam/role:Role", "legacy");
+        assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal, { AWS: `arn:aws:iam::${org.managementAccountId}:root` });
+    });
+
+    it("keeps secrets secret: marked in the plan, [secret] in the JSON report", () => {
+        const param = one(billing, "aws:ssm/parameter:Parameter", "db-password");
+        assert.deepStrictEqual(param.inputs.value, { __plan: "secret", value: "[secret]" });
+        assert.strictEqual(billing.outputs.password && (billing.outputs.password as { __plan: string }).__plan, "secret");
+        const json = JSON.stringify(toJsonReport(billing));
+        assert.ok(json.includes('"value":"[secret]"'));
+        assert.ok(!json.includes("bm90LWEtcmVhbC1jaXBoZXJ0ZXh0"));
+    });
+
+    it("gives the same plan when run again in the same process", async () => {
+        const again = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
+        assert.deepStrictEqual(toJsonReport(again), toJsonReport(billing));
+        assert.deepStrictEqual(again.outputs, billing.outputs);
+    });
+
+    it("runs a project outside this repository, resolving @pulumi/* from here", async () => {
+        const t = tempDir("plan-outside-");
+        try {
+            const dir = copyFixture("billing", t.dir);
+            assert.ok(!fs.existsSync(path.join(dir, "node_modules")));
+            const r = await runPlan({ dir, stack: "ci", policyPackDir: null });
+            assert.strictEqual(r.error, undefined, r.error?.message);
+            assert.strictEqual(r.resources.length, billing.resources.length);
+        } finally {
+            t.remove();
+        }
+    });
+
+    it("uses a project's own @pulumi/pulumi for the mocks when it has one", async () => {
+        const t = tempDir("plan-own-sdk-");
+        try {
+            const dir = copyFixture("own-sdk", t.dir);
+            const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi");
+            fs.cpSync(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] })), sdk, { recursive: true });
+            const r = await runPlan({ dir, stack: "dev", policyPackDir: null });
+            assert.strictEqual(r.error, undefined, r.error?.message);
+            assert.ok(String(r.outputs.sdkPath).startsWith(fs.realpathSync(sdk)), `program used ${r.outputs.sdkPath}`);
+            assert.ok(r.resources.some((x) => x.type === "aws:iam/group:Group" && x.name === "team"));
+        } finally {
+            t.remove();
+        }
+    });
+
+    it("reports a program that throws with its own message", async () => {
+        const r = await runPlan({ dir: fixture("throws"), stack: "dev", policyPackDir: null });
+        assert.strictEqual(r.exitCode, 2);
+        assert.strictEqual(r.error?.kind, "program");
+        assert.strictEqual(r.error?.message, "cannot decide the account layout: no environments left after filtering");
+    });
+
+    it("names the token of an invoke it cannot answer", async () => {
+        const r = await runPlan({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null });
+        assert.strictEqual(r.exitCode, 2);
+        assert.match(r.error?.message ?? "", /aws:ec2\/getVpc:getVpc/);
+    });
+});
+
+describe("plan: CLI", function () {
+    this.timeout(180_000);
+
+    it("shows a config error plainly, with exit status 2", () => {
+        const r = runCli(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack"]);
+        assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+        assert.match(r.stdout, /error \(program\): invalid configuration: bad-config-demo:environments must be a list of environment names/);
+        assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), "no stack trace without --verbose");
+    });
+
+    it("shows the stack trace with --verbose", () => {
+        const r = runCli(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack", "--verbose"]);
+        assert.strictEqual(r.status, 2);
+        assert.match(r.stdout, /\n\s+at .*index\.ts/);
+    });
+
+    it("plans the same project with a good config", () => {
+        const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--no-policy-pack"]);
+        assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /\+\s+├─ aws:iam:Group\s+dev\s+create/);
+        assert.match(r.stdout, /Summary: 3 resources \(3 to create\); 0 mandatory, 0 advisory violations; ok/);
+    });
+
+    it("fails with exit status 2 when the policy pack is missing", () => {
+        const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", path.join(fixture("bad-config"), "no-such-pack")]);
+        assert.strictEqual(r.status, 2);
+        assert.match(r.stdout, /policy pack not found: .*no-such-pack/);
+    });
+
+    it("fails with exit status 2 on a missing project or bad arguments", () => {
+        const missing = runCli(["--stack", "dev", "--dir", path.join(fixture("bad-config"), "nowhere")]);
+        assert.strictEqual(missing.status, 2);
+        assert.match(missing.stdout, /error \(config\): no Pulumi.yaml found/);
+        const bad = runCli(["--dir", fixture("bad-config")]);
+        assert.strictEqual(bad.status, 2);
+        assert.match(bad.stderr, /--stack is required/);
+    });
+});
