@@ -219,7 +219,7 @@ for (const stackName of ["dev", "prod"]) {
         it("nothing but MFA self-service without MFA", async () => {
             const id = stack.access.identityAccount;
             const acct = stack.accountId(id);
-            const noMfa = { ...mfaContext(), "aws:MultiFactorAuthPresent": "false" };
+            const noMfa: Record<string, string | string[]> = { ...mfaContext(), "aws:MultiFactorAuthPresent": "false" };
             const policies = teamIdentityPolicies(stack, "developers");
             const ask = (action: string, resource: string, context = noMfa) =>
                 decide({ principal: userArn(stack, "alice"), action, resource, resourceAccount: acct, context: { ...context, "aws:username": "alice" }, identityPolicies: policies });
@@ -231,6 +231,21 @@ for (const stackName of ["dev", "prod"]) {
             assert.equal(await ask("dynamodb:PutItem", TABLE(acct), { ...noMfa, "aws:ResourceTag/Environment": "dev" }), "ExplicitlyDenied");
             assert.equal(await ask("sts:AssumeRole", `arn:aws:iam::${acct}:role/landing-zone/lz-dev-write-iam`), "ExplicitlyDenied");
         });
+
+        if (stack.plan.layout === "single-account") {
+            it("a developer cannot terminate a prod instance nor touch its environment tag; prod admins cannot remove it either", async () => {
+                const acct = stack.accountId("management");
+                const ask = (team: string, action: string, extra: Record<string, string | string[]>) =>
+                    decide({ principal: userArn(stack, `${team}-member`), action, resource: INSTANCE(acct), resourceAccount: acct,
+                        context: mfaContext({ "aws:ResourceTag/Environment": "prod", ...extra }), identityPolicies: teamIdentityPolicies(stack, team) });
+                assert.notEqual(await ask("developers", "ec2:TerminateInstances", {}), "Allowed");
+                assert.equal(await ask("developers", "ec2:TerminateInstances", { "aws:ResourceTag/Environment": "dev" }), "Allowed");
+                assert.notEqual(await ask("developers", "ec2:DeleteTags", { "aws:TagKeys": ["Environment"] }), "Allowed");
+                assert.equal(await ask("operators", "ec2:TerminateInstances", {}), "Allowed");
+                assert.equal(await ask("operators", "ec2:DeleteTags", { "aws:TagKeys": ["Environment"] }), "ExplicitlyDenied");
+                assert.equal(await ask("operators", "ec2:DeleteTags", { "aws:TagKeys": ["Name"] }), "Allowed");
+            });
+        }
 
         describe("delegated IAM administration (developers in dev)", () => {
             /** The developers' way into dev: their group (shared identity account) or the dev write-iam role. */
