@@ -7,10 +7,10 @@ export interface DocField { label: string; value: unknown; kind: "identity" | "t
 /** Identity-policy documents carried by a resource (managed, inline, role inline policies). */
 export function identityDocs(type: string, props: Record<string, unknown>): DocField[] {
     switch (type) {
-        case T.managedPolicy: return [{ label: "policy", value: props.policy, kind: "identity" }];
+        case T.managedPolicy:
         case T.userPolicy:
         case T.groupPolicy:
-        case T.rolePolicy: return [{ label: "policy", value: props.policy, kind: "identity" }];
+        case T.rolePolicy: return [{ label: "the policy document", value: props.policy, kind: "identity" }];
         case T.role: {
             const inl = props.inlinePolicies;
             if (isUnknown(inl)) return [{ label: "inlinePolicies", value: inl, kind: "identity" }];
@@ -28,10 +28,10 @@ export function identityDocs(type: string, props: Record<string, unknown>): DocF
 /** Every document a resource carries, including trust policies and organization policies. */
 export function allDocs(type: string, props: Record<string, unknown>): DocField[] {
     const out = identityDocs(type, props);
-    if (type === T.role) out.push({ label: "assumeRolePolicy (trust policy)", value: props.assumeRolePolicy, kind: "trust" });
+    if (type === T.role) out.push({ label: "the trust policy (assumeRolePolicy)", value: props.assumeRolePolicy, kind: "trust" });
     if (type === T.orgPolicy) {
         const t = props.type ?? "SERVICE_CONTROL_POLICY";
-        out.push({ label: "content", value: props.content, kind: t === "SERVICE_CONTROL_POLICY" || t === "RESOURCE_CONTROL_POLICY" ? "scp" : t === "TAG_POLICY" ? "tag-policy" : "org-policy" });
+        out.push({ label: "the policy content", value: props.content, kind: t === "SERVICE_CONTROL_POLICY" || t === "RESOURCE_CONTROL_POLICY" ? "scp" : t === "TAG_POLICY" ? "tag-policy" : "org-policy" });
     }
     return out;
 }

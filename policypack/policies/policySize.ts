@@ -20,7 +20,7 @@ export function sizeFindings(type: string, props: Record<string, unknown>): stri
     const out: string[] = [];
     const check = (label: string, value: unknown, limit: number) => {
         const p = parseDocument(value);
-        if (p.kind === "unknown") out.push(cannotCheck(`the size of ${label}`));
+        if (p.kind === "unknown") out.push(cannotCheck(`the size of ${label.charAt(0).toLowerCase()}${label.slice(1)}`));
         else if (p.kind === "ok" && p.minifiedSize > limit) out.push(`${label} is ${p.minifiedSize} characters without whitespace; the IAM limit is ${limit}.`);
         return p.kind === "ok" ? p.minifiedSize : 0;
     };
