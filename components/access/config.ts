@@ -121,6 +121,8 @@ export const accessConfigShape = {
 /** What validateAccess reads from the whole parsed config. */
 interface AccessView {
     layout: string;
+    identityAccount: string;
+    accounts: Record<string, { environments: string[] }>;
     environments: { name: string; production: boolean }[];
     teams?: Record<string, TeamConfig>;
     users: Record<string, { teams: string[] }>;
@@ -212,6 +214,15 @@ export function validateAccess(config: Record<string, unknown>, ctx: z.Refinemen
                 `puts the user in ${groups} IAM groups (teams + all-users${groups > unique.length + 1 ? " + org-admins" : ""}); AWS allows ${MAX_GROUPS_PER_USER}`);
         }
     }
+    // Managed policies per team group: in a shared identity account each environment adds a policy.
+    for (const [key, team] of Object.entries(teams)) {
+        const count = groupPolicyCount(cfg, team);
+        if (count > MAX_MANAGED_POLICIES_PER_GROUP) {
+            report(["teams", key], Object.keys(team.access).join(", "),
+                `needs ${count} managed policies on its IAM group (one per environment shared in the identity account, plus list/describe, delegation and role assumption); AWS allows ${MAX_MANAGED_POLICIES_PER_GROUP} per group`);
+        }
+    }
+
     const lowerNames = new Map<string, string>();
     for (const name of Object.keys(cfg.users)) {
         // IAM user names are unique case-insensitively.
@@ -258,6 +269,27 @@ export function validateAccess(config: Record<string, unknown>, ctx: z.Refinemen
                 "is not an action of the covered services that lacks the environment tag condition (see the action catalogue table); only those need accepting");
         }
     });
+}
+
+/** Environments whose access goes straight onto the team groups: shared by tags in the identity account. */
+function directEnvironments(cfg: AccessView): Set<string> {
+    if (cfg.layout === "single-account") return new Set(cfg.environments.length > 1 ? cfg.environments.map((e) => e.name) : []);
+    const a = cfg.accounts[cfg.identityAccount];
+    return new Set(a && a.environments.length > 1 ? a.environments : []);
+}
+
+function groupPolicyCount(cfg: AccessView, team: TeamConfig): number {
+    const direct = directEnvironments(cfg);
+    const envs = cfg.environments.map((e) => e.name).filter((e) => levelOf(team, e) !== "none");
+    const inDirect = envs.filter((e) => direct.has(e));
+    const writes = inDirect.some((e) => LEVEL_RANK[levelOf(team, e)] >= LEVEL_RANK.write);
+    return (
+        inDirect.length +
+        (inDirect.length > 0 ? 1 : 0) + // list/describe
+        team.iamAdmin.filter((e) => direct.has(e)).length +
+        (writes && cfg.acceptedUntaggedActions.length > 0 ? 1 : 0) +
+        (envs.some((e) => !direct.has(e)) ? 1 : 0) // role assumption
+    );
 }
 
 export function serviceRoleName(key: string, env: string): string {
