@@ -54,13 +54,13 @@ export class Guardrails extends pulumi.ComponentResource {
                     const policy = new aws.organizations.Policy(
                         d.logicalName,
                         { name: d.policyName, description: d.description, type: "SERVICE_CONTROL_POLICY", content: d.content, tags: args.tags },
-                        after,
+                        { ...after, aliases: aliases(d.formerLogicalNames) },
                     );
                     this.policies[d.logicalName] = policy;
                     this.attachments[d.logicalName] = new aws.organizations.PolicyAttachment(
                         d.logicalName,
                         { policyId: policy.id, targetId },
-                        { parent: this },
+                        { parent: this, aliases: aliases(d.formerLogicalNames) },
                     );
                 }
                 if (t.strategy === "allow-list") {
@@ -77,13 +77,13 @@ export class Guardrails extends pulumi.ComponentResource {
                         content: tp.content,
                         tags: args.tags,
                     },
-                    after,
+                    { ...after, aliases: aliases(tp.formerLogicalNames) },
                 );
                 this.policies[tp.logicalName] = policy;
                 this.attachments[tp.logicalName] = new aws.organizations.PolicyAttachment(
                     tp.logicalName,
                     { policyId: policy.id, targetId: this.tagPolicyTargetId(tp, organization, args.accountIds) },
-                    { parent: this },
+                    { parent: this, aliases: aliases(tp.formerLogicalNames) },
                 );
             }
         }
@@ -130,6 +130,11 @@ export class Guardrails extends pulumi.ComponentResource {
     private tagPolicyTargetId(t: TagPolicyPlan, org: Organization, accountIds: Record<string, pulumi.Input<string>>): pulumi.Input<string> {
         return t.kind === "organizational-unit" ? org.organizationalUnits[t.ref].id : accountIds[t.ref];
     }
+}
+
+/** A renamed OU or account keeps its policies' URNs (same parent, former logical names). */
+function aliases(formerLogicalNames: string[]): pulumi.Alias[] {
+    return formerLogicalNames.map((name) => ({ name }));
 }
 
 /** What `deployGuardrails` needs of the landing zone (a subset of `LandingZone`). */

@@ -42,6 +42,8 @@ export interface ScpDocumentPlan {
     /** Stable within the target: the guardrail's name, or `pack-<first Sid>` for a packed document. */
     key: string;
     logicalName: string;
+    /** Logical names under the target's former keys (renamed OU or account): registered as aliases. */
+    formerLogicalNames: string[];
     /** AWS policy name. */
     policyName: string;
     description: string;
@@ -78,6 +80,8 @@ export interface TagPolicyPlan {
     ref: string;
     environmentClass: EnvironmentClass;
     logicalName: string;
+    /** Logical names under the target's former keys: registered as aliases. */
+    formerLogicalNames: string[];
     policyName: string;
     allowedValues: string[];
     content: string;
@@ -119,6 +123,8 @@ interface Target {
     environmentClass?: EnvironmentClass;
     /** Where to fix this target's guardrails in config. */
     configPath: (string | number)[];
+    /** Target keys before an OU or account rename (`formerKeys`). */
+    formerKeys: string[];
     guardrails: Set<DocumentGuardrail>;
 }
 
@@ -150,7 +156,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
 
     // --- Targets and the guardrails on each ---------------------------------------------
     const targets: Target[] = [
-        { key: "root", kind: "root", label: "root", configPath: ["guardrails", "attachments", "root"], guardrails: new Set() },
+        { key: "root", kind: "root", label: "root", configPath: ["guardrails", "attachments", "root"], formerKeys: [], guardrails: new Set() },
         ...plan.organizationalUnits.map((ou): Target => ({
             key: `ou-${ou.key}`,
             kind: "organizational-unit",
@@ -158,6 +164,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
             label: `OU ${ou.key} (${ou.path})`,
             environmentClass: ou.environmentClass,
             configPath: ["guardrails", "attachments", "organizationalUnits", ou.key],
+            formerKeys: (ou.formerKeys ?? []).map((k) => `ou-${k}`),
             guardrails: new Set(),
         })),
         ...plan.accounts.map((a): Target => ({
@@ -167,6 +174,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
             label: `account ${a.key}`,
             environmentClass: a.environmentClass,
             configPath: ["guardrails", "attachments", "accounts", a.key],
+            formerKeys: (a.formerKeys ?? []).map((k) => `account-${k}`),
             guardrails: new Set(),
         })),
     ];
@@ -246,6 +254,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
                     ref: t.ref!,
                     environmentClass: cls,
                     logicalName: `tag-policy-${t.key}`,
+                    formerLogicalNames: t.formerKeys.map((k) => `tag-policy-${k}`),
                     policyName: `${POLICY_NAME_PREFIX}-${t.key}-environment-tag`,
                     allowedValues: [...new Set(values)],
                     content,
@@ -363,6 +372,7 @@ function scpDocument(t: Target, key: string, guardrails: DocumentGuardrail[], do
     return {
         key,
         logicalName: `scp-${t.key}-${key}`,
+        formerLogicalNames: t.formerKeys.map((k) => `scp-${k}-${key}`),
         policyName: `${POLICY_NAME_PREFIX}-${t.key}-${key}`.slice(0, 128),
         // AWS: policy descriptions are at most 512 characters.
         description: description.slice(0, 512),

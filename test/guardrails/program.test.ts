@@ -110,6 +110,30 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         assert.deepEqual(out.fullAwsAccessToDetach, [{ target: "ou-workloads-nonprod", targetId: ouId("ou-workloads-nonprod") }]);
     });
 
+    it("a renamed OU keeps its policies' URNs through aliases", async () => {
+        const config = stackConfig("prod");
+        const ous = JSON.parse(config["landing-zone:organizationalUnits"]);
+        const accounts = JSON.parse(config["landing-zone:accounts"]);
+        const guardrails = JSON.parse(config["landing-zone:guardrails"]);
+        ous["nonprod-workloads"] = { ...ous["workloads-nonprod"], formerKeys: ["workloads-nonprod"] };
+        delete ous["workloads-nonprod"];
+        for (const a of Object.values(accounts) as { ou?: string }[]) if (a.ou === "workloads-nonprod") a.ou = "nonprod-workloads";
+        guardrails.serviceAllowLists = { "nonprod-workloads": guardrails.serviceAllowLists["workloads-nonprod"] };
+        const run = await runProgram({
+            ...config,
+            "landing-zone:organizationalUnits": JSON.stringify(ous),
+            "landing-zone:accounts": JSON.stringify(accounts),
+            "landing-zone:guardrails": JSON.stringify(guardrails),
+        });
+        const aliasNames = (r: { aliases: string[] }) => r.aliases.map((a) => JSON.parse(a).spec?.name);
+        for (const doc of ["instance-type-allow-list", "region-allow-list", "service-allow-list"]) {
+            assert.deepEqual(aliasNames(run.one(POLICY, `scp-ou-nonprod-workloads-${doc}`)), [`scp-ou-workloads-nonprod-${doc}`]);
+            assert.deepEqual(aliasNames(run.one(ATTACHMENT, `scp-ou-nonprod-workloads-${doc}`)), [`scp-ou-workloads-nonprod-${doc}`]);
+        }
+        assert.deepEqual(aliasNames(run.one(POLICY, "tag-policy-ou-nonprod-workloads")), ["tag-policy-ou-workloads-nonprod"]);
+        assert.deepEqual(aliasNames(run.one(POLICY, "scp-ou-sandbox-instance-type-allow-list")), [], "other OUs unchanged");
+    });
+
     it("dev (single-account) registers budgets filtered by the environment tag and no organization policy", () => {
         assert.equal(dev.byType(POLICY).length, 0);
         assert.equal(dev.byType(ATTACHMENT).length, 0);
