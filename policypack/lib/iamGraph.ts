@@ -1,7 +1,7 @@
 // Which identity policy documents apply to which IAM entities, across the stack.
 
 import { GuardrailConfig } from "./config";
-import { isForceMfaDeny, parseDocument, ParsedDocument, requiresMfa } from "./policyDocument";
+import { actionMatches, conditionValues, isForceMfaDeny, parseDocument, ParsedDocument, requiresMfa } from "./policyDocument";
 import { displayName, Ref, Res, resolveRef, resolveRefList, StackView } from "./stack";
 import { readTag } from "./tags";
 import { T } from "./types";
@@ -55,6 +55,8 @@ export const AWS_MANAGED: Record<string, unknown> = {
 
 export class IamGraph {
     readonly docs: IdentityDoc[] = [];
+    /** Managed policies used as permissions boundaries (they cap permissions, they grant none). */
+    readonly boundaries = new Set<string>();
     constructor(readonly view: StackView) {
         for (const r of view.ofType(T.userPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "user", "user") });
         for (const r of view.ofType(T.groupPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "group", "group") });
@@ -102,10 +104,44 @@ export class IamGraph {
         for (const p of view.ofType(T.managedPolicy)) {
             this.docs.push({ source: p, label: `managed policy ${displayName(p)}`, kind: "managed", parsed: parseDocument(p.props.policy), entities: attachedTo.get(p.urn) ?? [], managedPolicy: p });
         }
+        this.findBoundaries();
         for (const [key, v] of awsManaged) {
             const arn = key.split("|")[0];
             this.docs.push({ source: v.source, label: `AWS managed policy ${arn.split("/").pop()} attached by ${displayName(v.source)}`, kind: "aws-managed", parsed: parseDocument(AWS_MANAGED[arn]), entities: v.entities });
         }
+    }
+
+    /**
+     * A managed policy is a permissions boundary when a role or user names it in
+     * permissionsBoundary, or when an iam:PermissionsBoundary condition of a document in the
+     * stack designates it (by ARN pattern, e.g. delegated role creation).
+     */
+    private findBoundaries(): void {
+        const managed = this.view.ofType(T.managedPolicy);
+        for (const r of [...this.view.ofType(T.role), ...this.view.ofType(T.user)]) {
+            const ref = resolveRef(this.view, r, "permissionsBoundary", [T.managedPolicy], ["arn", "id"]);
+            if (ref.kind === "resources") ref.targets.forEach((t) => this.boundaries.add(t.urn));
+        }
+        const patterns: string[] = [];
+        for (const d of this.docs) {
+            if (d.parsed.kind !== "ok") continue;
+            for (const s of d.parsed.statements) {
+                for (const v of conditionValues(s, /./, "iam:PermissionsBoundary")) if (typeof v === "string") patterns.push(v);
+            }
+        }
+        for (const p of managed) {
+            const arn = p.props.arn;
+            const name = p.props.name;
+            const path = typeof p.props.path === "string" ? p.props.path : "/";
+            if (patterns.some((pat) => (typeof arn === "string" && actionMatches(pat, arn)) ||
+                (typeof name === "string" && actionMatches(pat.replace(/^arn:[^:]*:iam::[^:]*:policy/, ""), `${path}${name}`)))) {
+                this.boundaries.add(p.urn);
+            }
+        }
+    }
+
+    isBoundary(p: Res): boolean {
+        return this.boundaries.has(p.urn);
     }
 
     /** Is the entity marked admin? undefined when that cannot be known at preview. */

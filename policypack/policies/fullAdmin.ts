@@ -24,6 +24,8 @@ export function fullAdminFindings(graph: IamGraph, cfg: GuardrailConfig): { urn:
         const mfaInStatement = stmts.every(requiresMfa);
         const what = `${d.label} allows every action on every resource (full admin)`;
         if (d.entities.length === 0) {
+            // A permissions boundary with Allow * only caps what its holders' policies grant.
+            if (d.managedPolicy && graph.isBoundary(d.managedPolicy)) continue;
             if (!(d.managedPolicy && graph.isAdminPolicy(d.managedPolicy, cfg))) out.push({ urn: d.source.urn, message: `${what} and is not attached to any entity marked admin.` });
             continue;
         }

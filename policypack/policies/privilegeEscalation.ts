@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { entityLabel, IamGraph, IdentityDoc } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
-import { grantedAmong, hasConditionKey, isAllow, isUnrestrictedResource, ParsedDocument, stmtLabel } from "../lib/policyDocument";
+import { grantedAmong, hasConditionKey, isAllow, isUnrestrictedResource, ParsedDocument, Statement, stmtLabel } from "../lib/policyDocument";
 import { fromPolicyResources, StackView } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 
@@ -20,6 +20,16 @@ export const PASSROLE_COMPANIONS = [
 /** Conditions that bound IAM write access (permissions boundary required, or only given policies). */
 const BOUNDING_KEYS = ["iam:permissionsboundary", "iam:policyarn"];
 
+/**
+ * A positive aws:ResourceTag condition (StringEquals/StringLike, without IfExists) limits the
+ * grant to resources of one environment: escalation stays inside what the holder already owns.
+ * (Actions without aws:ResourceTag support never match such a condition; see iam-tag-isolation.)
+ */
+function tagScoped(s: Statement): boolean {
+    return Object.entries(s.condition ?? {}).some(([op, kv]) => /^String(Equals|Like)(IgnoreCase)?$/i.test(op) &&
+        Object.keys(kv).some((k) => k.toLowerCase().startsWith("aws:resourcetag/")));
+}
+
 /** Escalation actions a document grants on unrestricted resources (statements with Action "*" excluded: see iam-no-full-admin). */
 export function escalationGrants(parsed: ParsedDocument): { actions: string[]; where: string[] } {
     if (parsed.kind !== "ok") return { actions: [], where: [] };
@@ -30,7 +40,7 @@ export function escalationGrants(parsed: ParsedDocument): { actions: string[]; w
     for (const s of parsed.statements) {
         if (!isAllow(s) || (s.action ?? []).includes("*")) continue;
         if (!isUnrestrictedResource(s)) continue;
-        const bounded = hasConditionKey(s, (k) => BOUNDING_KEYS.includes(k.toLowerCase()));
+        const bounded = hasConditionKey(s, (k) => BOUNDING_KEYS.includes(k.toLowerCase())) || tagScoped(s);
         const hits = bounded ? [] : grantedAmong(s, ESCALATION_ACTIONS);
         if (hits.length > 0) { hits.forEach((h) => actions.add(h)); where.push(stmtLabel(s)); }
         if (grantedAmong(s, ["iam:PassRole"]).length > 0) passRole = true;
@@ -56,6 +66,7 @@ function docFindings(graph: IamGraph, d: IdentityDoc, cfg: GuardrailConfig): { u
     const what = `${d.label} grants privilege-escalation actions on unrestricted resources (${g.actions.join(", ")})`;
     if (d.managedPolicy && graph.isAdminPolicy(d.managedPolicy, cfg)) return [];
     if (d.entities.length === 0) {
+        if (d.managedPolicy && graph.isBoundary(d.managedPolicy)) return []; // a boundary only caps
         return [{ urn: d.source.urn, message: `${what} and is not attached to any entity marked admin.` }];
     }
     const out: { urn: string; message: string }[] = [];

@@ -75,6 +75,30 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         });
     });
 
+    describe("permissions boundaries and tag-scoped grants", () => {
+        const base = cleanStack();
+        const allowAll = doc({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" });
+        it("a managed policy used only as a permissions boundary grants nothing: Allow * is not full admin", async () => {
+            const boundary = res(T.policy, "dev-boundary", { name: "dev-boundary", path: "/landing-zone/", policy: allowAll });
+            const role = res(T.role, "dev-writer", { name: "dev-writer", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: UNKNOWN }, { deps: { permissionsBoundary: [boundary] } });
+            expectNone(await stack(withResources(base, boundary, role)), "iam-no-full-admin");
+            // The same document not used as a boundary is reported.
+            expectViolation(await stack(withResources(base, boundary)), "iam-no-full-admin", /dev-boundary.*not attached to any entity marked admin/);
+        });
+        it("a boundary designated by an iam:PermissionsBoundary condition is recognised too", async () => {
+            const boundary = res(T.policy, "dev-boundary", { name: "dev-boundary", path: "/landing-zone/", policy: allowAll });
+            const delegation = res(T.groupPolicy, "developers-delegation", { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:CreateRole", "iam:AttachRolePolicy"], Resource: "*", Condition: { StringLike: { "iam:PermissionsBoundary": "arn:aws:iam::*:policy/landing-zone/dev-boundary" } } }) }, { deps: { group: [find(base, "developers")] } });
+            expectNone(await stack(withResources(base, boundary, delegation)), "iam-no-full-admin");
+            expectNone(await stack(withResources(base, boundary, delegation)), "iam-no-privilege-escalation");
+        });
+        it("escalation actions limited by a positive aws:ResourceTag condition stay inside the environment", async () => {
+            const scoped = res(T.groupPolicy, "developers-lambda", { group: "developers", policy: doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } }) }, { deps: { group: [find(base, "developers")] } });
+            expectNone(await stack(withResources(base, scoped)), "iam-no-privilege-escalation");
+            const negated = res(T.groupPolicy, "developers-lambda", { group: "developers", policy: doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*", Condition: { StringNotEquals: { "aws:ResourceTag/Environment": "prod" } } }) }, { deps: { group: [find(base, "developers")] } });
+            expectViolation(await stack(withResources(base, negated)), "iam-no-privilege-escalation", /lambda:UpdateFunctionCode/);
+        });
+    });
+
     describe("iam-inline-policy-total-size", () => {
         it("sums a role's inline policies across RolePolicy resources", async () => {
             const base = cleanStack();
