@@ -121,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
-    const opts: PlanOptions = { dir: args.dir, stack: args.stack, policyPackDir: args.policyPack, ...(args.policyPackConfig ? { policyConfigFile: args.policyPackConfig } : {}) };
+    const opts: PlanOptions = { dir: args.dir, stack: args.stack, policyPackDir: args.policyPack, stackTraces: args.verbose, ...(args.policyPackConfig ? { policyConfigFile: args.policyPackConfig } : {}) };
     const result = await runPlan(opts);
     if (args.json) {
         fs.mkdirSync(path.dirname(args.json), { recursive: true });

@@ -29,6 +29,13 @@ export interface PlanOptions {
     preview?: boolean;
     /** Kill the program's process after this long (default 10 minutes). */
     timeoutMs?: number;
+    /**
+     * Start the policy pack while the program runs (default true). The benchmark turns this off
+     * so that each phase is timed alone.
+     */
+    overlapPolicyStart?: boolean;
+    /** Keep full stack traces of program errors (slower; for --verbose). */
+    stackTraces?: boolean;
     /** Number of Analyze calls in flight at once (default 8). */
     analyzeConcurrency?: number;
 }
@@ -121,11 +128,11 @@ function stripTsNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * program in the same process would not run again; a child process per plan is the reliable
  * reset, and it also gives a clean peak-memory figure per plan.
  */
-export async function spawnProgram(project: ProjectInfo, opts: { preview: boolean; timeoutMs: number }): Promise<{ run?: ProgramRun; output: string; code: number | null }> {
+export async function spawnProgram(project: ProjectInfo, opts: { preview: boolean; timeoutMs: number; stackTraces?: boolean }): Promise<{ run?: ProgramRun; output: string; code: number | null }> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const reqFile = path.join(tmp, "request.json");
     const resultFile = path.join(tmp, "result.json");
-    fs.writeFileSync(reqFile, JSON.stringify({ project, preview: opts.preview, resultFile }));
+    fs.writeFileSync(reqFile, JSON.stringify({ project, preview: opts.preview, resultFile, stackTraces: opts.stackTraces ?? false }));
     // TypeScript like the language host: the project's tsconfig.json when it has one, else
     // the host's defaults (CommonJS).
     const env = stripTsNodeEnv(process.env);
@@ -329,19 +336,19 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     // The policy pack starts (another Node.js process compiling TypeScript) while the program
     // runs: the two do not depend on each other until the resources are known.
     type Started = { client: PolicyPackClient; ms: number } | { error: Error; ms: number };
-    const startedAt = performance.now();
-    const starting: Promise<Started> | undefined = policyPackDir
+    const startPack = (t0 = performance.now()): Promise<Started> | undefined => policyPackDir
         ? PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview }).then(
-              (client) => ({ client, ms: performance.now() - startedAt }),
-              (error: Error) => ({ error, ms: performance.now() - startedAt }),
+              (client) => ({ client, ms: performance.now() - t0 }),
+              (error: Error) => ({ error, ms: performance.now() - t0 }),
           )
         : undefined;
+    let starting = opts.overlapPolicyStart === false ? undefined : startPack();
     const closePack = async () => {
         const s = await starting;
         if (s && "client" in s) await s.client.close().catch(() => undefined);
     };
 
-    const spawned = await spawnProgram(project, { preview, timeoutMs });
+    const spawned = await spawnProgram(project, { preview, timeoutMs, stackTraces: opts.stackTraces });
     const run = spawned.run;
     if (!run) {
         await closePack();
@@ -363,8 +370,9 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         return failed(result, { kind: "program", message: run.error.message, detail: run.error.stack });
     }
 
-    if (starting && policyPackDir) {
-        const s = await starting;
+    if (policyPackDir) {
+        starting ??= startPack();
+        const s = (await starting)!;
         result.timings.policyStartMs = s.ms;
         const policyStarted = performance.now();
         if ("error" in s) {

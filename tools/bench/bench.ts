@@ -1,0 +1,203 @@
+// npm run bench -- [--sizes 10,100,1000] [--json <file>] [--keep]
+//
+// Plans generated landing zones of N member accounts (with their OUs, guardrails, teams and
+// roles: the real program on a generated Pulumi.<stack>.yaml) and compares them with the floor:
+// the same number of plain @pulumi/aws resources registered under the same mock monitor, with
+// no policy pack. Phases are timed one after the other (the policy pack is not started while
+// the program runs) so that each figure stands alone.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { REPO_ROOT } from "../plan/program";
+import { runPlan, type PlanResult } from "../plan/run";
+
+export interface BenchRow {
+    accounts: number;
+    resources: number;
+    programMs: number;
+    policyMs: number;
+    floorMs: number;
+    peakRssMb: number;
+    floorPeakRssMb: number;
+}
+
+const STACK = "bench";
+
+/** Shipped multi-account stack config: the template the generated stacks grow from. */
+function templateConfig(): Record<string, unknown> {
+    const file = path.join(REPO_ROOT, "Pulumi.prod.yaml");
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    if (!doc.config || typeof doc.config["landing-zone:accounts"] !== "object") {
+        throw new Error(`${file} has no landing-zone:accounts to grow a benchmark stack from`);
+    }
+    return doc.config;
+}
+
+const ACCOUNTS_PER_OU = 10;
+
+/**
+ * A multi-account stack config with `accounts` member accounts: the shipped prod accounts
+ * (which host the environments) plus sandbox-style non-production accounts, ten per generated
+ * OU under the sandbox OU; one extra developer per ten accounts.
+ */
+export function generateStackConfig(accounts: number): Record<string, unknown> {
+    const config = structuredClone(templateConfig());
+    const baseAccounts = config["landing-zone:accounts"] as Record<string, Record<string, unknown>>;
+    const ous = (config["landing-zone:organizationalUnits"] ?? {}) as Record<string, Record<string, unknown>>;
+    const baseKeys = Object.keys(baseAccounts);
+    if (accounts < baseKeys.length) {
+        throw new Error(`the smallest benchmark stack has the ${baseKeys.length} accounts of Pulumi.prod.yaml`);
+    }
+    const parentOu = "sandbox" in ous ? "sandbox" : undefined;
+    const owner = Object.values(baseAccounts).map((a) => a.owner).find((o) => typeof o === "string") ?? "platform-team@example.com";
+    const extra = accounts - baseKeys.length;
+    const width = String(accounts).length;
+    for (let i = 0; i < extra; i++) {
+        const n = String(i + 1).padStart(width, "0");
+        const ouIndex = Math.floor(i / ACCOUNTS_PER_OU) + 1;
+        const ouKey = `bench-${String(ouIndex).padStart(width, "0")}`;
+        if (!ous[ouKey]) {
+            ous[ouKey] = { name: `Bench${String(ouIndex).padStart(width, "0")}`, environmentClass: "non-production", ...(parentOu ? { parent: parentOu } : {}) };
+        }
+        baseAccounts[`bench-${n}`] = {
+            name: `app1-bench-${n}`,
+            email: `aws+app1-bench-${n}@example.com`,
+            ou: ouKey,
+            environmentClass: "non-production",
+            owner,
+        };
+    }
+    config["landing-zone:organizationalUnits"] = ous;
+    const users = (config["landing-zone:users"] ?? {}) as Record<string, unknown>;
+    for (let i = 0; i < Math.floor(accounts / 10); i++) {
+        users[`bench-dev-${String(i + 1).padStart(width, "0")}`] = { teams: ["developers"] };
+    }
+    if (config["landing-zone:users"] !== undefined || Object.keys(users).length) config["landing-zone:users"] = users;
+    return config;
+}
+
+/** A project directory running this repository's program on a generated stack. */
+function writeLandingZoneProject(dir: string, accounts: number): void {
+    const project = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    const main = path.resolve(REPO_ROOT, typeof project.main === "string" ? project.main : ".");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify({ ...project, main }));
+    fs.writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), YAML.stringify({ config: generateStackConfig(accounts) }));
+    fs.copyFileSync(path.join(REPO_ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+}
+
+/** The floor: `count` plain resources, no components, no config, no computation. */
+function writeFloorProject(dir: string, count: number): void {
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-floor\nruntime: nodejs\n");
+    fs.writeFileSync(
+        path.join(dir, "index.ts"),
+        [
+            'import * as aws from "@pulumi/aws";',
+            `for (let i = 0; i < ${count}; i++) {`,
+            "    new aws.iam.Group(`group-${i}`, { name: `group-${i}`, path: \"/bench/\" });",
+            "}",
+            "",
+        ].join("\n"),
+    );
+}
+
+function check(r: PlanResult, what: string): void {
+    if (r.error) {
+        throw new Error(`${what}: ${r.error.kind} error: ${r.error.message}`);
+    }
+}
+
+export async function benchOne(accounts: number, keep = false): Promise<BenchRow & { mandatory: number; advisory: number; dir: string }> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), `lz-bench-${accounts}-`));
+    try {
+        const lz = path.join(root, "landing-zone");
+        fs.mkdirSync(lz);
+        writeLandingZoneProject(lz, accounts);
+        const plan = await runPlan({
+            dir: lz,
+            stack: STACK,
+            policyPackDir: path.join(REPO_ROOT, "policypack"),
+            policyConfigFile: path.join(REPO_ROOT, "policypack", "config", "prod.json"),
+            overlapPolicyStart: false,
+        });
+        check(plan, `landing zone with ${accounts} accounts`);
+        const floorDir = path.join(root, "floor");
+        fs.mkdirSync(floorDir);
+        // Same number of resources as the plan: the floor's stack resource plus plain resources.
+        writeFloorProject(floorDir, plan.resources.length - 1);
+        const floor = await runPlan({ dir: floorDir, stack: STACK, policyPackDir: null });
+        check(floor, `floor with ${plan.resources.length} resources`);
+        return {
+            accounts,
+            resources: plan.resources.length,
+            programMs: Math.round(plan.timings.programMs),
+            policyMs: Math.round(plan.timings.policyMs),
+            floorMs: Math.round(floor.timings.programMs),
+            peakRssMb: Math.round(plan.peakRssMb),
+            floorPeakRssMb: Math.round(floor.peakRssMb),
+            mandatory: plan.summary.mandatory,
+            advisory: plan.summary.advisory,
+            dir: root,
+        };
+    } finally {
+        if (!keep) fs.rmSync(root, { recursive: true, force: true });
+    }
+}
+
+function table(rows: BenchRow[]): string {
+    const head = ["accounts", "resources", "program ms", "floor ms", "program/floor", "policy ms", "policy/program", "peak RSS MB", "floor RSS MB"];
+    const body = rows.map((r) => [
+        String(r.accounts),
+        String(r.resources),
+        String(r.programMs),
+        String(r.floorMs),
+        `${(r.programMs / r.floorMs).toFixed(2)}x`,
+        String(r.policyMs),
+        `${((100 * r.policyMs) / r.programMs).toFixed(0)}%`,
+        String(r.peakRssMb),
+        String(r.floorPeakRssMb),
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
+    return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+    let sizes = [10, 100, 1000];
+    let json: string | undefined;
+    let keep = false;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i]!;
+        if (a === "--sizes") sizes = (argv[++i] ?? "").split(",").map((s) => Number(s.trim()));
+        else if (a === "--json") json = path.resolve(argv[++i] ?? "");
+        else if (a === "--keep") keep = true;
+        else throw new Error(`unknown argument '${a}'; usage: npm run bench -- [--sizes 10,100,1000] [--json <file>] [--keep]`);
+    }
+    if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error("--sizes takes positive whole numbers, e.g. 10,100,1000");
+    const rows: BenchRow[] = [];
+    for (const n of sizes) {
+        process.stderr.write(`planning ${n} accounts...\n`);
+        const { mandatory, advisory, dir, ...row } = await benchOne(n, keep);
+        if (keep) process.stderr.write(`  kept ${dir}\n`);
+        process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory and ${advisory} advisory violations\n`);
+        rows.push(row);
+    }
+    process.stdout.write(`${table(rows)}\n`);
+    const big = rows.find((r) => r.accounts === 1000);
+    if (big) {
+        process.stdout.write(
+            `targets at 1,000 accounts: program within 1.25x the floor: ${big.programMs <= 1.25 * big.floorMs ? "met" : "missed"}; ` +
+                `policy evaluation within 25% of program time: ${big.policyMs <= 0.25 * big.programMs ? "met" : "missed"}\n`,
+        );
+    }
+    if (json) {
+        fs.writeFileSync(json, JSON.stringify(rows, null, 2) + "\n");
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).catch((e: unknown) => {
+        process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+    });
+}
