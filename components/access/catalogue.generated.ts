@@ -382,6 +382,62 @@ export const TAGGING_ACTIONS_WITH_TAG_KEYS: string[] = [
     "s3:UntagResource"
 ];
 
+/** Describe/Get/List patterns of the covered services (only those that match some action). */
+export const READ_TAGGED_PATTERNS: string[] = [
+    "ec2:Describe*",
+    "ec2:Get*",
+    "ec2:List*",
+    "rds:Describe*",
+    "rds:List*",
+    "s3:Describe*",
+    "s3:Get*",
+    "s3:List*",
+    "lambda:Get*",
+    "lambda:List*",
+    "dynamodb:Describe*",
+    "dynamodb:Get*",
+    "dynamodb:List*",
+    "logs:Describe*",
+    "logs:Get*",
+    "logs:List*",
+    "elasticloadbalancing:Describe*",
+    "elasticloadbalancing:Get*",
+    "autoscaling:Describe*",
+    "autoscaling:Get*"
+];
+
+/** Every action of the covered services except the escalation ones, as patterns. */
+export const MANAGE_PATTERNS: string[] = [
+    "ec2:*",
+    "rds:*",
+    "s3:*",
+    "lambda:A*",
+    "lambda:C*",
+    "lambda:D*",
+    "lambda:E*",
+    "lambda:G*",
+    "lambda:I*",
+    "lambda:L*",
+    "lambda:P*",
+    "lambda:R*",
+    "lambda:S*",
+    "lambda:T*",
+    "lambda:Un*",
+    "lambda:UpdateA*",
+    "lambda:UpdateC*",
+    "lambda:UpdateE*",
+    "lambda:UpdateFunctionCodeS*",
+    "lambda:UpdateFunctionCon*",
+    "lambda:UpdateFunctionE*",
+    "lambda:UpdateFunctionU*",
+    "lambda:UpdateM*",
+    "lambda:UpdateN*",
+    "dynamodb:*",
+    "logs:*",
+    "elasticloadbalancing:*",
+    "autoscaling:*"
+];
+
 /** Tagging actions without aws:TagKeys (they replace or remove whole tag sets). */
 export const TAGGING_ACTIONS_WITHOUT_TAG_KEYS: string[] = [
     "s3:DeleteJobTagging",

@@ -14,6 +14,15 @@ import * as path from "path";
 /** Services whose resources people reach by environment tag in shared accounts. */
 export const COVERED_SERVICES = ["ec2", "rds", "s3", "lambda", "dynamodb", "logs", "elasticloadbalancing", "autoscaling"] as const;
 
+/**
+ * Well-known privilege-escalation actions of the covered services (a function's new code runs
+ * as the function's role). Granted only on resources named for the environment, never on "*".
+ */
+export const ESCALATION_ACTIONS = ["lambda:UpdateFunctionCode"];
+
+/** Prefixes of read actions granted on resources carrying the environment tag. */
+const READ_PREFIXES = ["Describe", "Get", "List"];
+
 export interface ActionInfo {
     /** Canonical `service:Action`. */
     action: string;
@@ -105,6 +114,8 @@ export interface GeneratedTable {
     permissionsManagement: string[];
     taggingWithTagKeys: string[];
     taggingWithoutTagKeys: string[];
+    readTaggedPatterns: string[];
+    managePatterns: string[];
 }
 
 export async function buildTable(): Promise<GeneratedTable> {
@@ -125,6 +136,15 @@ export async function buildTable(): Promise<GeneratedTable> {
             .map((a) => a.action),
         taggingWithTagKeys: cat.filter((a) => a.accessLevel.includes("Tagging") && a.hasTagKeys).map((a) => a.action),
         taggingWithoutTagKeys: cat.filter((a) => a.accessLevel.includes("Tagging") && !a.hasTagKeys).map((a) => a.action),
+        readTaggedPatterns: COVERED_SERVICES.flatMap((svc) =>
+            READ_PREFIXES.filter((p) => cat.some((a) => a.action.startsWith(`${svc}:${p}`))).map((p) => `${svc}:${p}*`),
+        ),
+        // Every action of each service, except the escalation ones (a service without any keeps "svc:*").
+        managePatterns: COVERED_SERVICES.flatMap((svc) => {
+            const all = cat.filter((a) => a.action.startsWith(`${svc}:`)).map((a) => a.action);
+            if (!all.some((a) => ESCALATION_ACTIONS.includes(a))) return [`${svc}:*`];
+            return compress(all, new Set(all.filter((a) => !ESCALATION_ACTIONS.includes(a))));
+        }),
     };
 }
 
@@ -145,6 +165,12 @@ export const PERMISSIONS_MANAGEMENT_ACTIONS: string[] = ${JSON.stringify(t.permi
 
 /** Tagging actions whose request names the tag keys it sets or removes (aws:TagKeys). */
 export const TAGGING_ACTIONS_WITH_TAG_KEYS: string[] = ${JSON.stringify(t.taggingWithTagKeys, null, 4)};
+
+/** Describe/Get/List patterns of the covered services (only those that match some action). */
+export const READ_TAGGED_PATTERNS: string[] = ${JSON.stringify(t.readTaggedPatterns, null, 4)};
+
+/** Every action of the covered services except the escalation ones, as patterns. */
+export const MANAGE_PATTERNS: string[] = ${JSON.stringify(t.managePatterns, null, 4)};
 
 /** Tagging actions without aws:TagKeys (they replace or remove whole tag sets). */
 export const TAGGING_ACTIONS_WITHOUT_TAG_KEYS: string[] = ${JSON.stringify(t.taggingWithoutTagKeys, null, 4)};

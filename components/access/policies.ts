@@ -10,11 +10,13 @@
  */
 import {
     LIST_ONLY_PATTERNS,
+    MANAGE_PATTERNS,
+    READ_TAGGED_PATTERNS as READ_PREFIX_PATTERNS,
     PERMISSIONS_MANAGEMENT_ACTIONS,
     TAGGING_ACTIONS_WITH_TAG_KEYS,
     TAGGING_ACTIONS_WITHOUT_TAG_KEYS,
 } from "./catalogue.generated";
-import { COVERED_SERVICES } from "./catalogue";
+import { ESCALATION_ACTIONS } from "./catalogue";
 
 export interface Statement {
     Sid: string;
@@ -88,7 +90,7 @@ export interface AbacOptions {
 
 /** Read actions granted on resources carrying the environment tag. */
 export const READ_TAGGED_PATTERNS = [
-    ...COVERED_SERVICES.flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
+    ...READ_PREFIX_PATTERNS,
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
     "dynamodb:Scan",
@@ -158,8 +160,18 @@ export function abacPolicy(env: string, level: "read" | "write" | "admin", o: Ab
         {
             Sid: "ManageTaggedResources",
             Effect: "Allow",
-            Action: COVERED_SERVICES.map((s) => `${s}:*`),
+            Action: MANAGE_PATTERNS,
             Resource: ["*"],
+            Condition: onEnv,
+        },
+        {
+            // New code runs as the function's role: only functions named for the environment
+            // (`<env>-*`) and tagged with it, so a function of another environment, or an untagged
+            // one with a stronger role, cannot be taken over.
+            Sid: "UpdateEnvironmentFunctionCode",
+            Effect: "Allow",
+            Action: ESCALATION_ACTIONS,
+            Resource: [`arn:${PARTITION}:lambda:*:*:function:${env}-*`],
             Condition: onEnv,
         },
         {
