@@ -129,10 +129,19 @@ export function isAllow(s: Statement): boolean {
     return s.effect === "Allow";
 }
 
-/** Resource covers everything (or every resource of a type in any account). */
+/** An ARN (or "*") that covers every resource, or every resource of a type (role/*, function:*). */
+export function isUnrestrictedArn(r: string): boolean {
+    if (r === "*") return true;
+    const parts = r.split(":");
+    if (parts.length < 6 || parts[0] !== "arn") return false;
+    const resource = parts.slice(5).join(":");
+    return resource === "*" || /^[a-z0-9-]+[/:]\*$/i.test(resource);
+}
+
+/** Resource covers everything (or every resource of a type); NotResource counts as unrestricted. */
 export function isUnrestrictedResource(s: Statement): boolean {
     if (s.notResource !== undefined) return true;
-    return (s.resource ?? []).some((r) => typeof r === "string" && (r === "*" || /^arn:aws[a-z-]*:[^:]*:[^:]*:\*:(\*|[a-z-]+\/\*)$/i.test(r) || r === "arn:aws:*:*:*:*"));
+    return (s.resource ?? []).some((r) => typeof r === "string" && isUnrestrictedArn(r));
 }
 
 /** Condition keys used anywhere in the statement (as written). */

@@ -4,7 +4,7 @@ import { durationSeconds, encodeValue, parsePolicyPackConfig, secret, UNKNOWN as
 import { checkAction, checkOperator, closest, editDistance, supportsResourceTag } from "../../policypack/lib/catalog";
 import { resolveConfig } from "../../policypack/lib/config";
 import { OrgTree } from "../../policypack/lib/orgTree";
-import { actionMatches, isForceMfaDeny, isUnrestrictedResource, minifiedLength, parseDocument, requiresMfa } from "../../policypack/lib/policyDocument";
+import { actionMatches, isForceMfaDeny, isUnrestrictedArn, isUnrestrictedResource, minifiedLength, parseDocument, requiresMfa } from "../../policypack/lib/policyDocument";
 import { Res, StackView } from "../../policypack/lib/stack";
 import { isUnknown, toPlain, UNKNOWN } from "../../policypack/lib/unknown";
 import { escalationGrants } from "../../policypack/policies/privilegeEscalation";
@@ -54,6 +54,10 @@ describe("policy pack helpers", () => {
         assert.ok(!actionMatches("iam:Get*", "iam:PassRole"));
         assert.ok(isUnrestrictedResource(stmt0({ Statement: { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/*" } })));
         assert.ok(!isUnrestrictedResource(stmt0({ Statement: { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111111111111:role/app" } })));
+        assert.ok(isUnrestrictedArn("arn:aws:iam::111111111111:role/*"));
+        assert.ok(isUnrestrictedArn("arn:aws:lambda:*:*:function:*"));
+        assert.ok(!isUnrestrictedArn("arn:aws:iam::*:user/${aws:username}"));
+        assert.ok(!isUnrestrictedArn("arn:aws:iam::111111111111:role/workloads/dev/*"));
     });
 
     it("recognises MFA conditions and the force-MFA deny", () => {
