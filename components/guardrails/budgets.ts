@@ -1,5 +1,6 @@
 /**
- * Monthly cost budgets, one per environment. Pure.
+ * Monthly cost budgets: one per environment, and one per member account that hosts no
+ * environment (security tooling, sandbox), so every dollar is under some budget. Pure.
  *
  * Where they live: every budget is created in the account Pulumi deploys to (the management
  * account in the Organizations layouts), filtered by `LinkedAccount` to the environment's
@@ -20,7 +21,9 @@ export interface BudgetNotificationPlan {
 }
 
 export interface BudgetPlan {
-    /** Environment name: also the stable key of the logical name. */
+    /** Stable key of the logical name: the environment name, or `account-<key>`. */
+    key: string;
+    /** The environment tag value the budget covers (an environment, or an account's class value). */
     environment: string;
     logicalName: string;
     /** AWS budget name, unique in the account. */
@@ -43,15 +46,25 @@ export interface BudgetEnvironment {
     separatedByTags: boolean;
 }
 
+/** A member account that hosts no environment. */
+export interface BudgetAccount {
+    key: string;
+    /** Its environment tag value (the class value). */
+    environmentTagValue: string;
+}
+
 export function planBudgets(
     cfg: BudgetsConfig | undefined,
     environments: BudgetEnvironment[],
+    accountsWithoutEnvironment: BudgetAccount[],
     environmentTagKey: string,
     namePrefix: string,
     commonTags: Record<string, string>,
 ): BudgetPlan[] {
     if (!cfg) return [];
-    return environments.map((e) => ({
+    const notifications = () => cfg.thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...cfg.alertEmails] }));
+    const perEnvironment = environments.map((e): BudgetPlan => ({
+        key: e.name,
         environment: e.name,
         logicalName: `budget-${e.name}`,
         name: `${namePrefix}-${e.name}-monthly`,
@@ -59,7 +72,19 @@ export function planBudgets(
         currency: cfg.currency,
         linkedAccounts: [...e.accounts],
         tagFilter: e.separatedByTags ? `user:${environmentTagKey}$${e.name}` : undefined,
-        notifications: cfg.thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...cfg.alertEmails] })),
+        notifications: notifications(),
         tags: { ...commonTags, [environmentTagKey]: e.name },
     }));
+    const perAccount = accountsWithoutEnvironment.map((a): BudgetPlan => ({
+        key: `account-${a.key}`,
+        environment: a.environmentTagValue,
+        logicalName: `budget-account-${a.key}`,
+        name: `${namePrefix}-${a.key}-account-monthly`,
+        amount: cfg.accountMonthlyLimits[a.key] ?? cfg.defaultMonthlyLimit,
+        currency: cfg.currency,
+        linkedAccounts: [a.key],
+        notifications: notifications(),
+        tags: { ...commonTags, [environmentTagKey]: a.environmentTagValue },
+    }));
+    return [...perEnvironment, ...perAccount];
 }

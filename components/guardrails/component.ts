@@ -28,7 +28,7 @@ export class Guardrails extends pulumi.ComponentResource {
     /** SCPs and tag policies by logical name. */
     public readonly policies: Record<string, aws.organizations.Policy> = {};
     public readonly attachments: Record<string, aws.organizations.PolicyAttachment> = {};
-    /** By environment name. */
+    /** By budget key: the environment name, or `account-<key>`. */
     public readonly budgets: Record<string, aws.budgets.Budget> = {};
     /** AWS SCP names by target key (`root`, `ou-<key>`, `account-<key>`). */
     public readonly scpNamesByTarget: Record<string, string[]> = {};
@@ -96,7 +96,7 @@ export class Guardrails extends pulumi.ComponentResource {
                 costFilters.push({ name: "LinkedAccount", values: b.linkedAccounts.map((k) => args.accountIds[k]) });
             }
             if (b.tagFilter) costFilters.push({ name: "TagKeyValue", values: [b.tagFilter] });
-            this.budgets[b.environment] = new aws.budgets.Budget(
+            this.budgets[b.key] = new aws.budgets.Budget(
                 b.logicalName,
                 {
                     name: b.name,
@@ -162,7 +162,7 @@ export function guardrailsOutputs(g: Guardrails | undefined) {
     if (!g) return null;
     return {
         scpsByTarget: g.scpNamesByTarget,
-        budgets: Object.fromEntries(Object.entries(g.budgets).map(([env, b]) => [env, b.name])),
+        budgets: Object.fromEntries(Object.entries(g.budgets).map(([key, b]) => [key, b.name])),
         fullAwsAccessToDetach: g.fullAwsAccessToDetach,
     };
 }

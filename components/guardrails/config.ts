@@ -129,6 +129,8 @@ export const budgetsSchema = z.strictObject({
     defaultMonthlyLimit: amount.default(100),
     /** Environment name -> monthly limit. */
     monthlyLimits: z.record(z.string(), amount).default({}),
+    /** Key of a member account that hosts no environment -> monthly limit of its own budget. */
+    accountMonthlyLimits: z.record(z.string(), amount).default({}),
     alertEmails: z
         .array(email)
         .min(1, { message: "must list at least one email address" })
@@ -176,6 +178,14 @@ export function validateGuardrails(config: Record<string, unknown>, ctx: z.Refin
             if (!envNames.includes(env)) {
                 report(ctx, ["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env],
                     `names an unknown environment '${env}'; declared: ${envNames.join(", ")}`);
+            }
+        }
+        for (const key of Object.keys(cfg.budgets.accountMonthlyLimits)) {
+            const a = cfg.accounts?.[key];
+            if (!a || a.environments.length > 0) {
+                const eligible = Object.keys(cfg.accounts ?? {}).filter((k) => cfg.accounts[k].environments.length === 0);
+                report(ctx, ["budgets", "accountMonthlyLimits", key], cfg.budgets.accountMonthlyLimits[key],
+                    `must name a member account that hosts no environment (those have budgets of their own); eligible: ${eligible.join(", ") || "(none)"}`);
             }
         }
         const seen = new Set<string>();

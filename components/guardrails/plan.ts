@@ -139,6 +139,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
             accounts: plan.organization ? e.accounts : [],
             separatedByTags: e.separatedByTags,
         })),
+        plan.accounts.filter((a) => a.environments.length === 0).map((a) => ({ key: a.key, environmentTagValue: a.environmentTagValue })),
         plan.environmentTagKey,
         plan.application ?? POLICY_NAME_PREFIX,
         plan.commonTags,

@@ -140,6 +140,10 @@ describe("guardrails config", () => {
             const twice = prod();
             twice.budgets.thresholds = [{ percent: 100, type: "ACTUAL" }, { percent: 100, type: "ACTUAL" }];
             rejects(twice, "landing-zone:budgets.thresholds[1]", /listed twice/);
+            const acct = prod();
+            acct.budgets.accountMonthlyLimits = { dev: 10, nowhere: 10 };
+            rejects(acct, "landing-zone:budgets.accountMonthlyLimits.dev", /hosts no environment .*eligible: security, sandbox/);
+            rejects(acct, "landing-zone:budgets.accountMonthlyLimits.nowhere", /eligible: security, sandbox/);
             const none = dev();
             delete none.budgets.alertEmails;
             rejects(none, "landing-zone:budgets.alertEmails", /.+/);
@@ -166,7 +170,7 @@ describe("guardrails config", () => {
             const gp = planGuardrails(buildPlan(parseConfig(raw)));
             assert.deepEqual(gp.targets, []);
             assert.deepEqual(gp.tagPolicies, []);
-            assert.equal(gp.budgets.length, 4);
+            assert.deepEqual(gp.budgets.map((b) => b.key), ["dev", "test", "staging", "prod", "account-sandbox", "account-security"]);
         });
 
         it("the shipped prod stack packs the root's seven guardrails into fewer documents", () => {

@@ -88,9 +88,20 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         assert.deepEqual(prodTp.tags.environment.tag_value["@@assign"], ["prod"]);
     });
 
-    it("prod registers a budget per environment in the management account, filtered by linked account", () => {
+    it("prod registers a budget per environment and per account without one, in the management account, filtered by linked account", () => {
         const budgets = prod.byType(BUDGET);
-        assert.deepEqual(budgets.map((b) => b.name).sort(), ["budget-dev", "budget-prod", "budget-staging", "budget-test"]);
+        assert.deepEqual(budgets.map((b) => b.name).sort(), [
+            "budget-account-sandbox",
+            "budget-account-security",
+            "budget-dev",
+            "budget-prod",
+            "budget-staging",
+            "budget-test",
+        ]);
+        const sandbox = prod.one(BUDGET, "budget-account-sandbox");
+        assert.equal(sandbox.inputs.limitAmount, "100");
+        assert.equal(sandbox.inputs.tags.Environment, "nonprod");
+        assert.equal(sandbox.inputs.costFilters[0].name, "LinkedAccount");
         const b = prod.one(BUDGET, "budget-prod");
         assert.equal(b.inputs.limitAmount, "5000");
         assert.equal(b.inputs.timeUnit, "MONTHLY");
