@@ -4,7 +4,8 @@
  * Every principal has AdministratorAccess, so the SCPs alone decide.
  */
 import * as assert from "assert";
-import { planFromRawConfig, type LandingZonePlan } from "../../components/plan";
+import { parseConfig } from "../../components/config";
+import { buildPlan, planFromRawConfig, type LandingZonePlan } from "../../components/plan";
 import { planGuardrails, type GuardrailsPlan } from "../../components/guardrails/plan";
 import { ADMINISTRATOR_ACCESS, decide, simulate, type SimulationRequest } from "../helpers/simulate";
 import { rawConfig, scpChain, testAccountId } from "./support";
@@ -120,6 +121,27 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
         assert.equal(await inAccount("dev", { principal: role("dev", "developer"), action: "sagemaker:CreateNotebookInstance", resource: notebook("dev") }), "ImplicitlyDenied");
         assert.equal(await inAccount("prod", { principal: role("prod", "operator"), action: "sagemaker:CreateNotebookInstance", resource: notebook("prod") }), "Allowed");
         assert.equal(await inAccount("dev", { principal: role("dev", "developer"), action: "s3:GetObject", resource: "arn:aws:s3:::app1-dev-data/report.csv" }), "Allowed");
+    });
+
+    it("hybrid layout: the shared non-production account (at the root) gets the instance-type list, production does not", async () => {
+        const hybrid = buildPlan(parseConfig({
+            layout: "hybrid",
+            accounts: {
+                nonprod: { name: "app1-nonprod", email: "aws+nonprod@example.com", environments: ["dev", "test", "staging"] },
+                prod: { name: "app1-prod", email: "aws+prod@example.com", environments: ["prod"] },
+            },
+        }));
+        const hgp = planGuardrails(hybrid);
+        const run = (account: string, type: string) =>
+            decide({
+                identityPolicies: [ADMINISTRATOR_ACCESS],
+                scps: scpChain(hybrid, hgp, account),
+                request: { principal: role(account, "developer"), action: "ec2:RunInstances", resource: instance(account), context: { "ec2:InstanceType": type, "ec2:MetadataHttpTokens": "required" } },
+            });
+        assert.deepEqual(scpChain(hybrid, hgp, "nonprod").map((l) => l.id), ["r-ex12", testAccountId("nonprod")]);
+        assert.equal(await run("nonprod", "c5d.24xlarge"), "ExplicitlyDenied");
+        assert.equal(await run("nonprod", "t3.large"), "Allowed");
+        assert.equal(await run("prod", "c5d.24xlarge"), "Allowed");
     });
 
     it("the simulator helper applies permission boundaries and plain identity policies too", async () => {
