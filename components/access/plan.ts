@@ -192,8 +192,10 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
         };
         if (shared) {
             r.policyKeys.push(abac(account, env, level as "read" | "write" | "admin"), listOnly(account));
+            // No boundary here: the role's own documents are already scoped to the environment's
+            // tag, and a write-iam role needs IAM actions that the tag-scoped boundary leaves out.
             if (level !== "read") r.policyKeys.push(...accepted(account));
-            if (level === "write") r.boundaryKey = boundary(account, env);
+            if (rl === "write-iam") boundary(account, env); // the boundary its delegated roles must carry
         } else if (level === "read") {
             r.managedPolicyArns.push(awsManagedPolicyArn("ReadOnlyAccess"));
         } else if (level === "write") {

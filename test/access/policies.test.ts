@@ -7,7 +7,7 @@ import { checkStatement } from "../../policypack/lib/catalog";
 import { isForceMfaDeny, minifiedLength, parseDocument, requiresMfa, Statement } from "../../policypack/lib/policyDocument";
 import { passRoleOnStar } from "../../policypack/policies/noPassRoleWildcard";
 import { LANDING_ZONE_ADMIN_TAG } from "../../components/access/tags";
-import { loadStack, MANAGEMENT_ID, render, Stack } from "./support";
+import { loadStack, MANAGEMENT_ID, render, Stack, STACKS } from "./support";
 
 const MANAGED_POLICY_LIMIT = 6144;
 const TRUST_POLICY_LIMIT = 2048;
@@ -18,7 +18,7 @@ function statements(doc: Record<string, any>): Statement[] {
     return p.statements;
 }
 
-for (const stackName of ["dev", "prod"]) {
+for (const stackName of STACKS) {
     describe(`access documents: ${stackName} stack`, () => {
         const stack: Stack = loadStack(stackName);
         const docs = [

@@ -21,6 +21,7 @@ import {
     teamIdentityPolicies,
     userArn,
     AWS_MANAGED,
+    STACKS,
 } from "./support";
 
 type Layout = "shared" | "dedicated";
@@ -28,7 +29,7 @@ type Layout = "shared" | "dedicated";
 interface Probe {
     name: string;
     action: string;
-    resource: (acct: string) => string;
+    resource: (acct: string, env: string) => string;
     context: (env: string, other: string, key: string) => Record<string, string | string[]>;
     /** Lowest level that may do it; undefined: no level may. */
     minLevel: Record<Layout, AccessLevel | undefined>;
@@ -57,6 +58,22 @@ const PROBES: Probe[] = [
         resource: (a) => `arn:aws:lambda:${REGION}:${a}:function:orders`,
         context: (e, _o, k) => tagged(e, k),
         minLevel: { shared: "admin", dedicated: "write" },
+    },
+    {
+        // An escalation action (the code runs as the function's role): in a shared account only
+        // on functions named for the environment.
+        name: "update the code of a function named for the environment",
+        action: "lambda:UpdateFunctionCode",
+        resource: (a, env) => `arn:aws:lambda:${REGION}:${a}:function:${env}-orders`,
+        context: (e, _o, k) => tagged(e, k),
+        minLevel: { shared: "write", dedicated: "write" },
+    },
+    {
+        name: "update the code of a function not named for the environment",
+        action: "lambda:UpdateFunctionCode",
+        resource: (a) => `arn:aws:lambda:${REGION}:${a}:function:orders`,
+        context: (e, _o, k) => tagged(e, k),
+        minLevel: { shared: undefined, dedicated: "write" },
     },
     {
         name: "create an IAM user",
@@ -118,7 +135,7 @@ async function teamCan(stack: Stack, team: string, env: string, probe: Probe): P
     let allowed = false;
     for (const account of e.accounts) {
         const acct = stack.accountId(account);
-        const req = { action: probe.action, resource: probe.resource(acct), resourceAccount: acct, context: mfaContext(probe.context(env, other, key)) };
+        const req = { action: probe.action, resource: probe.resource(acct, env), resourceAccount: acct, context: mfaContext(probe.context(env, other, key)) };
         if (account === stack.access.identityAccount) {
             const d = await decide({ ...req, principal: userArn(stack, `${team}-member`), identityPolicies: teamIdentityPolicies(stack, team) });
             allowed ||= d === "Allowed";
@@ -133,7 +150,7 @@ async function teamCan(stack: Stack, team: string, env: string, probe: Probe): P
     return allowed;
 }
 
-for (const stackName of ["dev", "prod"]) {
+for (const stackName of STACKS) {
     describe(`access proofs by simulation: ${stackName} stack`, function () {
         const stack = loadStack(stackName);
         const teams = Object.keys(stack.access.matrix);

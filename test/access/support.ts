@@ -31,7 +31,29 @@ export interface Stack {
     accountId(key: string): string;
 }
 
+/**
+ * Stacks the access tests run on: the two shipped ones, and a hybrid variant of prod (one
+ * shared non-production account for dev, test and staging; prod alone).
+ */
+export const STACKS = ["dev", "prod", "hybrid"];
+
+export function hybridOverride(): Record<string, unknown> {
+    const accounts = { ...(rawStackConfig("prod").accounts as Record<string, Record<string, unknown>>) };
+    delete accounts.dev;
+    delete accounts.test;
+    delete accounts.staging;
+    accounts.nonprod = {
+        name: "app1-nonprod",
+        email: "aws+app1-nonprod@example.com",
+        ou: "workloads-nonprod",
+        environments: ["dev", "test", "staging"],
+        owner: "platform-team@example.com",
+    };
+    return { layout: "hybrid", accounts };
+}
+
 export function loadStack(name: string, override: Record<string, unknown> = {}): Stack {
+    if (name === "hybrid") return loadStack("prod", { ...hybridOverride(), ...override });
     const plan = planFromRawConfig({ ...rawStackConfig(name), ...override });
     const ids: Record<string, string> = { management: MANAGEMENT_ID };
     for (const a of plan.accounts) ids[a.key] = fakeAccountId(a.name);
