@@ -135,7 +135,14 @@ describe("program (mock monitor)", () => {
         const before = await runProgram(config);
         accounts.aaa = { name: "app1-extra", email: "aws+extra@example.com", ou: "sandbox", environmentClass: "non-production" };
         delete accounts.sandbox;
-        const after = await runProgram({ ...config, "landing-zone:accounts": JSON.stringify(accounts) });
+        // Other sections that name the removed account must let it go too (the config says so if not).
+        const budgets = JSON.parse(config["landing-zone:budgets"] ?? "{}");
+        delete budgets.accountMonthlyLimits?.sandbox;
+        const after = await runProgram({
+            ...config,
+            "landing-zone:accounts": JSON.stringify(accounts),
+            "landing-zone:budgets": JSON.stringify(budgets),
+        });
         const urns = (r: ProgramRun) => new Set(r.byType(ACCOUNT).map((a) => a.urn));
         const kept = [...urns(before)].filter((u) => !u.endsWith("::sandbox"));
         for (const u of kept) assert.ok(urns(after).has(u), `${u} kept its URN`);
