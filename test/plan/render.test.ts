@@ -104,7 +104,7 @@ describe("plan: rendering", () => {
         const p = plan([stack], { accessMatrix: { developers: { dev: "admin", prod: "none" }, operators: { dev: "read", staging: "write", prod: "admin" } } });
         assert.strictEqual(
             renderAccessTable(p),
-            ["| Team | dev | prod | staging |", "| --- | --- | --- | --- |", "| developers | admin | none | none |", "| operators | read | admin | write |"].join("\n"),
+            ["| Team | dev | staging | prod |", "| --- | --- | --- | --- |", "| developers | admin | none | none |", "| operators | read | write | admin |"].join("\n"),
         );
         assert.match(renderMarkdown(p), /#### Access\n\n\| Team \| dev/);
         assert.match(renderAccessTable(plan([stack])), /exports no `accessMatrix`/);

@@ -54,6 +54,14 @@ describe("plan: shipped stacks", function () {
         assert.match(md, /^### Offline plan: `landing-zone` \/ `prod` \(OK\)/);
         assert.ok(md.includes("```text\n     Type"));
         assert.match(md, /#### Access/);
+        // One row per team of the program's accessMatrix output.
+        const matrix = prod.outputs.accessMatrix as Record<string, Record<string, string>>;
+        assert.ok(matrix && typeof matrix === "object", "prod exports accessMatrix");
+        for (const [team, levels] of Object.entries(matrix)) {
+            const row = md.split("\n").find((l) => l.startsWith(`| ${team} |`));
+            assert.ok(row, `row for ${team}`);
+            for (const level of Object.values(levels)) assert.ok(row.includes(`| ${level}`), `${team}: ${level} in ${row}`);
+        }
     });
 
     it("plans dev through the CLI: exit 0, tree and JSON", () => {

@@ -270,6 +270,13 @@ export function renderMermaid(result: PlanResult): string {
 // Markdown, for a pull-request comment.
 
 const ACCESS_LEVELS = new Set(["none", "read", "write", "admin"]);
+/** Environments in promotion order when they have the usual names; others follow alphabetically. */
+const ENVIRONMENT_ORDER = ["dev", "development", "test", "qa", "staging", "stage", "preprod", "prod", "production"];
+
+function environmentRank(e: string): number {
+    const i = ENVIRONMENT_ORDER.indexOf(e.toLowerCase());
+    return i < 0 ? ENVIRONMENT_ORDER.length : i;
+}
 
 function mdCell(s: string): string {
     return s.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
@@ -289,6 +296,7 @@ export function renderAccessTable(result: PlanResult): string {
             for (const e of Object.keys(row)) if (!envs.includes(e)) envs.push(e);
         }
     }
+    envs.sort((a, b) => environmentRank(a) - environmentRank(b) || a.localeCompare(b));
     const lines = [`| Team | ${envs.map(mdCell).join(" | ")} |`, `| --- | ${envs.map(() => "---").join(" | ")} |`];
     for (const [team, row] of teams) {
         const cells = envs.map((e) => {
