@@ -74,8 +74,8 @@ export class IamGraph {
         // Managed policies and their attachments.
         const attachedTo = new Map<string, EntityRef[]>();
         const awsManaged = new Map<string, { entities: EntityRef[]; source: Res }>();
-        const attach = (att: Res, prop: string, entities: EntityRef[], arnValue: unknown = att.props[prop]) => {
-            const ref = resolveRef(view, att, prop, [T.managedPolicy], ["arn", "id", "name"], arnValue);
+        const attach = (att: Res, prop: string, entities: EntityRef[], arnValue: unknown = att.props[prop], listElement = false) => {
+            const ref = resolveRef(view, att, prop, [T.managedPolicy], ["arn", "id", "name"], arnValue, listElement);
             if (ref.kind === "resources") {
                 for (const p of ref.targets) attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...entities]);
             } else if (ref.kind === "external" && AWS_MANAGED[ref.value]) {
@@ -98,7 +98,23 @@ export class IamGraph {
             const arns = role.props.managedPolicyArns;
             const self: EntityRef[] = [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }];
             if (Array.isArray(arns)) {
-                for (const a of arns) attach(role, "managedPolicyArns", self, a);
+                const known = arns.filter((a) => typeof a === "string");
+                for (const a of known) attach(role, "managedPolicyArns", self, a, arns.length > 1);
+                // Unknown elements: the policies feeding the list that no known element named.
+                if (arns.some(isUnknown)) {
+                    const named = new Set(known);
+                    for (const u of role.propertyDependencies.managedPolicyArns ?? []) {
+                        const p = view.byUrn.get(u);
+                        if (p?.type === T.managedPolicy && !(typeof p.props.arn === "string" && named.has(p.props.arn))) {
+                            attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...self]);
+                        }
+                    }
+                }
+            } else if (isUnknown(arns)) {
+                for (const u of role.propertyDependencies.managedPolicyArns ?? []) {
+                    const p = view.byUrn.get(u);
+                    if (p?.type === T.managedPolicy) attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...self]);
+                }
             }
         }
         for (const p of view.ofType(T.managedPolicy)) {

@@ -48,13 +48,16 @@ export type Ref =
  * given types: through propertyDependencies, else by matching a known string against `fields`
  * of the candidates. `value` overrides the property value (for list elements).
  */
-export function resolveRef(view: StackView, res: Res, prop: string, types: string[], fields: string[], value: unknown = res.props[prop]): Ref {
+export function resolveRef(view: StackView, res: Res, prop: string, types: string[], fields: string[], value: unknown = res.props[prop], listElement = false): Ref {
     const depUrns = res.propertyDependencies[prop] ?? [];
     const viaDeps = depUrns.map((u) => view.byUrn.get(u)).filter((r): r is Res => !!r && types.includes(r.type));
     if (typeof value === "string") {
         const matches = view.resources.filter((r) => types.includes(r.type) && fields.some((f) => r.props[f] === value));
         if (matches.length > 0) return { kind: "resources", targets: matches };
-        if (viaDeps.length === 1) return { kind: "resources", targets: viaDeps };
+        // A known value that matches nothing: the single resource feeding the property is the
+        // referent (its own name/ARN output may be unknown). Not for list elements, whose
+        // dependencies are those of the whole list, nor for AWS managed policy ARNs.
+        if (viaDeps.length === 1 && !listElement && !value.startsWith("arn:aws:iam::aws:")) return { kind: "resources", targets: viaDeps };
         return { kind: "external", value };
     }
     if (value === undefined || value === null) return viaDeps.length > 0 ? { kind: "resources", targets: viaDeps } : { kind: "absent" };
@@ -73,10 +76,10 @@ export function resolveRefList(view: StackView, res: Res, prop: string, types: s
     if (v.some(isUnknown)) {
         // Element-level dependencies are not available; the known elements are matched by value
         // and the dependencies cover the unknown ones.
-        const known = v.filter((e) => typeof e === "string").map((e) => resolveRef(view, res, prop, types, fields, e));
+        const known = v.filter((e) => typeof e === "string").map((e) => resolveRef(view, res, prop, types, fields, e, true));
         return [...known, resolveRef(view, res, prop, types, fields, UNKNOWN)];
     }
-    return v.map((e) => resolveRef(view, res, prop, types, fields, e));
+    return v.map((e) => resolveRef(view, res, prop, types, fields, e, v.length > 1));
 }
 
 export function displayName(r: Res): string {

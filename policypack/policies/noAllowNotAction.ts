@@ -1,8 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
 import { parseDocument, stmtLabel } from "../lib/policyDocument";
-import { allDocs } from "../lib/resourceDocs";
-import { IDENTITY_DOC_TYPES } from "../lib/resourceDocs";
+import { allDocs, IDENTITY_DOC_TYPES } from "../lib/resourceDocs";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
 

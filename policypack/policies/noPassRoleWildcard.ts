@@ -1,9 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { isAllow, isUnrestrictedResource, parseDocument, Statement, stmtLabel } from "../lib/policyDocument";
+import { actionMatches, isAllow, isUnrestrictedResource, parseDocument, Statement, stmtLabel } from "../lib/policyDocument";
 import { IDENTITY_DOC_TYPES, identityDocs } from "../lib/resourceDocs";
 import { cannotCheck, plainProps } from "../lib/unknown";
-import { actionMatches } from "../lib/policyDocument";
 
 const REMEDIATION = "List the role ARNs that may be passed (Resource: arn:aws:iam::<account>:role/<name>) and restrict iam:PassedToService.";
 

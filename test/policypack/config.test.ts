@@ -125,6 +125,17 @@ describe("analyzer client: starting packs", function () {
         }
     });
 
+    it("sends ConfigureStack like the engine (stack tags reach the pack)", async () => {
+        const c = await PolicyPackClient.start(PACK_DIR);
+        try {
+            await c.configureStack({ stack: "dev", project: "landing-zone", organization: "example", dryRun: true, tags: { team: "platform" } });
+            // The pack keeps working after ConfigureStack.
+            expectViolation(await c.analyze(res(T.accessKey, "k", { user: "alice" })), "iam-no-user-access-keys");
+        } finally {
+            await c.close();
+        }
+    });
+
     it("fails with the pack's stderr when the pack cannot start", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
         try {

@@ -56,6 +56,14 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const att = res(T.rolePolicyAttachment, "ops-admin", { role: "ops", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: [role] } });
             expectViolation(await stack(withResources(base, role, att)), "iam-no-full-admin", /role ops.*not marked admin/, "mandatory");
         });
+        it("sees AdministratorAccess and custom policies given in a role's managedPolicyArns", async () => {
+            const custom = res(T.policy, "custom-read", { name: "custom-read", policy: READ_ONLY });
+            const role = res(T.role, "ops", { name: "ops", assumeRolePolicy: MFA_TRUST, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess", UNKNOWN] }, { deps: { managedPolicyArns: [custom] } });
+            expectViolation(await stack(withResources(base, custom, role)), "iam-no-full-admin", /AdministratorAccess.*role ops/);
+            const iamAll = res(T.policy, "custom-iam", { name: "custom-iam", policy: doc({ Effect: "Allow", Action: "iam:*", Resource: "*" }) });
+            const role2 = res(T.role, "ops", { name: "ops", assumeRolePolicy: MFA_TRUST, managedPolicyArns: UNKNOWN }, { deps: { managedPolicyArns: [iamAll] } });
+            expectViolation(await stack(withResources(base, iamAll, role2)), "iam-no-privilege-escalation", /custom-iam.*role ops/);
+        });
         it("flags an admin role whose trust policy does not require MFA", async () => {
             const admin = { ...find(base, "admin-role") };
             admin.properties = { ...admin.properties, assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }) };

@@ -427,6 +427,22 @@ export class PolicyPackClient {
         await this.call("configure", req);
     }
 
+    /**
+     * ConfigureStack: what the engine tells the pack about the stack (name, project,
+     * organization, preview or update, stack tags and config); policies see the tags as stackTags.
+     */
+    async configureStack(stack: { stack?: string; project?: string; organization?: string; dryRun?: boolean; tags?: Record<string, string>; config?: Record<string, string>; configSecretKeys?: string[] }): Promise<void> {
+        const req = new this.pb.AnalyzerStackConfigureRequest();
+        if (stack.stack) req.setStack(stack.stack);
+        if (stack.project) req.setProject(stack.project);
+        if (stack.organization) req.setOrganization(stack.organization);
+        req.setDryRun(stack.dryRun ?? true);
+        for (const [k, v] of Object.entries(stack.tags ?? {})) req.getTagsMap().set(k, v);
+        for (const [k, v] of Object.entries(stack.config ?? {})) req.getConfigMap().set(k, v);
+        req.setConfigSecretKeysList(stack.configSecretKeys ?? []);
+        await this.call("configureStack", req);
+    }
+
     private struct(props: Record<string, unknown>): Any {
         return this.structpb.Struct.fromJavaScript(encodeValue(props) as Record<string, unknown>);
     }
