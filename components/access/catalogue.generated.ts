@@ -441,11 +441,6 @@ export const MANAGE_PATTERNS: string[] = [
 /** Tagging actions without aws:TagKeys (they replace or remove whole tag sets). */
 export const TAGGING_ACTIONS_WITHOUT_TAG_KEYS: string[] = [
     "s3:DeleteJobTagging",
-    "s3:DeleteObjectTagging",
-    "s3:DeleteObjectVersionTagging",
     "s3:DeleteStorageLensConfigurationTagging",
-    "s3:PutBucketTagging",
-    "s3:PutObjectTagging",
-    "s3:PutObjectVersionTagging",
-    "s3:ReplicateTags"
+    "s3:PutBucketTagging"
 ];

@@ -33,6 +33,8 @@ export interface ActionInfo {
     tagScopable: boolean;
     /** The request context carries aws:TagKeys (tagging actions: which keys are set or removed). */
     hasTagKeys: boolean;
+    /** Names of the resource types judged for tag support (the required ones, else all). */
+    resourceTypes: string[];
 }
 
 const RESOURCE_TAG = "aws:resourcetag/${tagkey}";
@@ -63,6 +65,7 @@ export async function readCatalogue(): Promise<ActionInfo[]> {
                 accessLevel: det.accessLevel,
                 wildcardOnly: det.isWildcardOnly || det.resourceTypes.length === 0,
                 tagScopable: all && !det.isWildcardOnly,
+                resourceTypes: judged.map((r) => r.name),
                 hasTagKeys:
                     det.conditionKeys.some((k) => k.toLowerCase() === "aws:tagkeys") ||
                     det.resourceTypes.some((r) => r.conditionKeys.some((k) => k.toLowerCase() === "aws:tagkeys")),
@@ -135,7 +138,11 @@ export async function buildTable(): Promise<GeneratedTable> {
             .filter((a) => a.tagScopable && a.accessLevel.includes("Permissions management"))
             .map((a) => a.action),
         taggingWithTagKeys: cat.filter((a) => a.accessLevel.includes("Tagging") && a.hasTagKeys).map((a) => a.action),
-        taggingWithoutTagKeys: cat.filter((a) => a.accessLevel.includes("Tagging") && !a.hasTagKeys).map((a) => a.action),
+        // Object tags never carry the environment (S3 reads it from the bucket): object tagging stays free.
+        taggingWithoutTagKeys: cat
+            .filter((a) => a.accessLevel.includes("Tagging") && !a.hasTagKeys)
+            .filter((a) => !(a.resourceTypes.length > 0 && a.resourceTypes.every((t) => /object/i.test(t))))
+            .map((a) => a.action),
         readTaggedPatterns: COVERED_SERVICES.flatMap((svc) =>
             READ_PREFIXES.filter((p) => cat.some((a) => a.action.startsWith(`${svc}:${p}`))).map((p) => `${svc}:${p}*`),
         ),

@@ -11,13 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LandingZone } from "../landing-zone";
 import { DEPLOYMENT_ACCOUNT } from "../plan";
 import { AccessPlan, planAccess } from "./plan";
-import { PolicyDocument, renderDocument } from "./policies";
+import { PolicyDocument, renderText } from "./policies";
 
 export const ACCOUNT_ACCESS_TYPE = "landing-zone:access:AccountAccess";
 
-interface Renderer {
-    (doc: PolicyDocument): pulumi.Output<string>;
-}
+/** Fills a text's placeholders (documents are rendered as their JSON text). */
+type Renderer = (text: string) => pulumi.Output<string>;
 
 export interface AccountAccessArgs {
     account: string;
@@ -43,7 +42,7 @@ export class AccountAccess extends pulumi.ComponentResource {
         for (const p of plan.policies.filter((x) => x.account === account)) {
             this.policies[p.key] = new aws.iam.Policy(
                 n(p.name),
-                { name: p.name, path: p.path, description: p.description, policy: render(p.document), tags: p.tags },
+                { name: p.name, path: p.path, description: p.description, policy: render(json(p.document)), tags: p.tags },
                 child,
             );
         }
@@ -65,7 +64,7 @@ export class AccountAccess extends pulumi.ComponentResource {
                     name: r.name,
                     path: r.path,
                     description: r.description,
-                    assumeRolePolicy: render(r.trust),
+                    assumeRolePolicy: render(json(r.trust)),
                     permissionsBoundary: r.boundaryKey ? this.policies[r.boundaryKey].arn : undefined,
                     maxSessionDuration: r.maxSessionDuration,
                     tags: r.tags,
@@ -75,7 +74,7 @@ export class AccountAccess extends pulumi.ComponentResource {
             this.roles[r.key] = role;
             for (const arn of r.managedPolicyArns) {
                 const policyName = arn.split("/").pop()!;
-                new aws.iam.RolePolicyAttachment(n(`${r.name}-${policyName}`), { role: role.name, policyArn: renderArn(render, arn) }, child);
+                new aws.iam.RolePolicyAttachment(n(`${r.name}-${policyName}`), { role: role.name, policyArn: render(arn) }, child);
             }
             for (const key of r.policyKeys) {
                 const policyName = key.split("/")[1];
@@ -119,13 +118,7 @@ export class AccountAccess extends pulumi.ComponentResource {
     }
 }
 
-/** An ARN with placeholders (partition) rendered like a document. */
-function renderArn(render: Renderer, arn: string): pulumi.Output<string> {
-    // Reuse the document renderer so one code path fills every placeholder.
-    return render({ Version: "2012-10-17", Statement: [{ Sid: "arn", Effect: "Allow", Resource: [arn] }] }).apply(
-        (text) => (JSON.parse(text) as PolicyDocument).Statement[0].Resource![0],
-    );
-}
+const json = (doc: PolicyDocument) => JSON.stringify(doc);
 
 export interface Access {
     plan: AccessPlan;
@@ -143,9 +136,9 @@ export function deployAccess(lz: LandingZone): Access {
     // Only a member identity account's ID appears in documents (trust policies); it is unknown
     // until the account exists, so only that configuration has documents unknown at preview.
     if (plan.identityAccount !== DEPLOYMENT_ACCOUNT) memberIds[plan.identityAccount] = lz.accounts[plan.identityAccount].accountId;
-    const render: Renderer = (doc) =>
+    const render: Renderer = (text) =>
         pulumi.all([partition, managementAccountId, pulumi.all(memberIds)]).apply(([p, m, ids]) =>
-            renderDocument(doc, { partition: p, managementAccountId: m, accountIds: ids }),
+            renderText(text, { partition: p, managementAccountId: m, accountIds: ids }),
         );
 
     const accountKeys = [

@@ -45,16 +45,19 @@ export interface RenderValues {
     accountIds?: Record<string, string>;
 }
 
-/** Fills the placeholders. Throws on one it cannot fill, so no placeholder ever reaches AWS. */
-export function renderDocument(doc: PolicyDocument, v: RenderValues): string {
-    const text = JSON.stringify(doc).replace(/\{\{([^}]+)\}\}/g, (_m, name: string) => {
+/** Fills the placeholders of a text (a document or an ARN). Throws on one it cannot fill, so no placeholder ever reaches AWS. */
+export function renderText(text: string, v: RenderValues): string {
+    return text.replace(/\{\{([^}]+)\}\}/g, (_m, name: string) => {
         if (name === "partition") return v.partition;
         if (name === "managementAccountId") return v.managementAccountId;
         const m = /^account:(.+)$/.exec(name);
         if (m && v.accountIds?.[m[1]]) return v.accountIds[m[1]];
         throw new Error(`no value for placeholder {{${name}}}`);
     });
-    return text;
+}
+
+export function renderDocument(doc: PolicyDocument, v: RenderValues): string {
+    return renderText(JSON.stringify(doc), v);
 }
 
 const doc = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });

@@ -15,6 +15,7 @@ import {
     MANAGEMENT_ID,
     policyDoc,
     REGION,
+    render,
     roleArn,
     roleIdentity,
     Stack,
@@ -118,13 +119,8 @@ async function assume(stack: Stack, team: string, role: RolePlan, ctx = mfaConte
         resourceAccount: stack.accountId(role.account),
         context: ctx,
         identityPolicies: teamIdentityPolicies(stack, team),
-        resourcePolicy: policyDoc0(stack, role),
+        resourcePolicy: render(stack, role.trust),
     });
-}
-
-function policyDoc0(stack: Stack, role: RolePlan) {
-    // The trust policy, rendered like every other document.
-    return JSON.parse(JSON.stringify(role.trust).replace(/\{\{partition\}\}/g, "aws").replace(/\{\{managementAccountId\}\}/g, MANAGEMENT_ID));
 }
 
 /** Decision for a member of `team` doing `probe` in `env`, through whatever path the plan gives them. */
@@ -224,7 +220,7 @@ for (const stackName of STACKS) {
                         resourceAccount: MANAGEMENT_ID,
                         context: { ...ctx, "aws:PrincipalArn": `arn:aws:iam::${stack.accountId("prod")}:role/landing-zone/${name}` },
                         identityPolicies: [AWS_MANAGED.AdministratorAccess],
-                        resourcePolicy: policyDoc0(stack, orgRole),
+                        resourcePolicy: render(stack, orgRole.trust),
                     });
                 assert.equal(await fromRole("lz-prod-admin"), "Allowed");
                 assert.notEqual(await fromRole("lz-prod-read"), "Allowed");
