@@ -16,6 +16,8 @@ export const MAX_GROUPS_PER_USER = 10;
 export const MAX_MANAGED_POLICIES_PER_GROUP = 10;
 /** Password policy bounds: AWS allows a minimum length of 6-128; this project requires at least 14. */
 export const PASSWORD_MIN_LENGTH_FLOOR = 14;
+/** Group keys of the built-in groups (lz-all-users, lz-org-admins); no team may use them. */
+export const RESERVED_GROUP_KEYS = ["all-users", "org-admins"];
 
 /** Team keys become group names (`lz-<team>`) and logical names. */
 const teamKey = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
@@ -170,6 +172,9 @@ export function validateAccess(config: Record<string, unknown>, ctx: z.Refinemen
     const teamKeys = Object.keys(teams);
 
     for (const [key, team] of Object.entries(cfg.teams ?? {})) {
+        if (RESERVED_GROUP_KEYS.includes(key)) {
+            report(["teams", key], key, `is the name of a group the landing zone creates itself (${RESERVED_GROUP_KEYS.join(", ")}); choose another team key`);
+        }
         for (const env of Object.keys(team.access)) {
             if (env !== "*" && !envByName.has(env)) {
                 report(["teams", key, "access", env], env, `is not a declared environment; declared: ${envList} (or '*' for every other environment)`);

@@ -15,6 +15,7 @@ import {
     effectiveTeams,
     levelOf,
     PasswordPolicyConfig,
+    RESERVED_GROUP_KEYS,
     serviceRoleName,
     TeamConfig,
 } from "./config";
@@ -103,8 +104,7 @@ export interface AccessPlan {
     passwordPolicy: PasswordPolicyConfig & { account: string };
 }
 
-export const ALL_USERS_GROUP = "all-users";
-export const ORG_ADMINS_GROUP = "org-admins";
+export const [ALL_USERS_GROUP, ORG_ADMINS_GROUP] = RESERVED_GROUP_KEYS;
 export const groupName = (key: string) => `lz-${key}`;
 
 /** The account ID a trust policy names for an account key (placeholders, filled at deploy). */
@@ -130,7 +130,7 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
     const tagKey = plan.environmentTagKey;
     const abacOpts = {
         environmentTagKey: tagKey,
-        allowedTagKeys: [...Object.keys(plan.commonTags), "Owner", ...cfg.allowedTagKeys].filter((k, i, a) => a.indexOf(k) === i),
+        allowedTagKeys: [...Object.keys(plan.commonTags), ...cfg.allowedTagKeys].filter((k, i, a) => a.indexOf(k) === i),
     };
     const hostsSeveral = (account: string) =>
         account === DEPLOYMENT_ACCOUNT

@@ -55,6 +55,10 @@ describe("access config", () => {
         expectProblem({ ...dev(), ...teams({ qe: { access: { qa: "write" } } }) }, "landing-zone:teams.qe.access.qa", /not a declared environment.*dev, test, staging, prod/);
     });
 
+    it("a team named like a built-in group", () => {
+        expectProblem({ ...dev(), ...teams({ "all-users": { access: { dev: "read" } } }) }, "landing-zone:teams.all-users", /built-in|creates itself/);
+    });
+
     it("an unknown access level", () => {
         expectProblem({ ...dev(), ...teams({ qe: { access: { test: "owner" } } }) }, "landing-zone:teams.qe.access.test", /none, read, write, admin/);
     });
