@@ -122,6 +122,16 @@ describe("plan: programs under the mock monitor", function () {
         }
     });
 
+    it("runs compiled JavaScript named by Pulumi.yaml's main", async () => {
+        const r = await runPlan({ dir: fixture("compiled"), stack: "dev", policyPackDir: null });
+        assert.strictEqual(r.error, undefined, r.error?.message);
+        assert.strictEqual(r.outputs.groupName, "readers");
+        assert.deepStrictEqual(
+            r.resources.map((x) => x.urn),
+            ["urn:pulumi:dev::compiled-demo::pulumi:pulumi:Stack::compiled-demo-dev", "urn:pulumi:dev::compiled-demo::aws:iam/group:Group::readers"],
+        );
+    });
+
     it("reports a program that throws with its own message", async () => {
         const r = await runPlan({ dir: fixture("throws"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.exitCode, 2);

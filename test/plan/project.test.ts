@@ -64,6 +64,11 @@ describe("plan: Pulumi project and stack config", () => {
             fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nconfig:\n  token:\n    secret: true\n");
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  token: plain-text\n");
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /p:token.*secret/.test(e.message));
+            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nconfig:\n  count:\n    type: integer\n    default: 2\n");
+            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: many\n");
+            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /'p:count' must be an integer, not "many"/.test(e.message));
+            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: 5\n");
+            assert.strictEqual(loadProject(t.dir, "dev").config["p:count"], "5");
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config: [unclosed\n");
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /not valid YAML/.test(e.message));
             assert.throws(() => loadProject(t.dir, "bad stack"), ConfigError);

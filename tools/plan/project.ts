@@ -114,6 +114,23 @@ export function fullKey(project: string, key: string): string {
     return `${project}:${key}`;
 }
 
+/** Why `v` does not fit a Pulumi.yaml config type, or undefined when it does. */
+function typeProblem(v: unknown, type: string): string | undefined {
+    const scalar = typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+    switch (type) {
+        case "string":
+            return scalar ? undefined : "must be a string, not a structured value";
+        case "integer":
+            return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && /^-?\d+$/.test(v)) ? undefined : `must be an integer, not ${JSON.stringify(v)}`;
+        case "boolean":
+            return typeof v === "boolean" || v === "true" || v === "false" ? undefined : `must be a boolean, not ${JSON.stringify(v)}`;
+        case "array":
+            return Array.isArray(v) ? undefined : "must be a list";
+        default:
+            return undefined;
+    }
+}
+
 const stackNamePattern = /^[A-Za-z0-9_.\-/]+$/;
 
 /** Loads Pulumi.yaml and Pulumi.<stack>.yaml from `dir`. Throws ConfigError on any problem. */
@@ -151,7 +168,9 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
 
     const config: Record<string, string> = {};
     const secret = new Set<string>();
+    const raws = new Map<string, unknown>();
     const set = (key: string, raw: unknown) => {
+        raws.set(key, raw);
         const r = stripSecure(raw);
         config[key] = toConfigString(r.value);
         if (r.secret) {
@@ -168,11 +187,15 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
         throw new ConfigError(`${projectFile}: 'config' must be a mapping`);
     }
     const declaredSecret = new Set<string>();
+    const declaredType = new Map<string, string>();
     for (const [key, decl] of Object.entries(projectConfig)) {
         const k = fullKey(name, key);
         if (isPlainObject(decl) && !isSecure(decl) && ("type" in decl || "default" in decl || "value" in decl || "secret" in decl || "description" in decl)) {
             if (decl.secret === true) {
                 declaredSecret.add(k);
+            }
+            if (typeof decl.type === "string") {
+                declaredType.set(k, decl.type);
             }
             const v = "value" in decl ? decl.value : decl.default;
             if (v !== undefined) {
@@ -195,6 +218,14 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
         }
         for (const [key, value] of Object.entries(stackConfig)) {
             set(fullKey(name, key), value);
+        }
+    }
+    // The CLI checks values against the simple types Pulumi.yaml declares.
+    for (const [k, type] of declaredType) {
+        if (!raws.has(k) || secret.has(k)) continue;
+        const problem = typeProblem(raws.get(k), type);
+        if (problem) {
+            throw new ConfigError(`configuration key '${k}' ${problem} (declared type '${type}' in Pulumi.yaml)`);
         }
     }
     for (const k of declaredSecret) {
