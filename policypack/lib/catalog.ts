@@ -107,10 +107,11 @@ export async function checkStatement(s: Statement): Promise<string[]> {
     const out: string[] = [];
     const label = stmtLabel(s);
     for (const a of [...(s.action ?? []), ...(s.notAction ?? [])]) {
-        if (typeof a !== "string") continue;
+        if (typeof a !== "string") { out.push(`${label}: could not check an action that is not known at preview`); continue; }
         const f = await checkAction(a);
         if (f) out.push(`${label}: ${f}`);
     }
+    if (s.conditionUnknown) out.push(`${label}: could not check the Condition, which is not known at preview`);
     for (const [op, kv] of Object.entries(s.condition ?? {})) {
         const f = checkOperator(op);
         if (f) out.push(`${label}: ${f}`);

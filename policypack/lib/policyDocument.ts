@@ -20,6 +20,8 @@ export interface Statement {
     condition?: Record<string, Record<string, unknown[]>>;
     /** True when some part of the statement is unknown at preview. */
     hasUnknown: boolean;
+    /** True when the Condition (or one operator's block) is unknown at preview. */
+    conditionUnknown?: boolean;
     raw: Record<string, unknown>;
 }
 
@@ -96,6 +98,7 @@ export function parseDocument(value: unknown): ParsedDocument {
             principal: st.Principal,
             notPrincipal: st.NotPrincipal,
             condition: st.Condition === undefined ? undefined : condition,
+            conditionUnknown: condUnknown,
             hasUnknown: condUnknown || containsUnknown(st),
             raw: st,
         });

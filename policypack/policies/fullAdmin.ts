@@ -2,9 +2,9 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { entityLabel, IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
-import { isAllow, isUnrestrictedResource, requiresMfa, Statement } from "../lib/policyDocument";
+import { isAllow, isUnrestrictedResource, requiresMfa, Statement, stmtLabel } from "../lib/policyDocument";
 import { fromPolicyResources, StackView } from "../lib/stack";
-import { cannotCheck } from "../lib/unknown";
+import { cannotCheck, isUnknown } from "../lib/unknown";
 
 /** Allow of every action ("*" or "*:*") on every resource. */
 export function isFullAdmin(s: Statement): boolean {
@@ -20,7 +20,12 @@ export function fullAdminFindings(graph: IamGraph, cfg: GuardrailConfig): { urn:
         if (d.parsed.kind === "unknown") { out.push({ urn: d.source.urn, message: cannotCheck(`${d.label} for full admin access`) }); continue; }
         if (d.parsed.kind !== "ok") continue;
         const stmts = d.parsed.statements.filter(isFullAdmin);
-        if (stmts.length === 0) continue;
+        if (stmts.length === 0) {
+            const unknown = d.parsed.statements.filter((s) => (s.effect === undefined && s.hasUnknown) ||
+                (isAllow(s) && ((s.action ?? []).some(isUnknown) || ((s.action ?? []).includes("*") && (s.resource ?? []).some(isUnknown)))));
+            if (unknown.length > 0) out.push({ urn: d.source.urn, message: cannotCheck(`${d.label} for full admin access`, `${unknown.map(stmtLabel).join(", ")} is not fully known at preview`) });
+            continue;
+        }
         const mfaInStatement = stmts.every(requiresMfa);
         const what = `${d.label} allows every action on every resource (full admin)`;
         if (d.entities.length === 0) {

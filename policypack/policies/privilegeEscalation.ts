@@ -4,7 +4,7 @@ import { entityLabel, IamGraph, IdentityDoc } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { grantedAmong, hasConditionKey, isAllow, isUnrestrictedResource, ParsedDocument, Statement, stmtLabel } from "../lib/policyDocument";
 import { fromPolicyResources, StackView } from "../lib/stack";
-import { cannotCheck } from "../lib/unknown";
+import { cannotCheck, isUnknown } from "../lib/unknown";
 
 /** Well-known privilege-escalation actions. */
 export const ESCALATION_ACTIONS = [
@@ -31,23 +31,30 @@ function tagScoped(s: Statement): boolean {
 }
 
 /** Escalation actions a document grants on unrestricted resources (statements with Action "*" excluded: see iam-no-full-admin). */
-export function escalationGrants(parsed: ParsedDocument): { actions: string[]; where: string[] } {
-    if (parsed.kind !== "ok") return { actions: [], where: [] };
+export function escalationGrants(parsed: ParsedDocument): { actions: string[]; where: string[]; unknown: string[] } {
+    if (parsed.kind !== "ok") return { actions: [], where: [], unknown: [] };
     const actions = new Set<string>();
     const where: string[] = [];
+    const unknown: string[] = [];
     let passRole = false;
     const companions = new Set<string>();
     for (const s of parsed.statements) {
+        if (s.effect === undefined && s.hasUnknown) { unknown.push(`${stmtLabel(s)} (unknown at preview)`); continue; }
         if (!isAllow(s) || (s.action ?? []).includes("*")) continue;
-        if (!isUnrestrictedResource(s)) continue;
         const bounded = hasConditionKey(s, (k) => BOUNDING_KEYS.includes(k.toLowerCase())) || tagScoped(s);
+        if ((s.action ?? []).some(isUnknown)) { if (!bounded) unknown.push(`the Action of ${stmtLabel(s)}`); continue; }
+        if (!isUnrestrictedResource(s)) {
+            // An unknown Resource could be anything: only a grant that would escalate matters.
+            if ((s.resource ?? []).some(isUnknown) && !bounded && grantedAmong(s, [...ESCALATION_ACTIONS, "iam:PassRole"]).length > 0) unknown.push(`the Resource of ${stmtLabel(s)}`);
+            continue;
+        }
         const hits = bounded ? [] : grantedAmong(s, ESCALATION_ACTIONS);
         if (hits.length > 0) { hits.forEach((h) => actions.add(h)); where.push(stmtLabel(s)); }
         if (grantedAmong(s, ["iam:PassRole"]).length > 0) passRole = true;
         grantedAmong(s, PASSROLE_COMPANIONS).forEach((c) => companions.add(c));
     }
     if (passRole && companions.size > 0) actions.add(`iam:PassRole with ${[...companions].join(", ")}`);
-    return { actions: [...actions], where };
+    return { actions: [...actions], where, unknown };
 }
 
 const REMEDIATION = "Remove the IAM-write / code-update actions, scope them to specific ARNs, require a permissions boundary (iam:PermissionsBoundary condition), " +
@@ -62,7 +69,9 @@ export function escalationFindings(graph: IamGraph, cfg: GuardrailConfig): { urn
 function docFindings(graph: IamGraph, d: IdentityDoc, cfg: GuardrailConfig): { urn: string; message: string }[] {
     if (d.parsed.kind === "unknown") return [{ urn: d.source.urn, message: cannotCheck(`${d.label} for privilege escalation`) }];
     const g = escalationGrants(d.parsed);
-    if (g.actions.length === 0) return [];
+    if (g.actions.length === 0) {
+        return g.unknown.length > 0 ? [{ urn: d.source.urn, message: cannotCheck(`${d.label} for privilege escalation`, `${g.unknown.join(", ")} is not known at preview`) }] : [];
+    }
     const what = `${d.label} grants privilege-escalation actions on unrestricted resources (${g.actions.join(", ")})`;
     if (d.managedPolicy && graph.isAdminPolicy(d.managedPolicy, cfg)) return [];
     if (d.entities.length === 0) {

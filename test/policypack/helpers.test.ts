@@ -119,3 +119,17 @@ describe("analyzer client encoding", () => {
         assert.strictEqual(durationSeconds(12), 12);
     });
 });
+
+describe("policy pack helpers: partly unknown documents", () => {
+    it("escalation and catalogue checks report unknown parts instead of passing them", async () => {
+        const { checkStatement } = await import("../../policypack/lib/catalog");
+        const g = escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: [UNKNOWN] }] }));
+        assert.deepStrictEqual(g.actions, []);
+        assert.match(g.unknown.join(), /Resource of statement #1/);
+        const scoped = escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: [UNKNOWN] }] }));
+        assert.deepStrictEqual(scoped.unknown, [], "a harmless grant on an unknown resource needs no report");
+        const st = stmt0({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject", UNKNOWN], Resource: "*", Condition: UNKNOWN }] });
+        const f = await checkStatement(st);
+        assert.ok(f.some((x) => /action that is not known/.test(x)) && f.some((x) => /Condition, which is not known/.test(x)), f.join("\n"));
+    });
+});
