@@ -106,6 +106,7 @@ export interface AccessPlan {
 
 export const [ALL_USERS_GROUP, ORG_ADMINS_GROUP] = RESERVED_GROUP_KEYS;
 export const groupName = (key: string) => `lz-${key}`;
+export const ORGANIZATION_ADMIN_ROLE = "lz-organization-admin";
 
 /** The account ID a trust policy names for an account key (placeholders, filled at deploy). */
 function accountRef(key: string): string {
@@ -232,6 +233,8 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
                 }
             }
         }
+        // People in a member identity account reach organization administration through the role.
+        if (plan.organization && identity !== DEPLOYMENT_ACCOUNT && team.organizationAdmin) assumable.add(ORGANIZATION_ADMIN_ROLE);
         if (assumable.size > 0) {
             direct.push(policy(identity, `lz-team-${teamKey}-assume`, `Roles team ${teamKey} may assume`, assumeRolesPolicy([...assumable]), plan.commonTags));
         }
@@ -251,13 +254,13 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
     if (plan.organization) {
         const orgPolicy = policy(DEPLOYMENT_ACCOUNT, "lz-organization-admin", "Administer AWS Organizations", organizationAdminPolicy(), adminTags(plan.commonTags));
         groups.push({ key: ORG_ADMINS_GROUP, account: DEPLOYMENT_ACCOUNT, name: groupName(ORG_ADMINS_GROUP), path: LZ_PATH, policyKeys: [orgPolicy] });
-        roles.set(`${DEPLOYMENT_ACCOUNT}/lz-organization-admin`, {
-            key: `${DEPLOYMENT_ACCOUNT}/lz-organization-admin`,
+        roles.set(`${DEPLOYMENT_ACCOUNT}/${ORGANIZATION_ADMIN_ROLE}`, {
+            key: `${DEPLOYMENT_ACCOUNT}/${ORGANIZATION_ADMIN_ROLE}`,
             account: DEPLOYMENT_ACCOUNT,
-            name: "lz-organization-admin",
+            name: ORGANIZATION_ADMIN_ROLE,
             path: LZ_PATH,
             description: "Organization administration for admin roles of member accounts, with MFA",
-            trust: organizationAdminTrust(cfg.mfaMaxAgeSeconds),
+            trust: organizationAdminTrust(cfg.mfaMaxAgeSeconds, identity === DEPLOYMENT_ACCOUNT ? undefined : accountRef(identity)),
             managedPolicyArns: [],
             policyKeys: [orgPolicy],
             tags: adminTags(plan.commonTags),

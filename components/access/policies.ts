@@ -477,9 +477,10 @@ export function identityAccountTrust(identityAccountId: string, mfaMaxAgeSeconds
  * Trust of the organization-admin role in the management account: admin-level environment roles
  * of accounts in the same organization, with MFA. Member account IDs are unknown until the
  * accounts exist, so the principal is matched by organization and role path instead of by ID.
+ * When people live in a member identity account, its users may assume the role directly too.
  */
-export function organizationAdminTrust(mfaMaxAgeSeconds: number): PolicyDocument {
-    return doc({
+export function organizationAdminTrust(mfaMaxAgeSeconds: number, memberIdentityAccountId?: string): PolicyDocument {
+    const fromAdminRoles: Statement = {
         Sid: "AdminRolesOfThisOrganizationWithMfa",
         Effect: "Allow",
         Principal: { AWS: "*" },
@@ -489,7 +490,9 @@ export function organizationAdminTrust(mfaMaxAgeSeconds: number): PolicyDocument
             StringEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" },
             ArnLike: { "aws:PrincipalArn": iamArn("role", `${LZ_PATH}lz-*-admin`) },
         },
-    });
+    };
+    if (!memberIdentityAccountId) return doc(fromAdminRoles);
+    return doc(fromAdminRoles, identityAccountTrust(memberIdentityAccountId, mfaMaxAgeSeconds).Statement[0]);
 }
 
 /** Trust of a workload role: one AWS service. */
