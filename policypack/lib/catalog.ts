@@ -97,9 +97,16 @@ export async function checkAction(action: string): Promise<string | undefined> {
     return `unknown action "${action}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
-export async function checkConditionKey(key: string): Promise<string | undefined> {
-    if (await findConditionKey(key)) return undefined;
-    return `unknown condition key "${key}"`;
+export async function checkConditionKey(key: string, operator?: string): Promise<string | undefined> {
+    const found = await findConditionKey(key);
+    if (!found) return `unknown condition key "${key}"`;
+    // Set operators on a single-valued key: ForAllValues is true when the key is absent (too
+    // broad in an Allow), ForAnyValue behaves like the plain operator; both are a known mistake.
+    const set = operator ? /^(ForAllValues|ForAnyValue):/i.exec(operator) : null;
+    if (set && !/^ArrayOf/i.test(found.type)) {
+        return `${set[1]} used with single-valued condition key "${key}" (type ${found.type}); use the operator without the ${set[1]}: prefix`;
+    }
+    return undefined;
 }
 
 /** All catalogue findings of a statement (actions, NotActions, operators, keys). */
@@ -116,7 +123,7 @@ export async function checkStatement(s: Statement): Promise<string[]> {
         const f = checkOperator(op);
         if (f) out.push(`${label}: ${f}`);
         for (const k of Object.keys(kv)) {
-            const g = await checkConditionKey(k);
+            const g = await checkConditionKey(k, op);
             if (g) out.push(`${label}: ${g}`);
         }
     }

@@ -1,7 +1,7 @@
 // Pure unit tests of the policy pack helpers and of the client's encoding (no gRPC).
 import * as assert from "assert";
 import { durationSeconds, encodeValue, parsePolicyPackConfig, secret, UNKNOWN as CLIENT_UNKNOWN, UNKNOWN_SENTINEL } from "../../tools/lib/analyzer";
-import { checkAction, checkOperator, closest, editDistance, supportsResourceTag } from "../../policypack/lib/catalog";
+import { checkAction, checkConditionKey, checkOperator, closest, editDistance, supportsResourceTag } from "../../policypack/lib/catalog";
 import { resolveConfig } from "../../policypack/lib/config";
 import { OrgTree } from "../../policypack/lib/orgTree";
 import { actionMatches, isForceMfaDeny, isUnrestrictedArn, isUnrestrictedResource, minifiedLength, parseDocument, requiresMfa } from "../../policypack/lib/policyDocument";
@@ -28,6 +28,8 @@ describe("policy pack helpers", () => {
         assert.strictEqual(checkOperator("ForAnyValue:StringEqualsIfExists"), undefined);
         assert.match(checkOperator("NullIfExists") ?? "", /unknown condition operator/);
         assert.match(checkOperator("stringequals") ?? "", /did you mean "StringEquals"/);
+        assert.strictEqual(await checkConditionKey("aws:TagKeys", "ForAllValues:StringEquals"), undefined);
+        assert.match(await checkConditionKey("aws:ResourceTag/Environment", "ForAllValues:StringEquals") ?? "", /single-valued/);
         assert.strictEqual(await supportsResourceTag("ec2:StopInstances"), true);
         assert.strictEqual(await supportsResourceTag("s3:ListAllMyBuckets"), false);
     });

@@ -73,7 +73,9 @@ describe("policy pack: resource policies (Analyze over gRPC)", function () {
                 { Effect: "Deny", Action: "s3:Frobnicate*", Resource: "*" },
                 { Effect: "Deny", Action: "ec2:RunInstances", Resource: "*", Condition: { StringEqualz: { "ec2:InstanceType": "x" } } },
                 { Effect: "Deny", Action: "ec2:RunInstances", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresnt": "false" } } },
+                { Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { "ForAllValues:StringNotEquals": { "aws:ResourceTag/Environment": ["prod"] } } },
             ) }));
+            expectViolation(vs, "iam-valid-policy-elements", /ForAllValues used with single-valued condition key "aws:ResourceTag\/Environment"/);
             expectViolation(vs, "iam-valid-policy-elements", /unknown service "ec3".*did you mean "ec2:RunInstances"/);
             expectViolation(vs, "iam-valid-policy-elements", /matches no s3 action/);
             expectViolation(vs, "iam-valid-policy-elements", /unknown condition operator "StringEqualz".*StringEquals/);
