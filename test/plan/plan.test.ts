@@ -175,6 +175,13 @@ describe("plan: CLI", function () {
         assert.match(r.stdout, /policy pack not found: .*no-such-pack/);
     });
 
+    it("fails with exit status 2 when the policy pack cannot start", () => {
+        const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", fixture("broken-pack")]);
+        assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+        assert.match(r.stdout, /error \(policy-pack\): policy pack .*broken-pack did not start/);
+        assert.match(r.stdout, /broken policy pack: cannot load its policies/);
+    });
+
     it("fails with exit status 2 on a missing project or bad arguments", () => {
         const missing = runCli(["--stack", "dev", "--dir", path.join(fixture("bad-config"), "nowhere")]);
         assert.strictEqual(missing.status, 2);

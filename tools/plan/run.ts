@@ -262,6 +262,14 @@ function firstLines(s: string, n: number): string {
     return s.trim().split("\n").slice(0, n).join("\n");
 }
 
+/** The first line of a failure, plus the thrown error's own line when the output has one. */
+function errorSummary(s: string): string {
+    const lines = s.trim().split("\n");
+    const first = lines[0] ?? "";
+    const thrown = lines.slice(1).find((l) => /^\s*[A-Z]\w*(Error|Exception)\b.*:/.test(l));
+    return thrown ? `${first}\n${thrown.trim()}` : firstLines(s, 3);
+}
+
 /** Resolves which policy pack configuration applies (explicit object, file, or the stack default). */
 export function resolvePolicyConfig(opts: PlanOptions, policyPackDir: string): { config: Record<string, unknown>; file?: string } {
     if (opts.policyConfig) {
@@ -354,7 +362,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         await closePack();
         return failed(result, {
             kind: "program",
-            message: `the program's process ended without a result (exit code ${spawned.code})${spawned.output ? `:\n${firstLines(spawned.output, 3)}` : ""}`,
+            message: `the program's process ended without a result (exit code ${spawned.code})${spawned.output ? `:\n${errorSummary(spawned.output)}` : ""}`,
             detail: spawned.output,
         });
     }
@@ -376,7 +384,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         result.timings.policyStartMs = s.ms;
         const policyStarted = performance.now();
         if ("error" in s) {
-            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir} did not start: ${firstLines(s.error.message, 3)}`, detail: s.error.stack });
+            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir} did not start: ${errorSummary(s.error.message)}`, detail: s.error.stack });
         }
         const client = s.client;
         try {
