@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { UNTAGGABLE_ACTIONS } from "./catalogue.generated";
+import { abacPolicy } from "./policies";
 
 export const ACCESS_LEVELS = ["none", "read", "write", "admin"] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
@@ -14,6 +15,8 @@ export const LEVEL_RANK: Record<AccessLevel, number> = { none: 0, read: 1, write
 /** IAM limits (AWS docs): groups per user, managed policies per group, name lengths. */
 export const MAX_GROUPS_PER_USER = 10;
 export const MAX_MANAGED_POLICIES_PER_GROUP = 10;
+/** Managed policy document size (AWS: characters, whitespace outside strings not counted). */
+export const MAX_MANAGED_POLICY_SIZE = 6144;
 /** Password policy bounds: AWS allows a minimum length of 6-128; this project requires at least 14. */
 export const PASSWORD_MIN_LENGTH_FLOOR = 14;
 /** Group keys of the built-in groups (lz-all-users, lz-org-admins); no team may use them. */
@@ -123,6 +126,10 @@ export const accessConfigShape = {
 /** What validateAccess reads from the whole parsed config. */
 interface AccessView {
     layout: string;
+    environmentTagKey: string;
+    allowedTagKeys: string[];
+    application?: string;
+    tags: Record<string, string>;
     identityAccount: string;
     accounts: Record<string, { environments: string[] }>;
     environments: { name: string; production: boolean }[];
@@ -266,6 +273,19 @@ export function validateAccess(config: Record<string, unknown>, ctx: z.Refinemen
                 report(["serviceRoles", key, "managedPolicyArns", i], arn, "grants full admin to a workload; attach a least-privilege policy");
             }
         });
+    }
+
+    // The tag-scoped documents grow with the environment name and the allowed tag keys.
+    if (directEnvironments(cfg).size > 0 || cfg.layout === "hybrid") {
+        for (const e of cfg.environments) {
+            // The same keys the plan allows: the common tags (ManagedBy, Application, tags) and allowedTagKeys.
+            const allowed = ["ManagedBy", ...(cfg.application ? ["Application"] : []), ...Object.keys(cfg.tags), ...cfg.allowedTagKeys];
+            const size = JSON.stringify(abacPolicy(e.name, "write", { environmentTagKey: cfg.environmentTagKey, allowedTagKeys: allowed })).length;
+            if (size > MAX_MANAGED_POLICY_SIZE) {
+                report(["allowedTagKeys"], cfg.allowedTagKeys,
+                    `make the write policy of '${e.name}' ${size} characters long; AWS allows ${MAX_MANAGED_POLICY_SIZE} per managed policy: allow fewer or shorter tag keys`);
+            }
+        }
     }
 
     cfg.acceptedUntaggedActions.forEach((a, i) => {

@@ -87,6 +87,12 @@ describe("access config", () => {
         assert.deepEqual(problems({ ...raw, environments: environments.slice(0, 9) }), []);
     });
 
+    it("allowed tag keys that would make a tag-scoped policy exceed the IAM size limit", () => {
+        const keys = Array.from({ length: 60 }, (_, i) => `team-specific-tag-key-${i}`);
+        expectProblem({ ...dev(), allowedTagKeys: keys }, "landing-zone:allowedTagKeys", /characters long; AWS allows 6144/);
+        assert.deepEqual(problems({ ...dev(), allowedTagKeys: keys.slice(0, 5) }), []);
+    });
+
     it("password policy outside the allowed bounds", () => {
         const pp = (v: Record<string, unknown>) => ({ ...dev(), passwordPolicy: v });
         expectProblem(pp({ minimumLength: 8 }), "landing-zone:passwordPolicy.minimumLength", /14-128/);
