@@ -10,6 +10,15 @@ const REMEDIATION = "Name the trusted principals explicitly and, for a wildcard 
 /** Condition keys that restrict who may use a wildcard principal. */
 const RESTRICTING = ["aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "sts:externalid", "aws:principalservicename"];
 
+/** Conditions that scope a wildcard principal to whole accounts, i.e. to their people too. */
+const PEOPLE_SCOPES = ["aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount"];
+
+/** aws:PrincipalArn restricts the principal to roles only. */
+function onlyRoles(s: Statement): boolean {
+    const arns = Object.values(s.condition ?? {}).flatMap((kv) => Object.entries(kv).filter(([k]) => k.toLowerCase() === "aws:principalarn").flatMap(([, v]) => v));
+    return arns.length > 0 && arns.every((a) => typeof a === "string" && /:role\//.test(a));
+}
+
 function awsPrincipals(s: Statement): unknown[] {
     const p = s.principal;
     if (p === "*") return ["*"];
@@ -40,6 +49,10 @@ export function trustFindings(props: Record<string, unknown>): string[] {
         if (principals.includes("*")) {
             if (!keys.some((k) => RESTRICTING.includes(k))) {
                 out.push(`Trust policy ${stmtLabel(s)}: wildcard principal "*" without a condition restricting who may assume the role (anyone in any AWS account could).`);
+            } else if (keys.some((k) => PEOPLE_SCOPES.includes(k)) && !onlyRoles(s) && !requiresMfa(s)) {
+                // Restricted to accounts (of the organization), not to services or named roles:
+                // people of those accounts may assume it, so MFA applies as for account principals.
+                out.push(`Trust policy ${stmtLabel(s)}: wildcard principal restricted to accounts lets people of those accounts assume this role without MFA (no aws:MultiFactorAuthPresent condition).`);
             }
             continue;
         }

@@ -91,6 +91,10 @@ describe("policy pack: resource policies (Analyze over gRPC)", function () {
         it("flags a wildcard principal without a restricting condition", async () => {
             expectViolation(await analyze(res(T.role, "open", { name: "open", assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }) })), "iam-trust-policy", /wildcard principal/);
         });
+        it("requires MFA when a wildcard principal is scoped to the organization's accounts, not to roles", async () => {
+            expectViolation(await analyze(res(T.role, "org-people", { name: "org-people", assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } } }) })), "iam-trust-policy", /without MFA/);
+            expectNone(await analyze(res(T.role, "org-roles", { name: "org-roles", assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" }, ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/deployer" } } }) })), "iam-trust-policy");
+        });
         it("passes a wildcard principal restricted to the organization", async () => {
             expectNone(await analyze(res(T.role, "org-only", { name: "org-only", assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" }, Bool: { "aws:MultiFactorAuthPresent": "true" } } }) })), "iam-trust-policy");
         });
