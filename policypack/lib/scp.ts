@@ -1,16 +1,32 @@
 // What SCP statements say, independent of their names.
-import { actionMatches, conditionValues, parseDocument, ParsedDocument, Statement } from "./policyDocument";
+import { actionMatches, conditionValues, isUnrestrictedResource, parseDocument, ParsedDocument, Statement } from "./policyDocument";
 import { nodeLabel, OrgNode, OrgTree } from "./orgTree";
 import { displayName, Res } from "./stack";
 
-export function deniesLeaveOrganization(s: Statement): boolean {
-    return s.effect === "Deny" && (s.action ?? []).some((a) => typeof a === "string" && actionMatches(a, "organizations:LeaveOrganization"));
+/**
+ * Conditions that only exempt named principals (the platform role pattern: ArnNotLike
+ * aws:PrincipalArn): the deny still applies to everyone else.
+ */
+function onlyPrincipalExemptions(s: Statement): boolean {
+    return Object.entries(s.condition ?? {}).every(([op, kv]) => /^(ArnNotLike|ArnNotEquals|StringNotLike|StringNotEquals)$/i.test(op) &&
+        Object.keys(kv).every((k) => k.toLowerCase() === "aws:principalarn"));
 }
 
+/** A Deny of organizations:LeaveOrganization for every principal (platform-role exemptions allowed). */
+export function deniesLeaveOrganization(s: Statement): boolean {
+    return s.effect === "Deny" && s.resource !== undefined && isUnrestrictedResource(s) && !s.conditionUnknown &&
+        (s.action ?? []).some((a) => typeof a === "string" && actionMatches(a, "organizations:LeaveOrganization")) && onlyPrincipalExemptions(s);
+}
+
+/** A Deny of every action whose only condition selects the root user of any account. */
 export function deniesRootUser(s: Statement): boolean {
-    if (s.effect !== "Deny" || !(s.action ?? []).includes("*")) return false;
-    const values = conditionValues(s, /^(ArnLike|ArnEquals|StringLike|StringEquals)(IfExists)?$/i, "aws:PrincipalArn");
-    return values.some((v) => v === "arn:aws:iam::*:root");
+    if (s.effect !== "Deny" || !(s.action ?? []).includes("*") || !isUnrestrictedResource(s) || s.conditionUnknown) return false;
+    const blocks = Object.entries(s.condition ?? {});
+    if (blocks.length !== 1) return false;
+    const [op, kv] = blocks[0];
+    const keys = Object.keys(kv);
+    if (!/^(ArnLike|ArnEquals|StringLike|StringEquals)$/i.test(op) || keys.length !== 1 || keys[0].toLowerCase() !== "aws:principalarn") return false;
+    return conditionValues(s, /./, "aws:PrincipalArn").some((v) => v === "arn:aws:iam::*:root");
 }
 
 export function restrictsInstanceTypes(s: Statement): boolean {

@@ -1,0 +1,60 @@
+// Differential check of the SCP predicates the pack uses (org-scp-baseline, instance types)
+// against an IAM request simulator: a statement the pack counts as "denies the root user" must
+// make the simulator deny the root user, and the other way round. The simulator is AGPL and is
+// used here, in tests, only; the pack itself never imports it.
+import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { parseDocument } from "../../policypack/lib/policyDocument";
+import { deniesLeaveOrganization, deniesRootUser, restrictsInstanceTypes } from "../../policypack/lib/scp";
+import { BASELINE_SCP, INSTANCE_TYPES_SCP } from "./support";
+
+const FULL_ACCESS = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const ACCOUNT = "111111111111";
+
+async function decision(scp: unknown, principal: string, action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
+    const response = await runSimulation({
+        identityPolicies: [{ name: "admin", policy: FULL_ACCESS }],
+        serviceControlPolicies: [
+            { orgIdentifier: "r-ab12", policies: [{ name: "FullAWSAccess", policy: FULL_ACCESS }, { name: "tested", policy: scp as never }] },
+        ],
+        resourceControlPolicies: [],
+        request: { principal, action, resource: { accountId: ACCOUNT, resource }, contextVariables: { "aws:PrincipalArn": principal, ...context } },
+    } as never, {});
+    if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
+    return response.overallResult;
+}
+
+const statementsOf = (d: unknown) => { const p = parseDocument(d); if (p.kind !== "ok") throw new Error(p.kind); return p.statements; };
+
+const CANDIDATES: Record<string, unknown> = {
+    baseline: JSON.parse(BASELINE_SCP),
+    leaveOnly: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" }] },
+    rootByStringLike: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } } }] },
+    rootOnlyS3: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } } }] },
+    orgWildcard: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "organizations:*", Resource: "*" }] },
+    leaveExceptPlatform: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/platform-admin" } } }] },
+    rootAndRegion: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" }, StringEquals: { "aws:RequestedRegion": "us-east-1" } } }] },
+    nothing: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }] },
+};
+
+describe("SCP predicates agree with an IAM simulator", function () {
+    this.timeout(60_000);
+    for (const [name, scp] of Object.entries(CANDIDATES)) {
+        it(`${name}: deniesLeaveOrganization / deniesRootUser match the simulated decisions`, async () => {
+            const st = statementsOf(scp);
+            const leave = await decision(scp, `arn:aws:iam::${ACCOUNT}:role/workload`, "organizations:LeaveOrganization", "*");
+            assert.strictEqual(st.some(deniesLeaveOrganization), leave !== "Allowed", `leave: simulator ${leave}`);
+            const root = await decision(scp, `arn:aws:iam::${ACCOUNT}:root`, "ec2:TerminateInstances", `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123456789abcdef0`);
+            assert.strictEqual(st.some(deniesRootUser), root !== "Allowed", `root: simulator ${root}`);
+        });
+    }
+
+    it("the instance-type SCP denies large instances and allows small ones, as restrictsInstanceTypes assumes", async () => {
+        const scp = JSON.parse(INSTANCE_TYPES_SCP);
+        assert.ok(statementsOf(scp).some(restrictsInstanceTypes));
+        const instance = `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`;
+        const principal = `arn:aws:iam::${ACCOUNT}:role/developer`;
+        assert.notStrictEqual(await decision(scp, principal, "ec2:RunInstances", instance, { "ec2:InstanceType": "c5d.24xlarge" }), "Allowed");
+        assert.strictEqual(await decision(scp, principal, "ec2:RunInstances", instance, { "ec2:InstanceType": "t3.micro" }), "Allowed");
+    });
+});
