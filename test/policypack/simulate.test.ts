@@ -58,3 +58,37 @@ describe("SCP predicates agree with an IAM simulator", function () {
         assert.strictEqual(await decision(scp, principal, "ec2:RunInstances", instance, { "ec2:InstanceType": "t3.micro" }), "Allowed");
     });
 });
+
+// Resource each escalation action acts on, for the simulator's resource-type validation.
+const A = ACCOUNT;
+const ESCALATION_RESOURCES: Record<string, string> = {
+    "iam:CreatePolicyVersion": `arn:aws:iam::${A}:policy/p`, "iam:SetDefaultPolicyVersion": `arn:aws:iam::${A}:policy/p`,
+    "iam:CreateAccessKey": `arn:aws:iam::${A}:user/u`, "iam:CreateLoginProfile": `arn:aws:iam::${A}:user/u`, "iam:UpdateLoginProfile": `arn:aws:iam::${A}:user/u`,
+    "iam:AttachUserPolicy": `arn:aws:iam::${A}:user/u`, "iam:AttachGroupPolicy": `arn:aws:iam::${A}:group/g`, "iam:AttachRolePolicy": `arn:aws:iam::${A}:role/r`,
+    "iam:PutUserPolicy": `arn:aws:iam::${A}:user/u`, "iam:PutGroupPolicy": `arn:aws:iam::${A}:group/g`, "iam:PutRolePolicy": `arn:aws:iam::${A}:role/r`,
+    "iam:AddUserToGroup": `arn:aws:iam::${A}:group/g`, "iam:UpdateAssumeRolePolicy": `arn:aws:iam::${A}:role/r`,
+    "lambda:UpdateFunctionCode": `arn:aws:lambda:eu-west-1:${A}:function:f`, "glue:UpdateDevEndpoint": `arn:aws:glue:eu-west-1:${A}:devEndpoint/e`,
+};
+
+describe("escalation wildcard expansion agrees with an IAM simulator", function () {
+    this.timeout(120_000);
+    const docs: Record<string, string[]> = {
+        iamStar: ["iam:*"], iamPut: ["iam:Put*"], attachAny: ["iam:Attach*Policy"], questionMark: ["iam:PutRol?Policy"],
+        lambdaUpdate: ["lambda:Update*"], readOnly: ["iam:Get*", "iam:List*"], mixedCase: ["IAM:createaccesskey", "Glue:Update*"],
+    };
+    for (const [name, actions] of Object.entries(docs)) {
+        it(`${name}: escalationGrants names exactly the actions the simulator allows`, async () => {
+            const { escalationGrants, ESCALATION_ACTIONS } = await import("../../policypack/policies/privilegeEscalation");
+            const doc = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
+            const flagged = new Set(escalationGrants(parseDocument(doc)).actions);
+            for (const action of ESCALATION_ACTIONS) {
+                const response = await runSimulation({
+                    identityPolicies: [{ name: "tested", policy: doc as never }], serviceControlPolicies: [], resourceControlPolicies: [],
+                    request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource: ESCALATION_RESOURCES[action] }, contextVariables: {} },
+                } as never, {});
+                if (response.resultType === "error") throw new Error(`${action}: ${JSON.stringify(response.errors)}`);
+                assert.strictEqual(flagged.has(action), response.overallResult === "Allowed", `${action}: simulator ${response.overallResult}`);
+            }
+        });
+    }
+});
