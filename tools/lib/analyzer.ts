@@ -300,8 +300,8 @@ export class PolicyPackClient {
         setEnv("PULUMI_PROJECT", opts.project);
         setEnv("PULUMI_ORGANIZATION", opts.organization);
         setEnv("PULUMI_DRY_RUN", opts.dryRun === undefined ? undefined : String(opts.dryRun));
-        // Mocha and ts-node settings of the parent must not leak into the pack.
-        delete env.TS_NODE_PROJECT;
+        // ts-node settings of the parent (a test runner, the plan tool) must not leak into the pack.
+        for (const k of Object.keys(env)) if (k.startsWith("TS_NODE_")) delete env[k];
         const child = spawn(process.execPath, args, { cwd: opts.cwd ?? dir, env, stdio: ["ignore", "pipe", "pipe"] });
 
         const stderr: string[] = [];
