@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { DEFAULT_ENVIRONMENTS } from "../../components/config";
 import { REPO_ROOT } from "../plan/program";
 import { runPlan, type PlanResult } from "../plan/run";
 
@@ -37,9 +38,10 @@ function templateConfig(): Record<string, unknown> {
 const ACCOUNTS_PER_OU = 10;
 
 /**
- * A multi-account stack config with `accounts` member accounts: the shipped prod accounts
- * (which host the environments) plus sandbox-style non-production accounts, ten per generated
- * OU under the sandbox OU; one extra developer per ten accounts.
+ * A multi-account stack config with `accounts` member accounts: the shipped prod accounts plus
+ * generated non-production accounts, ten per generated OU under the sandbox OU, each hosting an
+ * environment of its own (so each gets the teams' roles, its guardrails and a budget); one
+ * extra developer per ten accounts.
  */
 export function generateStackConfig(accounts: number): Record<string, unknown> {
     const config = structuredClone(templateConfig());
@@ -53,6 +55,7 @@ export function generateStackConfig(accounts: number): Record<string, unknown> {
     const owner = Object.values(baseAccounts).map((a) => a.owner).find((o) => typeof o === "string") ?? "platform-team@example.com";
     const extra = accounts - baseKeys.length;
     const width = String(accounts).length;
+    const environments = structuredClone((config["landing-zone:environments"] as { name: string; production?: boolean }[] | undefined) ?? DEFAULT_ENVIRONMENTS);
     for (let i = 0; i < extra; i++) {
         const n = String(i + 1).padStart(width, "0");
         const ouIndex = Math.floor(i / ACCOUNTS_PER_OU) + 1;
@@ -60,14 +63,16 @@ export function generateStackConfig(accounts: number): Record<string, unknown> {
         if (!ous[ouKey]) {
             ous[ouKey] = { name: `Bench${String(ouIndex).padStart(width, "0")}`, environmentClass: "non-production", ...(parentOu ? { parent: parentOu } : {}) };
         }
+        environments.push({ name: `sbx-${n}`, production: false });
         baseAccounts[`bench-${n}`] = {
             name: `app1-bench-${n}`,
             email: `aws+app1-bench-${n}@example.com`,
             ou: ouKey,
-            environmentClass: "non-production",
+            environments: [`sbx-${n}`],
             owner,
         };
     }
+    config["landing-zone:environments"] = environments;
     config["landing-zone:organizationalUnits"] = ous;
     const users = (config["landing-zone:users"] ?? {}) as Record<string, unknown>;
     for (let i = 0; i < Math.floor(accounts / 10); i++) {
@@ -77,17 +82,36 @@ export function generateStackConfig(accounts: number): Record<string, unknown> {
     return config;
 }
 
+/**
+ * The prod policy config, with the generated environments added wherever a policy lists the
+ * stack's environments (so the generated stack is judged like the shipped one).
+ */
+export function benchPolicyConfig(stackConfig: Record<string, unknown>): Record<string, unknown> {
+    const file = path.join(REPO_ROOT, "policypack", "config", "prod.json");
+    const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const envs = ((stackConfig["landing-zone:environments"] as { name: string }[] | undefined) ?? []).map((e) => e.name);
+    for (const value of Object.values(config)) {
+        if (value && typeof value === "object" && Array.isArray((value as { environments?: unknown }).environments)) {
+            const listed = (value as { environments: string[] }).environments;
+            for (const e of envs) if (!listed.includes(e)) listed.push(e);
+        }
+    }
+    return config;
+}
+
 /** A project directory running this repository's program on a generated stack. */
-function writeLandingZoneProject(dir: string, accounts: number): void {
+export function writeLandingZoneProject(dir: string, accounts: number): Record<string, unknown> {
     const project = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
     const main = path.resolve(REPO_ROOT, typeof project.main === "string" ? project.main : ".");
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify({ ...project, main }));
-    fs.writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), YAML.stringify({ config: generateStackConfig(accounts) }));
+    const config = generateStackConfig(accounts);
+    fs.writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), YAML.stringify({ config }));
     fs.copyFileSync(path.join(REPO_ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    return config;
 }
 
 /** The floor: `count` plain resources, no components, no config, no computation. */
-function writeFloorProject(dir: string, count: number): void {
+export function writeFloorProject(dir: string, count: number): void {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-floor\nruntime: nodejs\n");
     fs.writeFileSync(
         path.join(dir, "index.ts"),
@@ -107,17 +131,17 @@ function check(r: PlanResult, what: string): void {
     }
 }
 
-export async function benchOne(accounts: number, keep = false): Promise<BenchRow & { mandatory: number; advisory: number; dir: string }> {
+export async function benchOne(accounts: number, keep = false): Promise<BenchRow & { mandatory: number; advisory: number; mandatoryPolicies: string[]; dir: string }> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `lz-bench-${accounts}-`));
     try {
         const lz = path.join(root, "landing-zone");
         fs.mkdirSync(lz);
-        writeLandingZoneProject(lz, accounts);
+        const stackConfig = writeLandingZoneProject(lz, accounts);
         const plan = await runPlan({
             dir: lz,
             stack: STACK,
             policyPackDir: path.join(REPO_ROOT, "policypack"),
-            policyConfigFile: path.join(REPO_ROOT, "policypack", "config", "prod.json"),
+            policyConfig: benchPolicyConfig(stackConfig),
             overlapPolicyStart: false,
         });
         check(plan, `landing zone with ${accounts} accounts`);
@@ -137,6 +161,7 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
             floorPeakRssMb: Math.round(floor.peakRssMb),
             mandatory: plan.summary.mandatory,
             advisory: plan.summary.advisory,
+            mandatoryPolicies: [...new Set(plan.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy))],
             dir: root,
         };
     } finally {
@@ -177,9 +202,9 @@ async function main(argv: string[]): Promise<void> {
     const rows: BenchRow[] = [];
     for (const n of sizes) {
         process.stderr.write(`planning ${n} accounts...\n`);
-        const { mandatory, advisory, dir, ...row } = await benchOne(n, keep);
+        const { mandatory, advisory, mandatoryPolicies, dir, ...row } = await benchOne(n, keep);
         if (keep) process.stderr.write(`  kept ${dir}\n`);
-        process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory and ${advisory} advisory violations\n`);
+        process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations\n`);
         rows.push(row);
     }
     process.stdout.write(`${table(rows)}\n`);

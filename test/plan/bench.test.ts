@@ -1,0 +1,49 @@
+// The benchmark's generated stacks must be stacks the program accepts, of the size asked for.
+import * as assert from "assert";
+import * as fs from "fs";
+import { benchPolicyConfig, generateStackConfig, writeFloorProject, writeLandingZoneProject } from "../../tools/bench/bench";
+import { runPlan } from "../../tools/plan/run";
+import { tempDir } from "./helpers";
+
+describe("bench: generated stacks", function () {
+    this.timeout(180_000);
+
+    it("grows the shipped prod stack to N accounts with their OUs and environments", () => {
+        const config = generateStackConfig(37);
+        const accounts = config["landing-zone:accounts"] as Record<string, { ou: string; environments?: string[] }>;
+        const ous = config["landing-zone:organizationalUnits"] as Record<string, { parent?: string }>;
+        const envs = (config["landing-zone:environments"] as { name: string }[]).map((e) => e.name);
+        assert.strictEqual(Object.keys(accounts).length, 37);
+        for (const a of Object.values(accounts)) {
+            assert.ok(ous[a.ou], `OU ${a.ou} exists`);
+            for (const e of a.environments ?? []) assert.ok(envs.includes(e), `environment ${e} declared`);
+        }
+        assert.strictEqual(new Set(envs).size, envs.length);
+        // The policy config knows every environment of the generated stack.
+        const policy = benchPolicyConfig(config);
+        const listed = Object.values(policy).flatMap((v) => (v && typeof v === "object" && Array.isArray((v as { environments?: string[] }).environments) ? (v as { environments: string[] }).environments : []));
+        for (const e of envs) assert.ok(listed.includes(e), `${e} in the policy config`);
+    });
+
+    it("runs the real program on a generated stack, and the floor with as many resources", async () => {
+        const t = tempDir("bench-test-");
+        try {
+            writeLandingZoneProject(t.dir, 12);
+            const plan = await runPlan({ dir: t.dir, stack: "bench", policyPackDir: null });
+            assert.strictEqual(plan.error, undefined, plan.error?.message);
+            assert.strictEqual(plan.resources.filter((r) => r.type === "aws:organizations/account:Account").length, 12);
+            const floorDir = `${t.dir}-floor`;
+            fs.mkdirSync(floorDir);
+            try {
+                writeFloorProject(floorDir, plan.resources.length - 1);
+                const floor = await runPlan({ dir: floorDir, stack: "bench", policyPackDir: null });
+                assert.strictEqual(floor.error, undefined, floor.error?.message);
+                assert.strictEqual(floor.resources.length, plan.resources.length);
+            } finally {
+                fs.rmSync(floorDir, { recursive: true, force: true });
+            }
+        } finally {
+            t.remove();
+        }
+    });
+});
