@@ -161,12 +161,17 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
     });
 
     describe("org-structure-limits and org-account-quota", () => {
-        it("flags a sixth SCP attached directly to the same OU", async () => {
+        it("flags more than 5 SCPs attached directly to the same OU, FullAWSAccess included", async () => {
             const base = cleanStack();
             const ou = find(base, "ou-nonprod");
             const extra = Array.from({ length: 5 }, (_, i) => res(T.orgAttach, `extra-${i}`, { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [find(base, "scp-baseline")], targetId: [ou] } }));
-            expectViolation(await stack(withResources(base, ...extra)), "org-structure-limits", /6 SCPs are attached directly to OU NonProduction/, "mandatory");
-            expectNone(await stack(withResources(base, ...extra.slice(0, 4))), "org-structure-limits");
+            expectViolation(await stack(withResources(base, ...extra)), "org-structure-limits", /7 SCPs are attached directly to OU NonProduction \(ou-nonprod\) \(6 in this stack plus p-FullAWSAccess/, "mandatory");
+            // 4 in the stack + FullAWSAccess = 5: allowed.
+            expectNone(await stack(withResources(base, ...extra.slice(0, 3))), "org-structure-limits");
+            expectViolation(await stack(withResources(base, ...extra.slice(0, 4))), "org-structure-limits", /6 SCPs/);
+            // When the stack manages the FullAWSAccess attachment itself, it is counted once.
+            const full = res(T.orgAttach, "full-nonprod", { policyId: "p-FullAWSAccess", targetId: UNKNOWN }, { deps: { targetId: [ou] } });
+            expectNone(await stack(withResources(base, full, ...extra.slice(0, 3))), "org-structure-limits");
         });
         it("flags OUs nested deeper than 5 levels", async () => {
             const base = cleanStack();
