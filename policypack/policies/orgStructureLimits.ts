@@ -41,7 +41,7 @@ export function structureFindings(tree: OrgTree): { urn: string; message: string
 
 export const orgStructureLimits: StackValidationPolicy = {
     name: "org-structure-limits",
-    description: "At most 5 SCPs attached directly to any root, OU or account, and OUs nested at most 5 levels below the root.",
+    description: "At most 5 SCPs attached directly to any root, OU or account (FullAWSAccess, attached by AWS by default, included), and OUs nested at most 5 levels below the root.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
