@@ -39,9 +39,9 @@ const ACCOUNTS_PER_OU = 10;
 
 /**
  * A multi-account stack config with `accounts` member accounts: the shipped prod accounts plus
- * generated non-production accounts, ten per generated OU under the sandbox OU, each hosting an
- * environment of its own (so each gets the teams' roles, its guardrails and a budget); one
- * extra developer per ten accounts.
+ * generated non-production accounts, ten per generated OU under the sandbox OU, the ten hosting
+ * one environment of their own (so each account gets the teams' roles, guardrails and a budget);
+ * one extra developer per ten accounts.
  */
 export function generateStackConfig(accounts: number): Record<string, unknown> {
     const config = structuredClone(templateConfig());
@@ -63,12 +63,16 @@ export function generateStackConfig(accounts: number): Record<string, unknown> {
         if (!ous[ouKey]) {
             ous[ouKey] = { name: `Bench${String(ouIndex).padStart(width, "0")}`, environmentClass: "non-production", ...(parentOu ? { parent: parentOu } : {}) };
         }
-        environments.push({ name: `sbx-${n}`, production: false });
+        // One environment per generated OU: the environment count stays realistic (the tag
+        // policy that lists the environment values has a size limit) while every account gets
+        // its environment's roles, budget and guardrails.
+        const env = `sbx-${String(ouIndex).padStart(width, "0")}`;
+        if (!environments.some((e) => e.name === env)) environments.push({ name: env, production: false });
         baseAccounts[`bench-${n}`] = {
             name: `app1-bench-${n}`,
             email: `aws+app1-bench-${n}@example.com`,
             ou: ouKey,
-            environments: [`sbx-${n}`],
+            environments: [env],
             owner,
         };
     }

@@ -388,6 +388,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         }
         const client = s.client;
         try {
+            // What the engine tells an analyzer about the stack before the policy config.
+            await client
+                .configureStack({ stack: project.stack, project: project.name, dryRun: preview, config: project.config, configSecretKeys: project.secretKeys })
+                .catch((e: Error) => {
+                    // Policy SDKs older than ConfigureStack answer UNIMPLEMENTED, as the engine tolerates.
+                    if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
+                });
             const info = await client.info();
             result.policyPack = { name: info.name || path.basename(policyPackDir), ...(info.version ? { version: info.version } : {}), dir: policyPackDir, ...(policyConfig.file ? { configFile: policyConfig.file } : {}) };
             await client.configure(policyConfig.config);
