@@ -8,7 +8,27 @@ import { cannotCheck, plainProps } from "../lib/unknown";
 const REMEDIATION = "Move the listed actions to a separate statement scoped by resource ARN (or by aws:RequestTag on create), or accept that the tag condition does not isolate them.";
 const MAX_LISTED = 25;
 
-/** Actions of tag-scoped Allow statements that do not support aws:ResourceTag. */
+/**
+ * True when some aws:ResourceTag condition of the statement still matches a request that has no
+ * such key: an IfExists operator, or a negated one (StringNotEquals...). Those grant the
+ * untaggable actions on every resource. Positive operators fail closed: the untaggable actions
+ * are simply never allowed.
+ */
+function failsOpen(s: { condition?: Record<string, Record<string, unknown[]>> }): boolean {
+    return Object.entries(s.condition ?? {}).some(
+        ([op, kv]) =>
+            (/IfExists$/i.test(op) || /Not/.test(op)) &&
+            Object.keys(kv).some((k) => k.toLowerCase().startsWith("aws:resourcetag/")),
+    );
+}
+
+/**
+ * Actions of tag-scoped Allow statements that do not support aws:ResourceTag.
+ *
+ * A named action is always reported: its author expects the tag to govern it. An action reached
+ * only through a wildcard (`ec2:*`) is reported when the condition fails open; under a positive
+ * operator it is never granted, which is the usual, intended way to write a tag-scoped grant.
+ */
 export async function tagIsolationFindings(type: string, props: Record<string, unknown>): Promise<string[]> {
     const out: string[] = [];
     for (const d of identityDocs(type, props)) {
@@ -18,10 +38,13 @@ export async function tagIsolationFindings(type: string, props: Record<string, u
         for (const s of p.statements) {
             if (!isAllow(s) || !hasConditionKey(s, (k) => k.toLowerCase().startsWith("aws:resourcetag/"))) continue;
             const unsupported: string[] = [];
+            const open = failsOpen(s);
             for (const a of s.action ?? []) {
                 if (typeof a !== "string") continue;
+                const wildcard = /[*?]/.test(a);
+                if (wildcard && !open) continue;
                 if (a === "*") { unsupported.push("* (every action, many without tag support)"); continue; }
-                const expanded = /[*?]/.test(a) ? await expandAction(a) : [a];
+                const expanded = wildcard ? await expandAction(a) : [a];
                 for (const x of expanded) {
                     try {
                         if (!(await supportsResourceTag(x))) unsupported.push(x);
@@ -33,7 +56,7 @@ export async function tagIsolationFindings(type: string, props: Record<string, u
             if (unsupported.length > 0) {
                 const uniq = [...new Set(unsupported)];
                 const shown = uniq.slice(0, MAX_LISTED).join(", ") + (uniq.length > MAX_LISTED ? ` and ${uniq.length - MAX_LISTED} more` : "");
-                out.push(`${d.label}, ${stmtLabel(s)} is scoped by aws:ResourceTag, but these actions do not support aws:ResourceTag, so the tag condition cannot isolate environments for them (a positive operator never matches; IfExists or negated operators grant them on every resource): ${shown}.`);
+                out.push(`${d.label}, ${stmtLabel(s)} is scoped by aws:ResourceTag, but these actions do not support aws:ResourceTag, ${open ? "and its IfExists or negated condition grants them on every resource, in every environment" : "so the condition never matches and they are never granted, though the statement names them"}: ${shown}.`);
             }
         }
     }

@@ -166,6 +166,14 @@ describe("policy pack: resource policies (Analyze over gRPC)", function () {
             assert.ok(/s3:ListAllMyBuckets/.test(hits[0].message));
             assert.ok(!/ec2:StartInstances/.test(hits[0].message), "StartInstances supports aws:ResourceTag");
         });
+        it("reports wildcard-reached actions when the tag condition fails open (IfExists)", async () => {
+            const vs = await analyze(res(T.groupPolicy, "abac3", { group: "developers", policy: doc({ Effect: "Allow", Action: ["ec2:*"], Resource: "*", Condition: { StringEqualsIfExists: { "aws:ResourceTag/Environment": "dev" } } }) }));
+            const hits = expectViolation(vs, "iam-tag-isolation", /ec2:DescribeAccountAttributes/, "advisory");
+            assert.match(hits[0].message, /grants them on every resource/);
+        });
+        it("passes a service wildcard under a positive tag condition (untaggable actions fail closed)", async () => {
+            expectNone(await analyze(res(T.groupPolicy, "abac4", { group: "developers", policy: doc({ Effect: "Allow", Action: ["ec2:*", "rds:*"], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } }) })), "iam-tag-isolation");
+        });
         it("passes tag-scoped actions that support aws:ResourceTag", async () => {
             expectNone(await analyze(res(T.groupPolicy, "abac2", { group: "developers", policy: doc({ Effect: "Allow", Action: ["ec2:StartInstances", "ec2:StopInstances"], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } }) })), "iam-tag-isolation");
         });
