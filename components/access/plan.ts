@@ -160,12 +160,12 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
             ? []
             : [policy(account, "lz-accepted-untagged", "Actions without tag conditions, accepted unscoped by config (acceptedUntaggedActions)",
                 acceptedUntaggedPolicy(cfg.acceptedUntaggedActions), plan.commonTags)];
-    // A dedicated account's boundary is an Allow-all ceiling cut down by denies; it grants nothing
-    // by itself but reads as full admin, so it carries the admin mark the policy pack expects.
+    // A dedicated account's boundary is an Allow-all ceiling cut down by denies. It grants nothing
+    // by itself (it is only ever a boundary), and the policy pack judges it as such, so it carries
+    // no admin mark.
     const boundary = (account: string, env: string) =>
-        hostsSeveral(account)
-            ? policy(account, boundaryName(env), `Permissions boundary of write and delegated roles in ${env}`, abacPolicy(env, "write", abacOpts), envTags(env))
-            : policy(account, boundaryName(env), `Permissions boundary of write and delegated roles in ${env}`, dedicatedAccountBoundary(env), adminTags(envTags(env)));
+        policy(account, boundaryName(env), `Permissions boundary of write and delegated roles in ${env}`,
+            hostsSeveral(account) ? abacPolicy(env, "write", abacOpts) : dedicatedAccountBoundary(env), envTags(env));
     const delegation = (account: string, env: string) =>
         policy(account, `lz-${env}-iam-delegation`, `Create roles and policies under /workloads/${env}/ with the ${env} boundary`,
             iamDelegationPolicy(env), envTags(env));

@@ -79,7 +79,7 @@ for (const stackName of STACKS) {
             }
         });
 
-        it("environment roles live under /landing-zone/; admin roles and admin documents carry the admin mark", () => {
+        it("environment roles live under /landing-zone/; admin roles and admin documents carry the admin mark, boundaries do not", () => {
             const isAdmin = (tags: Record<string, string>) => tags[LANDING_ZONE_ADMIN_TAG.key] === LANDING_ZONE_ADMIN_TAG.value;
             for (const r of stack.access.roles) {
                 assert.ok(r.path.startsWith("/landing-zone/"), r.key);
@@ -89,7 +89,9 @@ for (const stackName of STACKS) {
             }
             for (const p of stack.access.policies) {
                 const fullAdmin = statements(render(stack, p.document)).some((s) => s.effect === "Allow" && (s.action ?? []).includes("*"));
-                if (fullAdmin || /-admin$/.test(p.name)) assert.ok(isAdmin(p.tags), p.key);
+                // A boundary only ever limits; it is no grant and must not be marked admin.
+                if (/-boundary$/.test(p.name)) assert.ok(!isAdmin(p.tags), p.key);
+                else if (fullAdmin || /-admin$/.test(p.name)) assert.ok(isAdmin(p.tags), p.key);
                 assert.equal(p.path, "/landing-zone/");
             }
         });
