@@ -111,6 +111,14 @@ describe("plan: rendering", () => {
         assert.match(renderAccessTable(plan([stack], { accessMatrix: U })), /only known after the update/);
     });
 
+    it("keeps a large plan's Markdown comment under GitHub's comment size", () => {
+        const many = Array.from({ length: 3000 }, (_, i) => res("aws:iam/group:Group", `group-with-a-long-name-${i}`, { name: `g${i}` }));
+        const md = renderMarkdown(plan([stack, ...many]));
+        assert.ok(md.length < 65_536, `${md.length} characters`);
+        assert.match(md, /\.\.\. \d+ more lines \(the JSON report lists every resource\)/);
+        assert.match(md, /#### Access/);
+    });
+
     it("never shows a secret's value", () => {
         const r = res("aws:ssm/parameter:Parameter", "db", { value: { __plan: "secret", value: "hunter2-example" }, list: [{ __plan: "secret", value: "x-secret" }] });
         const p = plan([stack, r], { token: { __plan: "secret", value: "hunter2-example" } });

@@ -310,6 +310,25 @@ export function renderAccessTable(result: PlanResult): string {
     return lines.join("\n");
 }
 
+/**
+ * GitHub refuses comments over 65,536 characters; the tree of a large organization is cut to
+ * leave room for the violations and the access table (the JSON report has every resource).
+ */
+export const MARKDOWN_TREE_LIMIT = 40_000;
+
+function limitLines(text: string, maxChars: number): string {
+    if (text.length <= maxChars) return text;
+    const lines = text.split("\n");
+    const kept: string[] = [];
+    let size = 0;
+    for (const l of lines) {
+        if (size + l.length + 1 > maxChars) break;
+        kept.push(l);
+        size += l.length + 1;
+    }
+    return `${kept.join("\n")}\n... ${lines.length - kept.length} more lines (the JSON report lists every resource)`;
+}
+
 export function renderMarkdown(result: PlanResult): string {
     const s = result.summary;
     const icon = result.error ? "Error" : s.mandatory > 0 ? "Blocked" : "OK";
@@ -317,7 +336,7 @@ export function renderMarkdown(result: PlanResult): string {
     if (result.error) {
         out.push(`**${result.error.kind} error:**`, "", "```text", result.error.message, "```", "");
     }
-    out.push(`<details><summary>Resources (${s.resources})</summary>`, "", "```text", renderTree(result), "```", "", "</details>", "");
+    out.push(`<details><summary>Resources (${s.resources})</summary>`, "", "```text", limitLines(renderTree(result), MARKDOWN_TREE_LIMIT), "```", "", "</details>", "");
     out.push("#### Policy violations", "");
     if (result.violations.length === 0) {
         out.push(result.policyPack ? "None." : "No policy pack was evaluated.", "");
