@@ -43,6 +43,12 @@ function refToEntities(kind: EntityKind, ref: Ref): EntityRef[] {
     }
 }
 
+function addTo<K, V>(map: Map<K, V[]>, key: K, values: V[]): void {
+    const list = map.get(key);
+    if (list) list.push(...values);
+    else map.set(key, [...values]);
+}
+
 export function entityRef(view: StackView, res: Res, prop: string, kind: EntityKind): EntityRef[] {
     return refToEntities(kind, resolveRef(view, res, prop, [ENTITY_TYPE[kind]], ["name", "id", "arn"]));
 }
@@ -77,7 +83,7 @@ export class IamGraph {
         const attach = (att: Res, prop: string, entities: EntityRef[], arnValue: unknown = att.props[prop], listElement = false) => {
             const ref = resolveRef(view, att, prop, [T.managedPolicy], ["arn", "id", "name"], arnValue, listElement);
             if (ref.kind === "resources") {
-                for (const p of ref.targets) attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...entities]);
+                for (const p of ref.targets) addTo(attachedTo, p.urn, entities);
             } else if (ref.kind === "external" && AWS_MANAGED[ref.value]) {
                 const prev = awsManaged.get(`${ref.value}|${att.urn}`);
                 awsManaged.set(`${ref.value}|${att.urn}`, { entities: [...(prev?.entities ?? []), ...entities], source: att });
@@ -106,14 +112,14 @@ export class IamGraph {
                     for (const u of role.propertyDependencies.managedPolicyArns ?? []) {
                         const p = view.byUrn.get(u);
                         if (p?.type === T.managedPolicy && !(typeof p.props.arn === "string" && named.has(p.props.arn))) {
-                            attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...self]);
+                            addTo(attachedTo, p.urn, self);
                         }
                     }
                 }
             } else if (isUnknown(arns)) {
                 for (const u of role.propertyDependencies.managedPolicyArns ?? []) {
                     const p = view.byUrn.get(u);
-                    if (p?.type === T.managedPolicy) attachedTo.set(p.urn, [...(attachedTo.get(p.urn) ?? []), ...self]);
+                    if (p?.type === T.managedPolicy) addTo(attachedTo, p.urn, self);
                 }
             }
         }
@@ -183,24 +189,46 @@ export class IamGraph {
 
     docsFor(e: EntityRef): IdentityDoc[] {
         if (!e.res) return [];
-        return this.docs.filter((d) => d.entities.some((x) => x.res?.urn === e.res!.urn));
+        if (!this.docsByEntity) {
+            // Indexed once: stack policies ask this for every entity of the stack.
+            this.docsByEntity = new Map();
+            for (const d of this.docs) {
+                for (const urn of new Set(d.entities.map((x) => x.res?.urn))) {
+                    if (urn === undefined) continue;
+                    const list = this.docsByEntity.get(urn);
+                    if (list) list.push(d);
+                    else this.docsByEntity.set(urn, [d]);
+                }
+            }
+        }
+        return this.docsByEntity.get(e.res.urn) ?? [];
     }
+    private docsByEntity?: Map<string, IdentityDoc[]>;
+
+    /** Memberships with their references resolved once (groupsOf is asked for every user). */
+    private memberships?: { userUrns: Set<string>; userNames: Set<unknown>; groups: () => EntityRef[] }[];
 
     /** Groups a user belongs to (GroupMembership and UserGroupMembership). */
     groupsOf(user: Res): EntityRef[] {
-        const out: EntityRef[] = [];
-        const userName = user.props.name;
-        for (const gm of this.view.ofType(T.groupMembership)) {
-            const users = resolveRefList(this.view, gm, "users", [T.user], ["name", "id"]);
-            const hit = users.some((r) => r.kind === "resources" && r.targets.some((t) => t.urn === user.urn)) ||
-                (typeof userName === "string" && Array.isArray(gm.props.users) && gm.props.users.includes(userName));
-            if (hit) out.push(...entityRef(this.view, gm, "group", "group"));
+        if (!this.memberships) {
+            const urnsOf = (refs: Ref[]) => new Set(refs.flatMap((r) => (r.kind === "resources" ? r.targets.map((t) => t.urn) : [])));
+            this.memberships = [
+                ...this.view.ofType(T.groupMembership).map((gm) => ({
+                    userUrns: urnsOf(resolveRefList(this.view, gm, "users", [T.user], ["name", "id"])),
+                    userNames: new Set(Array.isArray(gm.props.users) ? gm.props.users : []),
+                    groups: () => entityRef(this.view, gm, "group", "group"),
+                })),
+                ...this.view.ofType(T.userGroupMembership).map((ugm) => ({
+                    userUrns: urnsOf([resolveRef(this.view, ugm, "user", [T.user], ["name", "id"])]),
+                    userNames: new Set<unknown>(),
+                    groups: () => resolveRefList(this.view, ugm, "groups", [T.group], ["name", "id"]).flatMap((g) => refToEntities("group", g)),
+                })),
+            ];
         }
-        for (const ugm of this.view.ofType(T.userGroupMembership)) {
-            const u = resolveRef(this.view, ugm, "user", [T.user], ["name", "id"]);
-            if (u.kind === "resources" && u.targets.some((t) => t.urn === user.urn)) {
-                for (const g of resolveRefList(this.view, ugm, "groups", [T.group], ["name", "id"])) out.push(...refToEntities("group", g));
-            }
+        const userName = user.props.name;
+        const out: EntityRef[] = [];
+        for (const m of this.memberships) {
+            if (m.userUrns.has(user.urn) || (typeof userName === "string" && m.userNames.has(userName))) out.push(...m.groups());
         }
         return out;
     }

@@ -99,8 +99,14 @@ export class OrgTree {
         return { depth: c.nodes.filter((x) => x.kind === "ou").length, complete: c.complete };
     }
 
-    /** SCP attachments: resolved policy and target per PolicyAttachment resource. */
+    private attachmentsCache?: { res: Res; policy: Res | { external: string } | undefined; target: OrgNode }[];
+
+    /** SCP attachments: resolved policy and target per PolicyAttachment resource (resolved once). */
     attachments(): { res: Res; policy: Res | { external: string } | undefined; target: OrgNode }[] {
+        return (this.attachmentsCache ??= this.resolveAttachments());
+    }
+
+    private resolveAttachments(): { res: Res; policy: Res | { external: string } | undefined; target: OrgNode }[] {
         return this.view.ofType(T.orgPolicyAttachment).map((a) => {
             const ref = resolveRef(this.view, a, "policyId", [T.orgPolicy], ["id", "arn"]);
             let policy: Res | { external: string } | undefined;
@@ -113,10 +119,24 @@ export class OrgTree {
     /** Org policies of type SERVICE_CONTROL_POLICY (the default type) attached to a node. */
     scpsOn(n: OrgNode): { policy: Res | { external: string } | undefined; attachment: Res }[] {
         const key = nodeKey(n);
-        return this.attachments()
-            .filter((a) => nodeKey(a.target) === key)
+        return (this.attachmentsByTarget().get(key) ?? [])
             .filter((a) => !a.policy || "external" in a.policy || (a.policy.props.type ?? "SERVICE_CONTROL_POLICY") === "SERVICE_CONTROL_POLICY" || isUnknown(a.policy.props.type))
             .map((a) => ({ policy: a.policy, attachment: a.res }));
+    }
+
+    private byTargetCache?: Map<string, ReturnType<OrgTree["attachments"]>>;
+
+    private attachmentsByTarget(): Map<string, ReturnType<OrgTree["attachments"]>> {
+        if (!this.byTargetCache) {
+            this.byTargetCache = new Map();
+            for (const a of this.attachments()) {
+                const key = nodeKey(a.target);
+                const list = this.byTargetCache.get(key);
+                if (list) list.push(a);
+                else this.byTargetCache.set(key, [a]);
+            }
+        }
+        return this.byTargetCache;
     }
 
     /** Environment tag of a node (accounts and OUs). */

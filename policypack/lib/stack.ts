@@ -28,11 +28,44 @@ export function fromPolicyResources(resources: PolicyResource[]): Res[] {
 
 export class StackView {
     readonly byUrn = new Map<string, Res>();
+    private readonly byType = new Map<string, Res[]>();
+    /** type -> field -> known string value -> resources: built on first use, for O(1) lookups. */
+    private readonly byValue = new Map<string, Map<string, Map<string, Res[]>>>();
     constructor(readonly resources: Res[]) {
-        for (const r of resources) this.byUrn.set(r.urn, r);
+        for (const r of resources) {
+            this.byUrn.set(r.urn, r);
+            const list = this.byType.get(r.type);
+            if (list) list.push(r);
+            else this.byType.set(r.type, [r]);
+        }
     }
     ofType(type: string): Res[] {
-        return this.resources.filter((r) => r.type === type);
+        return this.byType.get(type) ?? [];
+    }
+    /** Resources of one of `types` whose `field` (any of `fields`) equals `value`, in stack order. */
+    withValue(types: string[], fields: string[], value: string): Res[] {
+        const hits = new Set<Res>();
+        for (const type of types) {
+            for (const field of fields) for (const r of this.index(type, field).get(value) ?? []) hits.add(r);
+        }
+        return hits.size <= 1 ? [...hits] : this.resources.filter((r) => hits.has(r));
+    }
+    private index(type: string, field: string): Map<string, Res[]> {
+        let byField = this.byValue.get(type);
+        if (!byField) this.byValue.set(type, (byField = new Map()));
+        let idx = byField.get(field);
+        if (!idx) {
+            idx = new Map();
+            for (const r of this.ofType(type)) {
+                const v = r.props[field];
+                if (typeof v !== "string") continue;
+                const list = idx.get(v);
+                if (list) list.push(r);
+                else idx.set(v, [r]);
+            }
+            byField.set(field, idx);
+        }
+        return idx;
     }
 }
 
@@ -52,7 +85,7 @@ export function resolveRef(view: StackView, res: Res, prop: string, types: strin
     const depUrns = res.propertyDependencies[prop] ?? [];
     const viaDeps = depUrns.map((u) => view.byUrn.get(u)).filter((r): r is Res => !!r && types.includes(r.type));
     if (typeof value === "string") {
-        const matches = view.resources.filter((r) => types.includes(r.type) && fields.some((f) => r.props[f] === value));
+        const matches = view.withValue(types, fields, value);
         if (matches.length > 0) return { kind: "resources", targets: matches };
         // A known value that matches nothing: the single resource feeding the property is the
         // referent (its own name/ARN output may be unknown). Not for list elements, whose

@@ -37,6 +37,29 @@ function isUnknownValueError(e: unknown): boolean {
  * without the policy server.
  */
 export function toPlain(value: unknown): unknown {
+    return plain(unwrapProxy(value));
+}
+
+// @pulumi/policy's unknown-checking proxy hands out its target under this property (and throws,
+// building an Error with a stack trace, for every unknown value read through it). Reading the
+// target directly is the same data without a trap per property; unknowns are then the sentinel
+// strings, mapped below.
+const PROXY_FLAG = "__isSpecialProxy";
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+function unwrapProxy(value: unknown): unknown {
+    if (value !== null && typeof value === "object") {
+        try {
+            const v = value as Record<string, unknown>;
+            if (v[PROXY_FLAG] === true) return v[PROXY_TARGET];
+        } catch (e) {
+            if (!isUnknownValueError(e)) throw e;
+        }
+    }
+    return value;
+}
+
+function plain(value: unknown): unknown {
     if (typeof value === "string") return SENTINELS.has(value) ? UNKNOWN : value;
     if (value === null || typeof value !== "object") return value;
     if (Array.isArray(value)) {
@@ -52,17 +75,34 @@ export function toPlain(value: unknown): unknown {
 
 function readField(obj: unknown, key: string | number): unknown {
     try {
-        return toPlain((obj as Record<string | number, unknown>)[key]);
+        return plain((obj as Record<string | number, unknown>)[key]);
     } catch (e) {
         if (isUnknownValueError(e)) return UNKNOWN;
         throw e;
     }
 }
 
-/** Props as a plain record. */
+// Every policy of a pack reads the same resource's properties; convert each object once. The
+// result is frozen so that no policy can change what another one sees.
+const plainCache = new WeakMap<object, Record<string, unknown>>();
+
+/** Props as a plain record (shared and frozen: do not modify). */
 export function plainProps(props: unknown): Record<string, unknown> {
-    const p = toPlain(props);
-    return p !== null && typeof p === "object" && !Array.isArray(p) ? p as Record<string, unknown> : {};
+    const raw = unwrapProxy(props);
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return {};
+    const cached = plainCache.get(raw);
+    if (cached) return cached;
+    const p = deepFreeze(plain(raw) as Record<string, unknown>);
+    plainCache.set(raw, p);
+    return p;
+}
+
+function deepFreeze<T>(v: T): T {
+    if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        for (const x of Object.values(v as object)) deepFreeze(x);
+    }
+    return v;
 }
 
 /** True when the value or anything inside it is unknown. */
