@@ -16,7 +16,7 @@ import { PolicyDocument, renderText } from "./policies";
 export const ACCOUNT_ACCESS_TYPE = "landing-zone:access:AccountAccess";
 
 /** Fills a text's placeholders (documents are rendered as their JSON text). */
-type Renderer = (text: string) => pulumi.Output<string>;
+type Renderer = (text: string) => pulumi.Input<string>;
 
 export interface AccountAccessArgs {
     account: string;
@@ -136,10 +136,13 @@ export function deployAccess(lz: LandingZone): Access {
     // Only a member identity account's ID appears in documents (trust policies); it is unknown
     // until the account exists, so only that configuration has documents unknown at preview.
     if (plan.identityAccount !== DEPLOYMENT_ACCOUNT) memberIds[plan.identityAccount] = lz.accounts[plan.identityAccount].accountId;
-    const render: Renderer = (text) =>
-        pulumi.all([partition, managementAccountId, pulumi.all(memberIds)]).apply(([p, m, ids]) =>
-            renderText(text, { partition: p, managementAccountId: m, accountIds: ids }),
-        );
+    // One output carries the values; each text with placeholders is one apply on it, and a text
+    // without any stays a plain string (an Output per document is the program's main cost at
+    // thousands of accounts).
+    const values = pulumi
+        .all([partition, managementAccountId, pulumi.all(memberIds)])
+        .apply(([p, m, ids]) => ({ partition: p, managementAccountId: m, accountIds: ids }));
+    const render: Renderer = (text) => (text.includes("{{") ? values.apply((v) => renderText(text, v)) : text);
 
     const accountKeys = [
         ...new Set([...plan.policies, ...plan.groups, ...plan.roles, ...plan.users].map((x) => x.account).concat(plan.passwordPolicy.account)),

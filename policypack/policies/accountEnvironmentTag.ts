@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { msg } from "../lib/policy";
+import { forType, msg } from "../lib/policy";
 import { readTag } from "../lib/tags";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
@@ -19,10 +19,9 @@ export const accountEnvironmentTag: ResourceValidationPolicy = {
     remediationSteps: "Add tags: { <environmentTagKey>: <one of the allowed environments> } to the account.",
     enforcementLevel: "mandatory",
     configSchema: configSchema("environmentTagKey", "environments"),
-    validateResource: (args, report) => {
-        if (args.type !== T.account) return;
+    validateResource: forType(T.account, (args, report) => {
         const cfg = resolveConfig(args.getConfig());
         const f = environmentTagFinding(plainProps(args.props), cfg);
         if (f) report(msg(f, `Add tags: { ${cfg.environmentTagKey}: "<${cfg.environments.join("|")}>" } to the account.`));
-    },
+    }),
 };

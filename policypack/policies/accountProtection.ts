@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { msg } from "../lib/policy";
+import { forType, msg } from "../lib/policy";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
 
@@ -19,8 +19,7 @@ export const accountProtection: ResourceValidationPolicy = {
     description: "Organization accounts never set closeOnDeletion and are protected with the protect resource option.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== T.account) return;
+    validateResource: forType(T.account, (args, report) => {
         for (const f of accountProtectionFindings(plainProps(args.props), args.opts?.protect)) report(msg(f, REMEDIATION));
-    },
+    }),
 };

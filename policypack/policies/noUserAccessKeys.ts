@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, resolveConfig } from "../lib/config";
-import { msg } from "../lib/policy";
+import { forType, msg } from "../lib/policy";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
 
@@ -20,10 +20,9 @@ export const noUserAccessKeys: ResourceValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     configSchema: configSchema("serviceUsers"),
-    validateResource: (args, report) => {
-        if (args.type !== T.accessKey) return;
+    validateResource: forType(T.accessKey, (args, report) => {
         const cfg = resolveConfig(args.getConfig());
         const f = accessKeyFinding(plainProps(args.props), cfg.serviceUsers);
         if (f) report(msg(f, REMEDIATION));
-    },
+    }),
 };

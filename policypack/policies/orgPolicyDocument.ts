@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { msg } from "../lib/policy";
+import { forType, msg } from "../lib/policy";
 import { parseDocument, stmtLabel } from "../lib/policyDocument";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
@@ -53,8 +53,7 @@ export const orgPolicyDocument: ResourceValidationPolicy = {
     description: "Organization policies: SCPs are valid JSON in the IAM grammar without Principal and at most 5,120 characters minified; tag policies at most 10,000.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== T.orgPolicy) return;
+    validateResource: forType(T.orgPolicy, (args, report) => {
         for (const f of orgPolicyFindings(plainProps(args.props))) report(msg(f, REMEDIATION));
-    },
+    }),
 };

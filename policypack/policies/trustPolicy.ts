@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { msg } from "../lib/policy";
+import { forType, msg } from "../lib/policy";
 import { conditionKeys, parseDocument, requiresMfa, Statement, stmtLabel, toArray } from "../lib/policyDocument";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
@@ -69,8 +69,7 @@ export const trustPolicy: ResourceValidationPolicy = {
     description: "Role trust policies: no wildcard principal without a restricting condition; roles people assume from another account require MFA (aws:MultiFactorAuthPresent).",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
-    validateResource: (args, report) => {
-        if (args.type !== T.role) return;
+    validateResource: forType(T.role, (args, report) => {
         for (const f of trustFindings(plainProps(args.props))) report(msg(f, REMEDIATION));
-    },
+    }),
 };

@@ -1,7 +1,7 @@
 // The benchmark's generated stacks must be stacks the program accepts, of the size asked for.
 import * as assert from "assert";
 import * as fs from "fs";
-import { benchPolicyConfig, generateStackConfig, writeFloorProject, writeLandingZoneProject } from "../../tools/bench/bench";
+import { benchPolicyConfig, generateStackConfig, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject } from "../../tools/bench/bench";
 import { runPlan } from "../../tools/plan/run";
 import { tempDir } from "./helpers";
 
@@ -39,6 +39,16 @@ describe("bench: generated stacks", function () {
                 const floor = await runPlan({ dir: floorDir, stack: "bench", policyPackDir: null });
                 assert.strictEqual(floor.error, undefined, floor.error?.message);
                 assert.strictEqual(floor.resources.length, plan.resources.length);
+                // The floor the targets use: as many resources, of the plan's own types.
+                fs.rmSync(floorDir, { recursive: true, force: true });
+                fs.mkdirSync(floorDir);
+                const types = plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => (r.custom ? r.type : "aws:iam/group:Group"));
+                writeSameTypesFloorProject(floorDir, types);
+                const same = await runPlan({ dir: floorDir, stack: "bench", policyPackDir: null });
+                assert.strictEqual(same.error, undefined, same.error?.message);
+                const histogram = (ts: string[]) => JSON.stringify([...ts.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>())].sort());
+                assert.strictEqual(histogram(same.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)), histogram(types));
+                assert.ok(same.resources.every((r) => r.parent === undefined || r.parent.endsWith("bench-floor-bench")), "registered flat");
             } finally {
                 fs.rmSync(floorDir, { recursive: true, force: true });
             }
