@@ -257,7 +257,8 @@ export function acceptedUntaggedPolicy(actions: string[]): PolicyDocument {
 // Delegated IAM administration and permissions boundaries.
 // ------------------------------------------------------------------------------------------
 
-const PLATFORM_POLICY_CHANGES = [
+/** Every action that changes a managed policy once it exists (denied on platform policies). */
+const POLICY_CHANGES = [
     "iam:CreatePolicyVersion",
     "iam:DeletePolicy",
     "iam:DeletePolicyVersion",
@@ -313,12 +314,7 @@ export function iamDelegationPolicy(env: string): PolicyDocument {
             Effect: "Allow",
             Action: [
                 "iam:CreatePolicy",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicy",
-                "iam:DeletePolicyVersion",
-                "iam:SetDefaultPolicyVersion",
-                "iam:TagPolicy",
-                "iam:UntagPolicy",
+                ...POLICY_CHANGES,
                 "iam:GetPolicy",
                 "iam:GetPolicyVersion",
                 "iam:ListPolicyVersions",
@@ -335,7 +331,7 @@ export function iamDelegationPolicy(env: string): PolicyDocument {
             Resource: [roles],
             Condition: { StringNotLike: { "iam:PermissionsBoundary": boundaryArnPattern(env) } },
         },
-        { Sid: "NoPlatformPolicyChanges", Effect: "Deny", Action: PLATFORM_POLICY_CHANGES, Resource: [iamArn("policy", `${LZ_PATH}*`)] },
+        { Sid: "NoPlatformPolicyChanges", Effect: "Deny", Action: POLICY_CHANGES, Resource: [iamArn("policy", `${LZ_PATH}*`)] },
     );
 }
 
@@ -379,7 +375,7 @@ export function dedicatedAccountBoundary(env: string): PolicyDocument {
             Sid: "NoPlatformChanges",
             Effect: "Deny",
             Action: [
-                ...PLATFORM_POLICY_CHANGES,
+                ...POLICY_CHANGES,
                 "iam:DeleteRole",
                 "iam:UpdateRole",
                 "iam:UpdateAssumeRolePolicy",
