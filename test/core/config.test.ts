@@ -159,3 +159,26 @@ describe("renames in config", () => {
         rejects(c, "landing-zone:accounts.dev.formerKeys[0]", /key of a current entry/);
     });
 });
+
+describe("Pulumi.yaml config declarations", () => {
+    // The CLI applies these defaults before the program runs: they must be the schema's own.
+    const fs = require("fs") as typeof import("fs");
+    const path = require("path") as typeof import("path");
+    const { parse } = require("yaml") as typeof import("yaml");
+    const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8"));
+    const declared: Record<string, { type?: string; default?: unknown }> = project.config;
+
+    it("declares only keys the schema knows, and only layout without a default", () => {
+        const defaults = parseConfig({ layout: "single-account" }) as Record<string, unknown>;
+        for (const key of Object.keys(declared)) assert.ok(key in defaults || key === "layout", `${key} is a schema key`);
+        const required = Object.entries(declared).filter(([, d]) => !("default" in d)).map(([k]) => k);
+        assert.deepEqual(required, ["layout"], "a key declared without a default is required in every stack");
+    });
+
+    it("declares the schema's defaults", () => {
+        const defaults = parseConfig({ layout: "single-account" }) as Record<string, unknown>;
+        for (const [key, d] of Object.entries(declared)) {
+            if ("default" in d) assert.deepEqual(defaults[key], d.default, key);
+        }
+    });
+});

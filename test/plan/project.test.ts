@@ -69,6 +69,12 @@ describe("plan: Pulumi project and stack config", () => {
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /'p:count' must be an integer, not "many"/.test(e.message));
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: 5\n");
             assert.strictEqual(loadProject(t.dir, "dev").config["p:count"], "5");
+            // A project key declared without a default must be set by every stack, as the CLI requires.
+            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nconfig:\n  layout:\n    type: string\n    description: required\n");
+            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  other: 1\n");
+            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /Stack 'dev' is missing configuration value 'p:layout'/.test(e.message));
+            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  layout: x\n");
+            assert.strictEqual(loadProject(t.dir, "dev").config["p:layout"], "x");
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config: [unclosed\n");
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /not valid YAML/.test(e.message));
             assert.throws(() => loadProject(t.dir, "bad stack"), ConfigError);

@@ -188,9 +188,12 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
     }
     const declaredSecret = new Set<string>();
     const declaredType = new Map<string, string>();
+    /** Project keys declared with no default or value: the CLI requires every stack to set them. */
+    const requiredKeys: string[] = [];
     for (const [key, decl] of Object.entries(projectConfig)) {
         const k = fullKey(name, key);
         if (isPlainObject(decl) && !isSecure(decl) && ("type" in decl || "default" in decl || "value" in decl || "secret" in decl || "description" in decl)) {
+            if (!("default" in decl) && !("value" in decl) && k.startsWith(`${name}:`)) requiredKeys.push(k);
             if (decl.secret === true) {
                 declaredSecret.add(k);
             }
@@ -218,6 +221,11 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
         }
         for (const [key, value] of Object.entries(stackConfig)) {
             set(fullKey(name, key), value);
+        }
+    }
+    for (const k of requiredKeys) {
+        if (!(k in config)) {
+            throw new ConfigError(`Stack '${stack}' is missing configuration value '${k}' (declared in Pulumi.yaml without a default)`);
         }
     }
     // The CLI checks values against the simple types Pulumi.yaml declares.
