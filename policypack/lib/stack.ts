@@ -26,6 +26,11 @@ export function fromPolicyResources(resources: PolicyResource[]): Res[] {
     });
 }
 
+/** The stack a stack policy is handed, as plain data with indexed lookups. */
+export function stackViewOf(resources: PolicyResource[]): StackView {
+    return new StackView(fromPolicyResources(resources));
+}
+
 export class StackView {
     readonly byUrn = new Map<string, Res>();
     private readonly byType = new Map<string, Res[]>();

@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { msg } from "../lib/policy";
-import { Res, StackView, fromPolicyResources } from "../lib/stack";
+import { Res, StackView, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";
 import { T } from "../lib/types";
 import { isUnknown } from "../lib/unknown";
@@ -56,7 +56,7 @@ export const budgetPerEnvironment: StackValidationPolicy = {
     configSchema: configSchema("environmentTagKey", "environments"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const view = new StackView(fromPolicyResources(args.resources));
+        const view = stackViewOf(args.resources);
         for (const f of budgetFindings(view, cfg)) report(msg(f, REMEDIATION));
     },
 };

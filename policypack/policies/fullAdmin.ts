@@ -3,7 +3,7 @@ import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { entityLabel, IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { isAllow, isUnrestrictedResource, requiresMfa, Statement, stmtLabel } from "../lib/policyDocument";
-import { fromPolicyResources, StackView } from "../lib/stack";
+import { stackViewOf } from "../lib/stack";
 import { cannotCheck, isUnknown } from "../lib/unknown";
 
 /** Allow of every action ("*" or "*:*") on every resource. */
@@ -54,7 +54,7 @@ export const fullAdmin: StackValidationPolicy = {
     configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const graph = new IamGraph(new StackView(fromPolicyResources(args.resources)));
+        const graph = new IamGraph(stackViewOf(args.resources));
         for (const f of fullAdminFindings(graph, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

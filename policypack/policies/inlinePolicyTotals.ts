@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { entityLabel, IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
-import { fromPolicyResources, StackView } from "../lib/stack";
+import { stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 import { IAM_LIMITS } from "./policySize";
 
@@ -36,7 +36,7 @@ export const inlinePolicyTotals: StackValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const graph = new IamGraph(new StackView(fromPolicyResources(args.resources)));
+        const graph = new IamGraph(stackViewOf(args.resources));
         for (const f of inlineTotalFindings(graph)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -3,7 +3,7 @@ import { configSchema, GuardrailConfig, isProduction, resolveConfig } from "../l
 import { msg } from "../lib/policy";
 import { OrgTree } from "../lib/orgTree";
 import { accountNode, governance, restrictsInstanceTypes } from "../lib/scp";
-import { displayName, fromPolicyResources, StackView } from "../lib/stack";
+import { displayName, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";
 import { cannotCheck, isUnknown } from "../lib/unknown";
 
@@ -35,7 +35,7 @@ export const nonprodInstanceTypes: StackValidationPolicy = {
     configSchema: configSchema("environmentTagKey", "productionEnvironments"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const tree = new OrgTree(new StackView(fromPolicyResources(args.resources)));
+        const tree = new OrgTree(stackViewOf(args.resources));
         for (const f of instanceTypeFindings(tree, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
 import { nodeKey, nodeLabel, OrgNode, OrgTree } from "../lib/orgTree";
-import { displayName, fromPolicyResources, StackView } from "../lib/stack";
+import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 
 export const MAX_SCPS_PER_TARGET = 5;
@@ -45,7 +45,7 @@ export const orgStructureLimits: StackValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const tree = new OrgTree(new StackView(fromPolicyResources(args.resources)));
+        const tree = new OrgTree(stackViewOf(args.resources));
         for (const f of structureFindings(tree)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -3,7 +3,7 @@ import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { entityLabel, IamGraph, IdentityDoc } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { grantedAmong, hasConditionKey, isAllow, isUnrestrictedResource, ParsedDocument, Statement, stmtLabel } from "../lib/policyDocument";
-import { fromPolicyResources, StackView } from "../lib/stack";
+import { stackViewOf } from "../lib/stack";
 import { cannotCheck, isUnknown } from "../lib/unknown";
 
 /** Well-known privilege-escalation actions. */
@@ -95,7 +95,7 @@ export const privilegeEscalation: StackValidationPolicy = {
     configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const graph = new IamGraph(new StackView(fromPolicyResources(args.resources)));
+        const graph = new IamGraph(stackViewOf(args.resources));
         for (const f of escalationFindings(graph, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
 import { OrgTree } from "../lib/orgTree";
 import { accountNode, deniesLeaveOrganization, deniesRootUser, governance } from "../lib/scp";
-import { displayName, fromPolicyResources, StackView } from "../lib/stack";
+import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 
 const REMEDIATION = "Attach to the account, an ancestor OU or the root an SCP with a Deny of organizations:LeaveOrganization and a Deny of \"*\" " +
@@ -33,7 +33,7 @@ export const scpBaseline: StackValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const tree = new OrgTree(new StackView(fromPolicyResources(args.resources)));
+        const tree = new OrgTree(stackViewOf(args.resources));
         for (const f of baselineFindings(tree)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
-import { displayName, fromPolicyResources, Res, StackView } from "../lib/stack";
+import { displayName, Res, stackViewOf } from "../lib/stack";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown } from "../lib/unknown";
 
@@ -54,7 +54,7 @@ export const userBaseline: StackValidationPolicy = {
     configSchema: configSchema("serviceUsers"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const view = new StackView(fromPolicyResources(args.resources));
+        const view = stackViewOf(args.resources);
         const users = view.ofType(T.user);
         if (users.length === 0) return;
         for (const f of passwordPolicyFindings(view.ofType(T.passwordPolicy))) report(msg(f.message, REMEDIATION), f.urn ?? users[0].urn);
