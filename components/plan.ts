@@ -49,6 +49,8 @@ export interface OrganizationalUnitPlan {
     parentKey?: string;
     /** Names from the root, e.g. `Workloads/Prod`. */
     path: string;
+    /** Keys of the OUs above it, from the one below the root down to its parent. */
+    ancestorKeys: string[];
     /** 1 = directly below the root. */
     depth: number;
     /** Keys before renames, kept as aliases. */
@@ -215,6 +217,7 @@ function planOrganizationalUnits(
             name: ou.name ?? key,
             parentKey: ou.parent,
             path: keys.map((k) => ous[k].name ?? k).join("/"),
+            ancestorKeys: keys.slice(0, -1),
             depth: keys.length,
             formerKeys: [...ou.formerKeys],
             existingId: ou.existingId,

@@ -241,10 +241,8 @@ export function validateGuardrails(config: Record<string, unknown>, ctx: z.Refin
     });
 
     // Everything that needs the OU tree and the accounts' classes (targets, sizes, packing)
-    // is checked on the plan, once the structure itself is valid.
-    const plan = tryBuildPlan(cfg);
-    if (!plan) return;
-    const { problems, plan: gp } = computeGuardrails(plan);
+    // is checked on the plan. ../config.ts runs this only once the structure itself is sound.
+    const { problems, plan: gp } = computeGuardrails(corePlan(cfg));
     for (const p of problems) report(ctx, p.path, p.value, p.message);
 
     const enabled = cfg.organization?.enabledPolicyTypes ?? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"];
@@ -258,28 +256,10 @@ export function validateGuardrails(config: Record<string, unknown>, ctx: z.Refin
     }
 }
 
-/**
- * The plan of a config whose structure may still be broken (other rules report that): only a
- * config the core plan can be built from is checked further here.
- */
-function tryBuildPlan(cfg: LandingZoneConfig): LandingZonePlan | undefined {
-    const ous = cfg.organizationalUnits ?? {};
-    for (const key of Object.keys(ous)) {
-        const seen = new Set<string>();
-        for (let cur: string | undefined = key; cur !== undefined; cur = ous[cur]?.parent) {
-            if (seen.has(cur) || !ous[cur]) return undefined;
-            seen.add(cur);
-        }
-    }
-    for (const a of Object.values(cfg.accounts ?? {})) {
-        if (a.ou !== undefined && !ous[a.ou]) return undefined;
-    }
-    try {
-        // Lazy on purpose (see the header): by the time a config is validated, both modules are loaded.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { buildPlan } = require("../plan") as typeof import("../plan");
-        return buildPlan(cfg);
-    } catch {
-        return undefined;
-    }
+/** The core plan of a config whose structure ../config.ts has found sound. */
+function corePlan(cfg: LandingZoneConfig): LandingZonePlan {
+    // Lazy on purpose (see the header): by the time a config is validated, both modules are loaded.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildPlan } = require("../plan") as typeof import("../plan");
+    return buildPlan(cfg);
 }

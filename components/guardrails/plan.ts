@@ -283,16 +283,15 @@ export const FULL_AWS_ACCESS_SLOTS = 1;
  */
 export function topTargetsByClass(plan: LandingZonePlan): Record<EnvironmentClass, string[]> {
     const ous = new Map(plan.organizationalUnits.map((o) => [o.key, o]));
+    /** The OU itself and the OUs above it. */
     const chain = (ouKey: string | undefined) => {
-        const out: string[] = [];
-        for (let cur = ouKey; cur !== undefined; cur = ous.get(cur)?.parentKey) out.push(cur);
-        return out;
+        const ou = ouKey === undefined ? undefined : ous.get(ouKey);
+        return ou ? [...ou.ancestorKeys, ou.key] : [];
     };
     const out: Record<EnvironmentClass, string[]> = { production: [], "non-production": [] };
     for (const ou of plan.organizationalUnits) {
         if (!ou.environmentClass) continue;
-        const ancestors = chain(ou.parentKey);
-        if (!ancestors.some((k) => ous.get(k)?.environmentClass === ou.environmentClass)) out[ou.environmentClass].push(`ou-${ou.key}`);
+        if (!ou.ancestorKeys.some((k) => ous.get(k)?.environmentClass === ou.environmentClass)) out[ou.environmentClass].push(`ou-${ou.key}`);
     }
     for (const a of plan.accounts) {
         if (!chain(a.ouKey).some((k) => ous.get(k)?.environmentClass === a.environmentClass)) out[a.environmentClass].push(`account-${a.key}`);

@@ -27,6 +27,8 @@ describe("plan", () => {
             assert.equal(byKey["workloads-prod"].path, "Workloads/Prod");
             assert.equal(byKey["workloads-prod"].depth, 2);
             assert.equal(byKey["security"].depth, 1);
+            assert.deepEqual(byKey["workloads-prod"].ancestorKeys, ["workloads"]);
+            assert.deepEqual(byKey["workloads"].ancestorKeys, []);
         });
 
         it("tags OUs holding one environment class, and leaves mixed OUs untagged", () => {
