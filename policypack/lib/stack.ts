@@ -34,15 +34,18 @@ export function stackViewOf(resources: PolicyResource[]): StackView {
 export class StackView {
     readonly byUrn = new Map<string, Res>();
     private readonly byType = new Map<string, Res[]>();
+    /** Position of each resource in the stack, to return several matches in stack order. */
+    private readonly position = new Map<Res, number>();
     /** type -> field -> known string value -> resources: built on first use, for O(1) lookups. */
     private readonly byValue = new Map<string, Map<string, Map<string, Res[]>>>();
     constructor(readonly resources: Res[]) {
-        for (const r of resources) {
+        resources.forEach((r, i) => {
             this.byUrn.set(r.urn, r);
+            if (!this.position.has(r)) this.position.set(r, i);
             const list = this.byType.get(r.type);
             if (list) list.push(r);
             else this.byType.set(r.type, [r]);
-        }
+        });
     }
     ofType(type: string): Res[] {
         return this.byType.get(type) ?? [];
@@ -53,7 +56,10 @@ export class StackView {
         for (const type of types) {
             for (const field of fields) for (const r of this.index(type, field).get(value) ?? []) hits.add(r);
         }
-        return hits.size <= 1 ? [...hits] : this.resources.filter((r) => hits.has(r));
+        if (hits.size <= 1) return [...hits];
+        // Sorting the few matches by position, rather than filtering the whole stack: a name shared
+        // by a role in every account of an environment would otherwise cost a scan per reference.
+        return [...hits].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
     }
     private index(type: string, field: string): Map<string, Res[]> {
         let byField = this.byValue.get(type);
