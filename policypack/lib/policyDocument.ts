@@ -4,7 +4,7 @@
 // for inputs typed as objects, as plain objects. Either may be unknown at preview, wholly or in
 // parts (a Resource built from another resource's ARN).
 
-import { containsUnknown, isUnknown, UNKNOWN } from "./unknown";
+import { containsUnknown, deepFreeze, isUnknown, UNKNOWN } from "./unknown";
 
 export interface Statement {
     index: number;
@@ -48,7 +48,24 @@ export function minifiedLength(doc: unknown): number {
     return JSON.stringify(doc, (_k, v) => (isUnknown(v) ? "" : v)).length;
 }
 
+// The same document text is parsed by many policies, and an SCP once per account it governs:
+// results are cached by text (the text is the whole input, so a hit is never stale) and frozen,
+// as every caller shares them. Bounded: the cache starts over when it is full.
+const parsedByText = new Map<string, ParsedDocument>();
+const MAX_PARSED = 10_000;
+
+/** Parses a policy document (JSON text or object). The result is shared: do not modify it. */
 export function parseDocument(value: unknown): ParsedDocument {
+    if (typeof value !== "string" || value === "") return parse(value);
+    let parsed = parsedByText.get(value);
+    if (!parsed) {
+        if (parsedByText.size >= MAX_PARSED) parsedByText.clear();
+        parsedByText.set(value, (parsed = deepFreeze(parse(value))));
+    }
+    return parsed;
+}
+
+function parse(value: unknown): ParsedDocument {
     if (value === undefined || value === null || value === "") return { kind: "absent" };
     if (isUnknown(value)) return { kind: "unknown" };
     let doc: unknown = value;
@@ -63,6 +80,8 @@ export function parseDocument(value: unknown): ParsedDocument {
         return { kind: "invalid", error: "the document must be a JSON object" };
     }
     const d = doc as Record<string, unknown>;
+    // JSON text never holds UNKNOWN; an object document may. Without any, no statement has one.
+    const hasUnknown = containsUnknown(d);
     const statements: Statement[] = [];
     const stmts = isUnknown(d.Statement) ? [UNKNOWN] : toArray(d.Statement);
     stmts.forEach((s, index) => {
@@ -99,11 +118,12 @@ export function parseDocument(value: unknown): ParsedDocument {
             notPrincipal: st.NotPrincipal,
             condition: st.Condition === undefined ? undefined : condition,
             conditionUnknown: condUnknown,
-            hasUnknown: condUnknown || containsUnknown(st),
+            hasUnknown: condUnknown || (hasUnknown && containsUnknown(st)),
             raw: st,
         });
     });
-    return { kind: "ok", doc: d, statements, minifiedSize: minifiedLength(d), hasUnknown: containsUnknown(d) };
+    // Without unknowns, minifiedLength's replacer changes nothing: plain JSON.stringify is the same and faster.
+    return { kind: "ok", doc: d, statements, minifiedSize: hasUnknown ? minifiedLength(d) : JSON.stringify(d).length, hasUnknown };
 }
 
 /** Statement label for messages. */
@@ -111,9 +131,18 @@ export function stmtLabel(s: Statement): string {
     return s.sid ? `statement "${s.sid}"` : `statement #${s.index + 1}`;
 }
 
+// Patterns recur (every account's SCPs, every policy's actions): compile each once. Bounded like parsedByText.
+const wildcardRegexes = new Map<string, RegExp>();
+const MAX_REGEXES = 10_000;
+
 function wildcardRegex(pattern: string): RegExp {
-    const esc = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${esc}$`, "i");
+    let re = wildcardRegexes.get(pattern);
+    if (!re) {
+        const esc = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        if (wildcardRegexes.size >= MAX_REGEXES) wildcardRegexes.clear();
+        wildcardRegexes.set(pattern, (re = new RegExp(`^${esc}$`, "i")));
+    }
+    return re;
 }
 
 /** Does an IAM action pattern (with * and ?) match the action? Case-insensitive, as IAM is. */

@@ -97,7 +97,8 @@ export function plainProps(props: unknown): Record<string, unknown> {
     return p;
 }
 
-function deepFreeze<T>(v: T): T {
+/** Freezes a value and everything inside it (for data shared between policies). */
+export function deepFreeze<T>(v: T): T {
     if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
         Object.freeze(v);
         for (const x of Object.values(v as object)) deepFreeze(x);
