@@ -59,6 +59,18 @@ export const AWS_MANAGED: Record<string, unknown> = {
     "arn:aws:iam::aws:policy/IAMFullAccess": { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget", "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy"], Resource: "*" }] },
 };
 
+const graphs = new WeakMap<StackView, IamGraph>();
+
+/**
+ * The IAM graph of a stack view, built once per view: the stack policies that read it share
+ * the view (see stackViewOf), and the graph depends on nothing else (config is passed per call).
+ */
+export function iamGraphOf(view: StackView): IamGraph {
+    let g = graphs.get(view);
+    if (!g) graphs.set(view, (g = new IamGraph(view)));
+    return g;
+}
+
 export class IamGraph {
     readonly docs: IdentityDoc[] = [];
     /** Managed policies used as permissions boundaries (they cap permissions, they grant none). */

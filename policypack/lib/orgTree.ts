@@ -33,6 +33,15 @@ export function nodeLabel(n: OrgNode): string {
     }
 }
 
+const trees = new WeakMap<StackView, OrgTree>();
+
+/** The organization tree of a stack view, built once per view (shared like the view: see stackViewOf). */
+export function orgTreeOf(view: StackView): OrgTree {
+    let t = trees.get(view);
+    if (!t) trees.set(view, (t = new OrgTree(view)));
+    return t;
+}
+
 export class OrgTree {
     readonly organization?: Res;
     readonly rootId?: string;

@@ -6,7 +6,7 @@
 // those first, then by matching known ID/ARN/name strings (adopted or imported resources).
 
 import { PolicyResource } from "@pulumi/policy";
-import { isUnknown, plainProps, UNKNOWN } from "./unknown";
+import { isUnknown, matchesPlainProps, plainProps, UNKNOWN } from "./unknown";
 
 export interface Res {
     urn: string;
@@ -18,17 +18,58 @@ export interface Res {
     propertyDependencies: Record<string, string[]>;
 }
 
+/** Plain, frozen copies of the resources (views may be shared between policies: see stackViewOf). */
 export function fromPolicyResources(resources: PolicyResource[]): Res[] {
     return resources.map((r) => {
         const deps: Record<string, string[]> = {};
-        for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = (v ?? []).map((d) => d.urn);
-        return { urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: deps };
+        for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = Object.freeze((v ?? []).map((d) => d.urn)) as string[];
+        return Object.freeze({ urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: Object.freeze(deps) });
     });
 }
 
+/**
+ * The view most recently built by stackViewOf. The policy server hands every stack policy its own
+ * freshly deserialized copy of the same resources, so object identity cannot tell that two
+ * policies see the same stack; the content can. The view, and what the policies derive from it
+ * (iamGraphOf, orgTreeOf), is reused only while every resource is the same, so it never outlives
+ * the stack it describes (tests run many stacks in one pack process).
+ */
+let lastView: StackView | undefined;
+
 /** The stack a stack policy is handed, as plain data with indexed lookups. */
 export function stackViewOf(resources: PolicyResource[]): StackView {
-    return new StackView(fromPolicyResources(resources));
+    if (lastView && describes(lastView, resources)) return lastView;
+    lastView = new StackView(fromPolicyResources(resources));
+    return lastView;
+}
+
+/** Is `view` exactly what fromPolicyResources(resources) would build (same resources, same order)? */
+function describes(view: StackView, resources: PolicyResource[]): boolean {
+    if (view.resources.length !== resources.length) return false;
+    for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
+        const mine = view.resources[i];
+        if (r.urn !== mine.urn || r.type !== mine.type || r.name !== mine.name || !!r.opts?.protect !== mine.protect) return false;
+        if (!sameDependencies(r.propertyDependencies ?? {}, mine.propertyDependencies)) return false;
+    }
+    // Properties last: the walk over them is the costly part, and a different stack usually
+    // differs in its URNs already.
+    for (let i = 0; i < resources.length; i++) if (!matchesPlainProps(resources[i].props, view.resources[i].props)) return false;
+    return true;
+}
+
+function sameDependencies(deps: Record<string, PolicyResource[] | undefined>, mine: Record<string, string[]>): boolean {
+    const keys = Object.keys(deps);
+    const mineKeys = Object.keys(mine);
+    if (keys.length !== mineKeys.length) return false;
+    for (let k = 0; k < keys.length; k++) {
+        if (keys[k] !== mineKeys[k]) return false;
+        const list = deps[keys[k]] ?? [];
+        const urns = mine[keys[k]];
+        if (list.length !== urns.length) return false;
+        for (let j = 0; j < list.length; j++) if (list[j].urn !== urns[j]) return false;
+    }
+    return true;
 }
 
 export class StackView {

@@ -86,15 +86,57 @@ function readField(obj: unknown, key: string | number): unknown {
 // result is frozen so that no policy can change what another one sees.
 const plainCache = new WeakMap<object, Record<string, unknown>>();
 
+const NO_PROPS: Record<string, unknown> = Object.freeze({});
+
 /** Props as a plain record (shared and frozen: do not modify). */
 export function plainProps(props: unknown): Record<string, unknown> {
     const raw = unwrapProxy(props);
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return {};
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return NO_PROPS;
     const cached = plainCache.get(raw);
     if (cached) return cached;
     const p = deepFreeze(plain(raw) as Record<string, unknown>);
     plainCache.set(raw, p);
     return p;
+}
+
+/**
+ * Would plainProps(props) give exactly `p` (same keys in the same order, same values, UNKNOWN
+ * where props hold an unknown)? Compares in place, without building the plain copy, so that a
+ * plain view built from one copy of the resources can be checked against another copy cheaply.
+ */
+export function matchesPlainProps(props: unknown, p: Record<string, unknown>): boolean {
+    const raw = unwrapProxy(props);
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return Object.keys(p).length === 0;
+    return samePlain(raw, p);
+}
+
+/** samePlain(value, p) is plain(value) deep-equals p, key order included. Mirrors plain(). */
+function samePlain(value: unknown, p: unknown): boolean {
+    if (typeof value === "string") return SENTINELS.has(value) ? p === UNKNOWN : p === value;
+    if (value === null || typeof value !== "object") return Object.is(value, p);
+    if (p === null || typeof p !== "object") return false;
+    if (Array.isArray(value)) {
+        if (!Array.isArray(p) || p.length !== value.length) return false;
+        for (let i = 0; i < value.length; i++) if (!sameField(value, i, p[i])) return false;
+        return true;
+    }
+    if (Array.isArray(p)) return false;
+    const keys = Object.keys(value);
+    const pKeys = Object.keys(p);
+    if (keys.length !== pKeys.length) return false;
+    for (let i = 0; i < keys.length; i++) {
+        if (keys[i] !== pKeys[i] || !sameField(value as Record<string, unknown>, keys[i], (p as Record<string, unknown>)[keys[i]])) return false;
+    }
+    return true;
+}
+
+function sameField(obj: unknown, key: string | number, p: unknown): boolean {
+    try {
+        return samePlain((obj as Record<string | number, unknown>)[key], p);
+    } catch (e) {
+        if (isUnknownValueError(e)) return p === UNKNOWN;
+        throw e;
+    }
 }
 
 /** Freezes a value and everything inside it (for data shared between policies). */

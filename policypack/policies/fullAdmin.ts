@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { entityLabel, IamGraph } from "../lib/iamGraph";
+import { entityLabel, iamGraphOf, IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { isAllow, isUnrestrictedResource, requiresMfa, Statement, stmtLabel } from "../lib/policyDocument";
 import { stackViewOf } from "../lib/stack";
@@ -54,7 +54,7 @@ export const fullAdmin: StackValidationPolicy = {
     configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const graph = new IamGraph(stackViewOf(args.resources));
+        const graph = iamGraphOf(stackViewOf(args.resources));
         for (const f of fullAdminFindings(graph, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

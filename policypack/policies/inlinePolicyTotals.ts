@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { entityLabel, IamGraph } from "../lib/iamGraph";
+import { entityLabel, iamGraphOf, IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
@@ -36,7 +36,7 @@ export const inlinePolicyTotals: StackValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const graph = new IamGraph(stackViewOf(args.resources));
+        const graph = iamGraphOf(stackViewOf(args.resources));
         for (const f of inlineTotalFindings(graph)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

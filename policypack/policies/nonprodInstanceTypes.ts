@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, isProduction, resolveConfig } from "../lib/config";
 import { msg } from "../lib/policy";
-import { OrgTree } from "../lib/orgTree";
+import { OrgTree, orgTreeOf } from "../lib/orgTree";
 import { accountNode, governance, restrictsInstanceTypes } from "../lib/scp";
 import { displayName, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";
@@ -35,7 +35,7 @@ export const nonprodInstanceTypes: StackValidationPolicy = {
     configSchema: configSchema("environmentTagKey", "productionEnvironments"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const tree = new OrgTree(stackViewOf(args.resources));
+        const tree = orgTreeOf(stackViewOf(args.resources));
         for (const f of instanceTypeFindings(tree, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

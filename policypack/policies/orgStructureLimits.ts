@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { nodeKey, nodeLabel, OrgNode, OrgTree } from "../lib/orgTree";
+import { nodeKey, nodeLabel, OrgNode, OrgTree, orgTreeOf } from "../lib/orgTree";
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 
@@ -45,7 +45,7 @@ export const orgStructureLimits: StackValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const tree = new OrgTree(stackViewOf(args.resources));
+        const tree = orgTreeOf(stackViewOf(args.resources));
         for (const f of structureFindings(tree)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { entityLabel, IamGraph, IdentityDoc } from "../lib/iamGraph";
+import { entityLabel, iamGraphOf, IamGraph, IdentityDoc } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { grantedAmong, hasConditionKey, isAllow, isUnrestrictedResource, ParsedDocument, Statement, stmtLabel } from "../lib/policyDocument";
 import { stackViewOf } from "../lib/stack";
@@ -95,7 +95,7 @@ export const privilegeEscalation: StackValidationPolicy = {
     configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const graph = new IamGraph(stackViewOf(args.resources));
+        const graph = iamGraphOf(stackViewOf(args.resources));
         for (const f of escalationFindings(graph, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

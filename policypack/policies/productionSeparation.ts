@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, isProduction, resolveConfig } from "../lib/config";
 import { msg } from "../lib/policy";
-import { nodeLabel, OrgTree } from "../lib/orgTree";
+import { nodeLabel, OrgTree, orgTreeOf } from "../lib/orgTree";
 import { displayName, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";
 import { cannotCheck, isUnknown } from "../lib/unknown";
@@ -51,7 +51,7 @@ export const productionSeparation: StackValidationPolicy = {
     configSchema: configSchema("environmentTagKey", "environments", "productionEnvironments"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const tree = new OrgTree(stackViewOf(args.resources));
+        const tree = orgTreeOf(stackViewOf(args.resources));
         for (const f of separationFindings(tree, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

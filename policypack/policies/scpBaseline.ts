@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { OrgTree } from "../lib/orgTree";
+import { OrgTree, orgTreeOf } from "../lib/orgTree";
 import { accountNode, deniesLeaveOrganization, deniesRootUser, governance } from "../lib/scp";
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
@@ -33,7 +33,7 @@ export const scpBaseline: StackValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const tree = new OrgTree(stackViewOf(args.resources));
+        const tree = orgTreeOf(stackViewOf(args.resources));
         for (const f of baselineFindings(tree)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { IamGraph } from "../lib/iamGraph";
+import { iamGraphOf, IamGraph } from "../lib/iamGraph";
 import { msg } from "../lib/policy";
 import { displayName, Res, stackViewOf } from "../lib/stack";
 import { T } from "../lib/types";
@@ -58,6 +58,6 @@ export const userBaseline: StackValidationPolicy = {
         const users = view.ofType(T.user);
         if (users.length === 0) return;
         for (const f of passwordPolicyFindings(view.ofType(T.passwordPolicy))) report(msg(f.message, REMEDIATION), f.urn ?? users[0].urn);
-        for (const f of mfaGroupFindings(new IamGraph(view), users, cfg)) report(msg(f.message, REMEDIATION), f.urn);
+        for (const f of mfaGroupFindings(iamGraphOf(view), users, cfg)) report(msg(f.message, REMEDIATION), f.urn);
     },
 };
