@@ -79,9 +79,13 @@ export class OrgTree {
     }
 
     parent(n: OrgNode): OrgNode | undefined {
-        if (n.kind === "ou" || n.kind === "account") return this.resolveNode(n.res, "parentId");
-        return undefined;
+        if (n.kind !== "ou" && n.kind !== "account") return undefined;
+        // Resolved once per node: every account's chain walks up through the same OUs.
+        let p = this.parents.get(n.res);
+        if (!p) this.parents.set(n.res, (p = this.resolveNode(n.res, "parentId")));
+        return p;
     }
+    private readonly parents = new Map<Res, OrgNode>();
 
     /**
      * The node and its ancestors up to the root. `complete` is false when the chain ends in an

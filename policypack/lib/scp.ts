@@ -41,7 +41,22 @@ export interface Governance {
     unknowns: string[];
 }
 
-/** Evaluates predicates over the SCPs that govern a node (attached to it or any ancestor). */
+// Every account under an OU asks the same predicates of the same SCPs. Parsed documents are
+// shared per text (parseDocument), so the answer is remembered per document and predicate.
+const verdicts = new WeakMap<ParsedDocument, Map<(s: Statement) => boolean, boolean>>();
+
+function anyStatement(parsed: ParsedDocument & { kind: "ok" }, pred: (s: Statement) => boolean): boolean {
+    let byPred = verdicts.get(parsed);
+    if (!byPred) verdicts.set(parsed, (byPred = new Map()));
+    let v = byPred.get(pred);
+    if (v === undefined) byPred.set(pred, (v = parsed.statements.some(pred)));
+    return v;
+}
+
+/**
+ * Evaluates predicates over the SCPs that govern a node (attached to it or any ancestor).
+ * Predicates must depend on the statement alone: their answers are remembered per document.
+ */
 export function governance(tree: OrgTree, node: OrgNode, predicates: Record<string, (s: Statement) => boolean>): Governance {
     const chain = tree.chain(node);
     const satisfied = new Set<string>();
@@ -62,7 +77,7 @@ export function governance(tree: OrgTree, node: OrgNode, predicates: Record<stri
             const parsed: ParsedDocument = parseDocument(policy.props.content);
             if (parsed.kind === "unknown") { unknowns.push(`the content of SCP ${displayName(policy)} (unknown at preview)`); continue; }
             if (parsed.kind !== "ok") continue;
-            for (const [name, pred] of Object.entries(predicates)) if (parsed.statements.some(pred)) satisfied.add(name);
+            for (const [name, pred] of Object.entries(predicates)) if (anyStatement(parsed, pred)) satisfied.add(name);
         }
     }
     // Attachments whose target is unknown might target this node.

@@ -9,13 +9,15 @@ import { cannotCheck, isUnknown } from "../lib/unknown";
 
 const REMEDIATION = "Attach to the non-production OU an SCP that denies ec2:RunInstances on arn:aws:ec2:*:*:instance/* when ec2:InstanceType is not in an allow-list (StringNotEquals / StringNotLike).";
 
+const PREDICATES = { types: restrictsInstanceTypes };
+
 export function instanceTypeFindings(tree: OrgTree, cfg: GuardrailConfig): { urn: string; message: string }[] {
     const out: { urn: string; message: string }[] = [];
     for (const acct of tree.accounts) {
         const env = readTag(acct.props, cfg.environmentTagKey);
         if (isUnknown(env)) { out.push({ urn: acct.urn, message: cannotCheck(`the environment of account ${displayName(acct)}`) }); continue; }
         if (env === undefined || isProduction(env, cfg)) continue;
-        const g = governance(tree, accountNode(acct), { types: restrictsInstanceTypes });
+        const g = governance(tree, accountNode(acct), PREDICATES);
         if (g.satisfied.has("types")) continue;
         out.push({
             urn: acct.urn,
