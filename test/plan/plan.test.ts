@@ -34,6 +34,8 @@ describe("plan: programs under the mock monitor", function () {
         assert.strictEqual(billing.outputs.retention, 30);
         assert.strictEqual(billing.outputs.regionName, "eu-central-1");
         assert.ok(billing.resources.some((r) => r.name === "payments"), "component named after config 'team'");
+        // A component's registerOutputs reaches its record (it comes after the registration).
+        assert.deepStrictEqual(one(billing, "billing:access:TeamAccess", "payments").outputs, { groupName: "payments-admins" });
         assert.strictEqual(one(billing, "aws:iam/policy:Policy", "billing-read").inputs.description, "owned by finance-platform");
     });
 

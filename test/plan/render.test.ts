@@ -33,7 +33,7 @@ function plan(resources: PlannedResource[], outputs: Record<string, PlanValue> =
         violations,
         summary: { resources: resources.length, create: resources.length, import: 0, read: 0, mandatory, advisory: violations.length - mandatory, remediate: 0 },
         exitCode: mandatory ? 1 : 0,
-        timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, totalMs: 0 },
+        timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, analyzeMs: 0, analyzeStackMs: 0, totalMs: 0 },
         peakRssMb: 0,
     };
 }

@@ -192,7 +192,6 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
             stack: STACK,
             policyPackDir: path.join(REPO_ROOT, "policypack"),
             policyConfig: benchPolicyConfig(stackConfig),
-            overlapPolicyStart: false,
         });
         check(plan, `landing zone with ${accounts} accounts`);
         // Same number of resources as the plan: the floor's stack resource plus plain resources,

@@ -15,6 +15,7 @@
 
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
+import { UnaryChannel } from "./unary";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 // The generated protobuf modules ship without precise typings; they are used through `any`.
@@ -257,6 +258,34 @@ export function durationSeconds(v: unknown): number {
     return matched ? total : Number(v) || 0;
 }
 
+/** A resource serialized for the analyzer protocol (see PolicyPackClient.encode). */
+export interface EncodedResource {
+    readonly urn: string;
+    /** A serialized AnalyzeRequest. */
+    readonly analyzeRequest: Buffer;
+    /** The resource as one `resources` entry of a serialized AnalyzeStackRequest. */
+    readonly stackEntry: Buffer;
+}
+
+function isEncoded(r: AnalyzerResource | EncodedResource): r is EncodedResource {
+    return (r as EncodedResource).analyzeRequest instanceof Uint8Array;
+}
+
+/**
+ * One `resources` entry of an AnalyzeStackRequest: field 1, length-delimited (tag byte 0x0a),
+ * the length as a varint, then the message, given in parts.
+ */
+function stackEntry(...parts: Uint8Array[]): Buffer {
+    const len: number[] = [];
+    let n = parts.reduce((sum, p) => sum + p.length, 0);
+    while (n > 0x7f) {
+        len.push((n & 0x7f) | 0x80);
+        n >>>= 7;
+    }
+    len.push(n);
+    return Buffer.concat([Buffer.from([0x0a, ...len]), ...parts]);
+}
+
 export class PolicyPackClient {
     private info_?: AnalyzerInfo;
     private closed = false;
@@ -264,12 +293,17 @@ export class PolicyPackClient {
     private constructor(
         private readonly child: ChildProcess,
         private readonly client: Any,
+        private readonly service: Any,
         private readonly pb: Any,
         private readonly structpb: Any,
         private readonly emptypb: Any,
         private readonly stderrLines: () => string,
         readonly port: number,
-    ) {}
+    ) {
+        this.unary = new UnaryChannel(`127.0.0.1:${port}`);
+    }
+
+    private readonly unary: UnaryChannel;
 
     /** Starts the policy pack in `policyPackDir` and connects to it. */
     static async start(policyPackDir: string, opts: StartOptions = {}): Promise<PolicyPackClient> {
@@ -351,7 +385,7 @@ export class PolicyPackClient {
         await new Promise<void>((resolve, reject) => {
             client.waitForReady(Date.now() + timeoutMs, (err: Error | undefined) => err ? reject(err) : resolve());
         });
-        return new PolicyPackClient(child, client, pb, structpb, emptypb, stderrText, port);
+        return new PolicyPackClient(child, client, grpcPb.AnalyzerService, pb, structpb, emptypb, stderrText, port);
     }
 
     /** Everything the pack wrote on stderr so far (most recent chunks). */
@@ -489,45 +523,62 @@ export class PolicyPackClient {
         }));
     }
 
-    /** Analyze: one resource's inputs, as the engine sends them before each step. */
-    async analyze(resource: AnalyzerResource): Promise<Violation[]> {
+    /**
+     * Encodes a resource once for both calls that carry it: its AnalyzeRequest, and its entry in
+     * an AnalyzeStackRequest. A plan encodes each resource as the program registers it, so that
+     * little is left to do when the program finishes and AnalyzeStack is due.
+     */
+    encode(resource: AnalyzerResource): EncodedResource {
         const req = new this.pb.AnalyzeRequest();
         req.setUrn(resource.urn);
         req.setType(resource.type);
         req.setName(resource.name);
         req.setProperties(this.struct(resource.properties));
         req.setOptions(this.options(resource.options, resource.parent));
-        const prov = this.provider(resource.provider);
-        if (prov) req.setProvider(prov);
-        const resp = await this.call("analyze", req);
-        return this.violations(resp, resource.urn);
+        const provider = this.provider(resource.provider);
+        if (provider) req.setProvider(provider);
+        const analyzeRequest = Buffer.from(req.serializeBinary());
+        // AnalyzerResource numbers its first six fields (type, properties, urn, name, options,
+        // provider) as AnalyzeRequest does and adds parent, dependencies and property
+        // dependencies. Concatenated protobuf encodings merge, so the AnalyzeRequest's bytes
+        // followed by those three fields encode the AnalyzerResource, and the properties, the
+        // bulk of a resource, are serialized once.
+        const rest = new this.pb.AnalyzerResource();
+        if (resource.parent) rest.setParent(resource.parent);
+        rest.setDependenciesList(resource.dependencies ?? []);
+        const pd = rest.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+            if (urns.length === 0) continue; // the engine skips empty dependency lists
+            const d = new this.pb.AnalyzerPropertyDependencies();
+            d.setUrnsList(urns);
+            pd.set(k, d);
+        }
+        return { urn: resource.urn, analyzeRequest, stackEntry: stackEntry(analyzeRequest, rest.serializeBinary()) };
+    }
+
+    /** A unary call with an already serialized request (see unary.ts for why not grpc-js). */
+    private async callBytes(method: "analyze" | "analyzeStack", body: Buffer): Promise<Any> {
+        if (this.closed) throw new Error("policy pack client is closed");
+        const def = this.service[method];
+        try {
+            return def.responseDeserialize(await this.unary.call(def.path, body));
+        } catch (e) {
+            throw new Error(`${method} failed: ${(e as Error).message}\n${this.stderrLines()}`);
+        }
+    }
+
+    /** Analyze: one resource's inputs, as the engine sends them before each step. */
+    async analyze(resource: AnalyzerResource | EncodedResource): Promise<Violation[]> {
+        const e = isEncoded(resource) ? resource : this.encode(resource);
+        return this.violations(await this.callBytes("analyze", e.analyzeRequest), e.urn);
     }
 
     /** AnalyzeStack: every resource of the stack, as the engine sends them at the end. */
-    async analyzeStack(resources: AnalyzerResource[]): Promise<Violation[]> {
-        const req = new this.pb.AnalyzeStackRequest();
-        req.setResourcesList(resources.map((r) => {
-            const ar = new this.pb.AnalyzerResource();
-            ar.setUrn(r.urn);
-            ar.setType(r.type);
-            ar.setName(r.name);
-            ar.setProperties(this.struct(r.properties));
-            ar.setOptions(this.options(r.options, r.parent));
-            const prov = this.provider(r.provider);
-            if (prov) ar.setProvider(prov);
-            if (r.parent) ar.setParent(r.parent);
-            ar.setDependenciesList(r.dependencies ?? []);
-            const pd = ar.getPropertydependenciesMap();
-            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-                if (urns.length === 0) continue; // the engine skips empty dependency lists
-                const d = new this.pb.AnalyzerPropertyDependencies();
-                d.setUrnsList(urns);
-                pd.set(k, d);
-            }
-            return ar;
-        }));
-        const resp = await this.call("analyzeStack", req);
-        return this.violations(resp, null);
+    async analyzeStack(resources: (AnalyzerResource | EncodedResource)[]): Promise<Violation[]> {
+        // `repeated AnalyzerResource resources = 1` is the request's only field: its encoding is
+        // the concatenation of the resources' entries.
+        const body = Buffer.concat(resources.map((r) => (isEncoded(r) ? r : this.encode(r)).stackEntry));
+        return this.violations(await this.callBytes("analyzeStack", body), null);
     }
 
     /** Closes the connection and stops the pack process. */
@@ -535,6 +586,7 @@ export class PolicyPackClient {
         if (this.closed) return;
         this.closed = true;
         try { this.client.close(); } catch { /* already closed */ }
+        this.unary.close();
         if (this.child.exitCode === null && this.child.signalCode === null) {
             await new Promise<void>((resolve) => {
                 const t = setTimeout(() => { this.child.kill("SIGKILL"); }, 3000);

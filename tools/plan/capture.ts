@@ -152,12 +152,21 @@ export interface CaptureContext {
     stack: string;
 }
 
+/** What a Recorder reports as it records: a registration or read, and a component's outputs. */
+export type RecordEvent =
+    | { kind: "resource"; resource: PlannedResource }
+    | { kind: "outputs"; urn: string; outputs: Record<string, PlanValue> };
+
 export class Recorder {
     readonly resources: PlannedResource[] = [];
     private readonly byUrn = new Map<string, PlannedResource>();
     stackOutputs: Record<string, PlanValue> = {};
 
-    constructor(private readonly ctx: CaptureContext) {}
+    /**
+     * `listener` hears each record as it is made, in order: the plan streams registrations to
+     * the policy pack while the program still runs, as the engine calls Analyze per step.
+     */
+    constructor(private readonly ctx: CaptureContext, private readonly listener?: (e: RecordEvent) => void) {}
 
     urnOf(parent: string, type: string, name: string): string {
         return `urn:pulumi:${this.ctx.stack}::${this.ctx.project}::${qualifiedType(parent || undefined, type)}::${name}`;
@@ -273,6 +282,7 @@ export class Recorder {
         const r = this.byUrn.get(urn);
         if (r) {
             r.outputs = values;
+            this.listener?.({ kind: "outputs", urn, outputs: values });
         }
         if (r?.type === "pulumi:pulumi:Stack" && !r.parent) {
             this.stackOutputs = values;
@@ -286,6 +296,7 @@ export class Recorder {
         }
         this.byUrn.set(r.urn, r);
         this.resources.push(r);
+        this.listener?.({ kind: "resource", resource: r });
     }
 }
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import Module = require("module");
 import { performance } from "perf_hooks";
 import type * as pulumiType from "@pulumi/pulumi";
-import { Recorder, installCapture } from "./capture";
+import { Recorder, installCapture, type RecordEvent } from "./capture";
 import { createMocks } from "./mocks";
 import type { ProjectInfo } from "./project";
 import type { ProgramLog, ProgramRun } from "./types";
@@ -84,6 +84,8 @@ export interface RunProgramOptions {
     preview?: boolean;
     /** Where program console output goes; default: recorded as logs. */
     echo?: boolean;
+    /** Hears every registration (and component outputs) as it is recorded. */
+    onRecord?: (e: RecordEvent) => void;
 }
 
 /** Runs the project's program once in this process and returns what it registered. */
@@ -122,7 +124,7 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
         console.error = (...a: unknown[]) => void logs.push({ severity: "error", message: a.map(String).join(" ") });
     }
 
-    const recorder = new Recorder({ project: project.name, stack: project.stack });
+    const recorder = new Recorder({ project: project.name, stack: project.stack }, opts.onRecord);
     await runtime.setMocks(createMocks({ project: project.name, stack: project.stack, preview, config: project.config }), project.name, project.stack, preview);
     runtime.setAllConfig(project.config, project.secretKeys);
     installCapture(runtime.getMonitor() as Parameters<typeof installCapture>[0], recorder);

@@ -9,8 +9,10 @@ import { performance } from "perf_hooks";
 import { ConfigError, loadProject, type ProjectInfo } from "./project";
 import { REPO_ROOT } from "./program";
 import type { PlanValue, PlannedResource, ProgramLog, ProgramRun } from "./types";
+import type { WorkerMessage } from "./worker";
 import { isSecretValue, isUnknownValue } from "./types";
-import { PolicyPackClient, UNKNOWN, secret, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
+import { PolicyPackClient, UNKNOWN, secret, type AnalyzerInfo, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
+import { StreamingEvaluation } from "./evaluation";
 
 export interface PlanOptions {
     /** Pulumi project directory (holds Pulumi.yaml). */
@@ -29,11 +31,6 @@ export interface PlanOptions {
     preview?: boolean;
     /** Kill the program's process after this long (default 10 minutes). */
     timeoutMs?: number;
-    /**
-     * Start the policy pack while the program runs (default true). The benchmark turns this off
-     * so that each phase is timed alone.
-     */
-    overlapPolicyStart?: boolean;
     /** Keep full stack traces of program errors (slower; for --verbose). */
     stackTraces?: boolean;
     /** Number of Analyze calls in flight at once (default 8). */
@@ -86,10 +83,13 @@ export interface PlanResult {
     error?: PlanError;
     policyPack?: { name: string; version?: string; dir: string; configFile?: string };
     /**
-     * programMs: running the program (after module loading, programLoadMs); policyStartMs: starting
-     * the policy pack (concurrent with the program); policyMs: Configure, Analyze and AnalyzeStack.
+     * programMs: running the program (after module loading, programLoadMs). The policy pack
+     * starts and is configured while the program runs (policyStartMs) and analyzes each resource
+     * as it is registered; analyzeMs is the span of those Analyze calls. policyMs: what policy
+     * evaluation adds after the program has finished (the last Analyze answers, AnalyzeStack,
+     * analyzeStackMs of it, and stopping the pack).
      */
-    timings: { programMs: number; programLoadMs: number; policyStartMs: number; policyMs: number; totalMs: number };
+    timings: { programMs: number; programLoadMs: number; policyStartMs: number; policyMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
     /** Peak resident memory of the program's process. */
     peakRssMb: number;
 }
@@ -127,12 +127,18 @@ function stripTsNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * monitor, the root stack resource, config) and Node caches the program's modules, so a second
  * program in the same process would not run again; a child process per plan is the reliable
  * reset, and it also gives a clean peak-memory figure per plan.
+ *
+ * The child streams each registration over its IPC channel as the program makes it
+ * (`onResource` hears them in order); `programDone` resolves when the program has finished,
+ * before the child process has exited.
  */
-export async function spawnProgram(project: ProjectInfo, opts: { preview: boolean; timeoutMs: number; stackTraces?: boolean }): Promise<{ run?: ProgramRun; output: string; code: number | null }> {
+export async function spawnProgram(
+    project: ProjectInfo,
+    opts: { preview: boolean; timeoutMs: number; stackTraces?: boolean; onResource?: (r: PlannedResource) => void; programDone?: () => void },
+): Promise<{ run?: ProgramRun; output: string; code: number | null }> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const reqFile = path.join(tmp, "request.json");
-    const resultFile = path.join(tmp, "result.json");
-    fs.writeFileSync(reqFile, JSON.stringify({ project, preview: opts.preview, resultFile, stackTraces: opts.stackTraces ?? false }));
+    fs.writeFileSync(reqFile, JSON.stringify({ project, preview: opts.preview, stackTraces: opts.stackTraces ?? false }));
     // TypeScript like the language host: the project's tsconfig.json when it has one, else
     // the host's defaults (CommonJS).
     const env = stripTsNodeEnv(process.env);
@@ -145,23 +151,44 @@ export async function spawnProgram(project: ProjectInfo, opts: { preview: boolea
     }
     const tsNode = require.resolve("ts-node/register/transpile-only", { paths: [REPO_ROOT] });
     const worker = path.join(__dirname, "worker.ts");
+    const resources: PlannedResource[] = [];
+    const byUrn = new Map<string, PlannedResource>();
+    let done: Omit<ProgramRun, "resources"> | undefined;
     try {
-        const child = spawn(process.execPath, ["-r", tsNode, worker, reqFile], { cwd: project.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", tsNode, worker, reqFile], { cwd: project.dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
         let output = "";
-        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("message", (m: WorkerMessage) => {
+            if (m.kind === "records") {
+                for (const e of m.events) {
+                    if (e.kind === "resource") {
+                        resources.push(e.resource);
+                        byUrn.set(e.resource.urn, e.resource);
+                        opts.onResource?.(e.resource);
+                    } else {
+                        const r = byUrn.get(e.urn);
+                        if (r) r.outputs = e.outputs;
+                    }
+                }
+            } else if (m.kind === "done") {
+                done = m.run;
+                opts.programDone?.();
+            }
+        });
         const code = await new Promise<number | null>((resolve, reject) => {
             const timer = setTimeout(() => {
                 output += `\nthe program did not finish within ${Math.round(opts.timeoutMs / 1000)} s`;
                 child.kill("SIGKILL");
             }, opts.timeoutMs);
             child.on("error", reject);
-            child.on("exit", (c) => {
+            // "close", not "exit": it comes after the IPC channel has delivered every message.
+            child.on("close", (c) => {
                 clearTimeout(timer);
                 resolve(c);
             });
         });
-        const run = fs.existsSync(resultFile) ? (JSON.parse(fs.readFileSync(resultFile, "utf8")) as ProgramRun) : undefined;
+        const run = done ? { ...done, resources } : undefined;
         return { run, output, code };
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
@@ -192,12 +219,17 @@ function parseConfigValue(s: string): unknown {
     return s;
 }
 
-/** The resources as the engine hands them to an analyzer. */
-export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo): AnalyzerResource[] {
-    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-    const providerOf = (r: PlannedResource): AnalyzerResource["provider"] => {
+/**
+ * Turns planned resources into what the engine hands an analyzer, one at a time in registration
+ * order (an explicit provider is registered before the resources that use it).
+ */
+export class AnalyzerResourceConverter {
+    private readonly byUrn = new Map<string, PlannedResource>();
+    constructor(private readonly project: ProjectInfo) {}
+
+    private providerOf(r: PlannedResource): AnalyzerResource["provider"] {
         if (!r.provider) return undefined;
-        const explicit = byUrn.get(r.provider);
+        const explicit = this.byUrn.get(r.provider);
         const name = r.provider.split("::").pop() ?? "";
         const type = r.provider.split("::")[2] ?? "";
         if (explicit) {
@@ -206,44 +238,41 @@ export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo): Anal
         // Default provider: configured from the stack's "<package>:" keys.
         const pkg = type.replace(/^pulumi:providers:/, "");
         const properties: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(project.config)) {
-            if (k.startsWith(`${pkg}:`)) properties[k.slice(pkg.length + 1)] = project.secretKeys.includes(k) ? secret(v) : parseConfigValue(v);
+        for (const [k, v] of Object.entries(this.project.config)) {
+            if (k.startsWith(`${pkg}:`)) properties[k.slice(pkg.length + 1)] = this.project.secretKeys.includes(k) ? secret(v) : parseConfigValue(v);
         }
         if (r.options.version) properties.version = r.options.version;
         return { name, type, urn: r.provider, properties };
-    };
-    return run.resources.map((r) => ({
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        properties: toAnalyzerValue(r.inputs) as Record<string, unknown>,
-        options: {
-            protect: r.options.protect,
-            retainOnDelete: r.options.retainOnDelete,
-            ignoreChanges: r.options.ignoreChanges,
-            aliases: r.options.aliases,
-            deleteBeforeReplace: r.options.deleteBeforeReplace,
-            additionalSecretOutputs: r.options.additionalSecretOutputs,
-            customTimeouts: r.options.customTimeouts,
-        },
-        provider: providerOf(r),
-        parent: r.parent,
-        dependencies: r.dependencies,
-        propertyDependencies: r.propertyDependencies,
-    }));
+    }
+
+    convert(r: PlannedResource): AnalyzerResource {
+        this.byUrn.set(r.urn, r);
+        return {
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            properties: toAnalyzerValue(r.inputs) as Record<string, unknown>,
+            options: {
+                protect: r.options.protect,
+                retainOnDelete: r.options.retainOnDelete,
+                ignoreChanges: r.options.ignoreChanges,
+                aliases: r.options.aliases,
+                deleteBeforeReplace: r.options.deleteBeforeReplace,
+                additionalSecretOutputs: r.options.additionalSecretOutputs,
+                customTimeouts: r.options.customTimeouts,
+            },
+            provider: this.providerOf(r),
+            parent: r.parent,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+        };
+    }
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-    const out: R[] = new Array(items.length);
-    let next = 0;
-    const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]!);
-        }
-    });
-    await Promise.all(workers);
-    return out;
+/** The resources as the engine hands them to an analyzer. */
+export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo): AnalyzerResource[] {
+    const converter = new AnalyzerResourceConverter(project);
+    return run.resources.map((r) => converter.convert(r));
 }
 
 function toPlanViolation(v: Violation): PlanViolation {
@@ -308,7 +337,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         violations: [],
         summary: summarize([], []),
         exitCode: 2,
-        timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, totalMs: 0 },
+        timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, analyzeMs: 0, analyzeStackMs: 0, totalMs: 0 },
         peakRssMb: 0,
     });
     const failed = (result: PlanResult, error: PlanError): PlanResult => {
@@ -342,21 +371,53 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     const preview = opts.preview ?? true;
     const timeoutMs = opts.timeoutMs ?? 600_000;
     // The policy pack starts (another Node.js process compiling TypeScript) while the program
-    // runs: the two do not depend on each other until the resources are known.
-    type Started = { client: PolicyPackClient; ms: number } | { error: Error; ms: number };
-    const startPack = (t0 = performance.now()): Promise<Started> | undefined => policyPackDir
-        ? PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview }).then(
-              (client) => ({ client, ms: performance.now() - t0 }),
-              (error: Error) => ({ error, ms: performance.now() - t0 }),
-          )
+    // runs, and is configured as soon as it is up; from then on each resource the program
+    // registers goes to it at once (Analyze), as the engine does at each step of a preview.
+    // AnalyzeStack waits for the program to finish.
+    type Pack = { client: PolicyPackClient; info: AnalyzerInfo; startMs: number } | { error: Error; stage: "start" | "configure"; startMs: number };
+    const evaluation = policyPackDir ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
+    const converter = new AnalyzerResourceConverter(project);
+    const pack: Promise<Pack> | undefined = policyPackDir
+        ? (async (): Promise<Pack> => {
+              const t0 = performance.now();
+              let client: PolicyPackClient;
+              try {
+                  client = await PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview });
+              } catch (e) {
+                  return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
+              }
+              const startMs = performance.now() - t0;
+              try {
+                  // What the engine tells an analyzer about the stack before the policy config.
+                  await client
+                      .configureStack({ stack: project.stack, project: project.name, dryRun: preview, config: project.config, configSecretKeys: project.secretKeys })
+                      .catch((e: Error) => {
+                          // Policy SDKs older than ConfigureStack answer UNIMPLEMENTED, as the engine tolerates.
+                          if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
+                      });
+                  const info = await client.info();
+                  await client.configure(policyConfig.config);
+                  evaluation!.attach(client);
+                  return { client, info, startMs };
+              } catch (e) {
+                  await client.close().catch(() => undefined);
+                  return { error: e as Error, stage: "configure", startMs };
+              }
+          })()
         : undefined;
-    let starting = opts.overlapPolicyStart === false ? undefined : startPack();
     const closePack = async () => {
-        const s = await starting;
+        const s = await pack;
         if (s && "client" in s) await s.client.close().catch(() => undefined);
     };
 
-    const spawned = await spawnProgram(project, { preview, timeoutMs, stackTraces: opts.stackTraces });
+    let programDoneAt = 0;
+    const spawned = await spawnProgram(project, {
+        preview,
+        timeoutMs,
+        stackTraces: opts.stackTraces,
+        onResource: evaluation ? (r) => evaluation.add(converter.convert(r)) : undefined,
+        programDone: () => (programDoneAt = performance.now()),
+    });
     const run = spawned.run;
     if (!run) {
         await closePack();
@@ -378,38 +439,30 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         return failed(result, { kind: "program", message: run.error.message, detail: run.error.stack });
     }
 
-    if (policyPackDir) {
-        starting ??= startPack();
-        const s = (await starting)!;
-        result.timings.policyStartMs = s.ms;
-        const policyStarted = performance.now();
+    if (policyPackDir && pack && evaluation) {
+        const s = await pack;
+        result.timings.policyStartMs = s.startMs;
+        const policyTime = () => performance.now() - programDoneAt;
         if ("error" in s) {
-            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir} did not start: ${errorSummary(s.error.message)}`, detail: s.error.stack });
+            result.timings.policyMs = policyTime();
+            const message = s.stage === "start"
+                ? `policy pack ${policyPackDir} did not start: ${errorSummary(s.error.message)}`
+                : `policy pack ${policyPackDir}: ${firstLines(s.error.message ?? String(s.error), 3)}`;
+            return failed(result, { kind: "policy-pack", message, detail: s.error.stack });
         }
-        const client = s.client;
+        result.policyPack = { name: s.info.name || path.basename(policyPackDir), ...(s.info.version ? { version: s.info.version } : {}), dir: policyPackDir, ...(policyConfig.file ? { configFile: policyConfig.file } : {}) };
         try {
-            // What the engine tells an analyzer about the stack before the policy config.
-            await client
-                .configureStack({ stack: project.stack, project: project.name, dryRun: preview, config: project.config, configSecretKeys: project.secretKeys })
-                .catch((e: Error) => {
-                    // Policy SDKs older than ConfigureStack answer UNIMPLEMENTED, as the engine tolerates.
-                    if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
-                });
-            const info = await client.info();
-            result.policyPack = { name: info.name || path.basename(policyPackDir), ...(info.version ? { version: info.version } : {}), dir: policyPackDir, ...(policyConfig.file ? { configFile: policyConfig.file } : {}) };
-            await client.configure(policyConfig.config);
-            const resources = toAnalyzerResources(run, project);
-            const perResource = await mapLimit(resources, opts.analyzeConcurrency ?? 8, (r) => client.analyze(r));
-            const stackLevel = await client.analyzeStack(resources);
-            result.violations = [...perResource.flat(), ...stackLevel].map(toPlanViolation);
+            result.violations = (await evaluation.finish()).map(toPlanViolation);
         } catch (e) {
             const err = e as Error;
-            result.timings.policyMs = performance.now() - policyStarted;
+            result.timings.policyMs = policyTime();
             return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 3)}`, detail: err.stack });
         } finally {
-            await client.close().catch(() => undefined);
+            await s.client.close().catch(() => undefined);
         }
-        result.timings.policyMs = performance.now() - policyStarted;
+        result.timings.policyMs = policyTime();
+        result.timings.analyzeMs = evaluation.timings.analyzeMs;
+        result.timings.analyzeStackMs = evaluation.timings.analyzeStackMs;
     }
     result.summary = summarize(run.resources, result.violations);
     result.exitCode = result.summary.mandatory > 0 ? 1 : 0;
