@@ -3,8 +3,11 @@
 // Plans generated landing zones of N member accounts (with their OUs, guardrails, teams and
 // roles: the real program on a generated Pulumi.<stack>.yaml) and compares them with the floor:
 // the same number of plain @pulumi/aws resources registered under the same mock monitor, with
-// no policy pack. Phases are timed one after the other (the policy pack is not started while
-// the program runs) so that each figure stands alone.
+// no policy pack. Each phase is timed alone: the program with the pack idle, then policy
+// evaluation (every Analyze call, then AnalyzeStack). A second plan runs as users run it, with
+// each resource analyzed while the program runs (as the engine does), for its total time. The
+// policy floor is the same evaluation by a pack with the same policies doing nothing: what
+// @pulumi/policy and the protocol cost before any policy code runs.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -17,7 +20,15 @@ export interface BenchRow {
     accounts: number;
     resources: number;
     programMs: number;
+    /** Policy evaluation alone: every Analyze call, then AnalyzeStack. */
     policyMs: number;
+    analyzeMs: number;
+    analyzeStackMs: number;
+    /** The same evaluation by a pack whose policies do nothing. */
+    policyFloorMs: number;
+    /** The plan's total time, phases one after the other and analyzing during the program. */
+    sequentialTotalMs: number;
+    streamedTotalMs: number;
     floorMs: number;
     peakRssMb: number;
     floorPeakRssMb: number;
@@ -175,6 +186,37 @@ export function writeFloorProject(dir: string, count: number): void {
     );
 }
 
+/**
+ * The policy floor: a pack with this repository's policies (same names, levels, config schemas
+ * and resource-type filters) whose validations do nothing. Evaluating it costs what
+ * @pulumi/policy's server and the analyzer protocol cost before any policy code runs.
+ */
+export function writeNoopPolicyPack(dir: string): void {
+    const policyLib = require.resolve("@pulumi/policy", { paths: [path.join(REPO_ROOT, "policypack")] });
+    const policies = path.join(REPO_ROOT, "policypack", "policies");
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "noop-policypack", version: "0.1.0", private: true, main: "index.js" }, null, 2));
+    // The policies are TypeScript, compiled on load with this repository's compiler options.
+    const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: unknown };
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions }, null, 2));
+    fs.writeFileSync(
+        path.join(dir, "index.js"),
+        [
+            `const { PolicyPack } = require(${JSON.stringify(policyLib)});`,
+            `const { policies } = require(${JSON.stringify(policies)});`,
+            "const noop = () => undefined;",
+            "new PolicyPack(\"aws-landing-zone-guardrails\", {",
+            "    policies: policies.map((p) => {",
+            "        if (!p.validateResource) return { ...p, validateStack: noop };",
+            "        // Keep the type a validation is restricted to: the server skips other types before deserializing.",
+            "        const type = Array.isArray(p.validateResource) ? undefined : p.validateResource.__pulumiType;",
+            "        return { ...p, validateResource: type ? Object.assign(() => undefined, { __pulumiType: type }) : noop };",
+            "    }),",
+            "});",
+            "",
+        ].join("\n"),
+    );
+}
+
 function check(r: PlanResult, what: string): void {
     if (r.error) {
         throw new Error(`${what}: ${r.error.kind} error: ${r.error.message}`);
@@ -187,13 +229,16 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
         const lz = path.join(root, "landing-zone");
         fs.mkdirSync(lz);
         const stackConfig = writeLandingZoneProject(lz, accounts);
-        const plan = await runPlan({
-            dir: lz,
-            stack: STACK,
-            policyPackDir: path.join(REPO_ROOT, "policypack"),
-            policyConfig: benchPolicyConfig(stackConfig),
-        });
+        const policyConfig = benchPolicyConfig(stackConfig);
+        const plan = await runPlan({ dir: lz, stack: STACK, policyPackDir: path.join(REPO_ROOT, "policypack"), policyConfig, analyzeDuringProgram: false });
         check(plan, `landing zone with ${accounts} accounts`);
+        const streamed = await runPlan({ dir: lz, stack: STACK, policyPackDir: path.join(REPO_ROOT, "policypack"), policyConfig });
+        check(streamed, `landing zone with ${accounts} accounts, analyzed during the program`);
+        const noopDir = path.join(root, "noop-policypack");
+        fs.mkdirSync(noopDir);
+        writeNoopPolicyPack(noopDir);
+        const policyFloor = await runPlan({ dir: lz, stack: STACK, policyPackDir: noopDir, policyConfig, analyzeDuringProgram: false });
+        check(policyFloor, `landing zone with ${accounts} accounts and the no-op policy pack`);
         // Same number of resources as the plan: the floor's stack resource plus plain resources,
         // of the plan's types (the floor the targets are judged against), and, for scale, of
         // one cheap type (aws.iam.Group, few outputs).
@@ -216,6 +261,11 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
             resources: plan.resources.length,
             programMs: Math.round(plan.timings.programMs),
             policyMs: Math.round(plan.timings.policyMs),
+            analyzeMs: Math.round(plan.timings.analyzeMs),
+            analyzeStackMs: Math.round(plan.timings.analyzeStackMs),
+            policyFloorMs: Math.round(policyFloor.timings.policyMs),
+            sequentialTotalMs: Math.round(plan.timings.totalMs),
+            streamedTotalMs: Math.round(streamed.timings.totalMs),
             floorMs: Math.round(floor.timings.programMs),
             peakRssMb: Math.round(plan.peakRssMb),
             floorPeakRssMb: Math.round(floor.peakRssMb),
@@ -229,23 +279,31 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
     }
 }
 
-function table(rows: (BenchRow & { groupsFloorMs: number })[]): string {
-    const head = ["accounts", "resources", "program ms", "floor ms", "program/floor", "group floor ms", "policy ms", "policy/program", "peak RSS MB", "floor RSS MB"];
-    const body = rows.map((r) => [
-        String(r.accounts),
-        String(r.resources),
-        String(r.programMs),
-        String(r.floorMs),
-        `${(r.programMs / r.floorMs).toFixed(2)}x`,
-        String(r.groupsFloorMs),
-        String(r.policyMs),
-        `${((100 * r.policyMs) / r.programMs).toFixed(0)}%`,
-        String(r.peakRssMb),
-        String(r.floorPeakRssMb),
-    ]);
+type Row = BenchRow & { groupsFloorMs: number };
+
+function render(head: string[], body: string[][]): string {
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
     return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+/** The phases against their targets. */
+function table(rows: Row[]): string {
+    return render(
+        ["accounts", "resources", "program ms", "floor ms", "program/floor", "policy ms", "policy/program", "policy floor ms", "peak RSS MB", "floor RSS MB"],
+        rows.map((r) => [String(r.accounts), String(r.resources), String(r.programMs), String(r.floorMs), ratio(r.programMs, r.floorMs), String(r.policyMs), pct(r.policyMs, r.programMs), String(r.policyFloorMs), String(r.peakRssMb), String(r.floorPeakRssMb)]),
+    );
+}
+
+/** Where the time goes, and the plan as users run it. */
+function detail(rows: Row[]): string {
+    return render(
+        ["accounts", "group floor ms", "Analyze ms", "AnalyzeStack ms", "total ms, phases in turn", "total ms, Analyze during program"],
+        rows.map((r) => [String(r.accounts), String(r.groupsFloorMs), String(r.analyzeMs), String(r.analyzeStackMs), String(r.sequentialTotalMs), String(r.streamedTotalMs)]),
+    );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -260,7 +318,7 @@ async function main(argv: string[]): Promise<void> {
         else throw new Error(`unknown argument '${a}'; usage: npm run bench -- [--sizes 10,100,1000] [--json <file>] [--keep]`);
     }
     if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error("--sizes takes positive whole numbers, e.g. 10,100,1000");
-    const rows: (BenchRow & { groupsFloorMs: number })[] = [];
+    const rows: Row[] = [];
     for (const n of sizes) {
         process.stderr.write(`planning ${n} accounts...\n`);
         const { mandatory, advisory, mandatoryPolicies, dir, ...row } = await benchOne(n, keep);
@@ -268,7 +326,7 @@ async function main(argv: string[]): Promise<void> {
         process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations\n`);
         rows.push(row);
     }
-    process.stdout.write(`${table(rows)}\n`);
+    process.stdout.write(`${table(rows)}\n\n${detail(rows)}\n`);
     const big = rows.find((r) => r.accounts === 1000);
     if (big) {
         process.stdout.write(

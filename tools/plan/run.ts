@@ -33,6 +33,11 @@ export interface PlanOptions {
     timeoutMs?: number;
     /** Keep full stack traces of program errors (slower; for --verbose). */
     stackTraces?: boolean;
+    /**
+     * Analyze each resource while the program runs, as the engine does (default true); false
+     * holds the calls until the program has finished.
+     */
+    analyzeDuringProgram?: boolean;
     /** Number of Analyze calls in flight at once (default 8). */
     analyzeConcurrency?: number;
 }
@@ -374,6 +379,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     // runs, and is configured as soon as it is up; from then on each resource the program
     // registers goes to it at once (Analyze), as the engine does at each step of a preview.
     // AnalyzeStack waits for the program to finish.
+    let finishProgram = () => undefined as void;
+    const programFinished = new Promise<void>((resolve) => (finishProgram = resolve));
     type Pack = { client: PolicyPackClient; info: AnalyzerInfo; startMs: number } | { error: Error; stage: "start" | "configure"; startMs: number };
     const evaluation = policyPackDir ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
     const converter = new AnalyzerResourceConverter(project);
@@ -397,6 +404,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
                       });
                   const info = await client.info();
                   await client.configure(policyConfig.config);
+                  if (opts.analyzeDuringProgram === false) await programFinished;
                   evaluation!.attach(client);
                   return { client, info, startMs };
               } catch (e) {
@@ -416,8 +424,12 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         timeoutMs,
         stackTraces: opts.stackTraces,
         onResource: evaluation ? (r) => evaluation.add(converter.convert(r)) : undefined,
-        programDone: () => (programDoneAt = performance.now()),
+        programDone: () => {
+            programDoneAt = performance.now();
+            finishProgram();
+        },
     });
+    finishProgram();
     const run = spawned.run;
     if (!run) {
         await closePack();
