@@ -16,6 +16,8 @@ export interface Res {
     props: Record<string, unknown>;
     protect: boolean;
     propertyDependencies: Record<string, string[]>;
+    /** URN of the resource's provider: resources of one provider live in one AWS account. */
+    provider?: string;
 }
 
 /** Plain, frozen copies of the resources (views may be shared between policies: see stackViewOf). */
@@ -23,7 +25,7 @@ export function fromPolicyResources(resources: PolicyResource[]): Res[] {
     return resources.map((r) => {
         const deps: Record<string, string[]> = {};
         for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = Object.freeze((v ?? []).map((d) => d.urn)) as string[];
-        return Object.freeze({ urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: Object.freeze(deps) });
+        return Object.freeze({ urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: Object.freeze(deps), provider: r.provider?.urn });
     });
 }
 
@@ -49,7 +51,7 @@ function describes(view: StackView, resources: PolicyResource[]): boolean {
     for (let i = 0; i < resources.length; i++) {
         const r = resources[i];
         const mine = view.resources[i];
-        if (r.urn !== mine.urn || r.type !== mine.type || r.name !== mine.name || !!r.opts?.protect !== mine.protect) return false;
+        if (r.urn !== mine.urn || r.type !== mine.type || r.name !== mine.name || !!r.opts?.protect !== mine.protect || r.provider?.urn !== mine.provider) return false;
         if (!sameDependencies(r.propertyDependencies ?? {}, mine.propertyDependencies)) return false;
     }
     // Properties last: the walk over them is the costly part, and a different stack usually
@@ -138,7 +140,7 @@ export function resolveRef(view: StackView, res: Res, prop: string, types: strin
     const viaDeps = depUrns.map((u) => view.byUrn.get(u)).filter((r): r is Res => !!r && types.includes(r.type));
     if (typeof value === "string") {
         const matches = view.withValue(types, fields, value);
-        if (matches.length > 0) return { kind: "resources", targets: matches };
+        if (matches.length > 0) return { kind: "resources", targets: narrow(matches, viaDeps, res) };
         // A known value that matches nothing: the single resource feeding the property is the
         // referent (its own name/ARN output may be unknown). Not for list elements, whose
         // dependencies are those of the whole list, nor for AWS managed policy ARNs.
@@ -150,6 +152,21 @@ export function resolveRef(view: StackView, res: Res, prop: string, types: strin
     // the reference is unambiguous; with several, keep them all (callers treat them as a set).
     if (viaDeps.length > 0) return { kind: "resources", targets: viaDeps };
     return { kind: "unknown" };
+}
+
+/**
+ * Several resources carry the value (IAM names are unique per account, and a landing zone
+ * creates the same role in every account of an environment): the referent is the one the
+ * property's dependencies name, else the one in the referrer's account (same provider). When
+ * neither tells, all of them, as before.
+ */
+function narrow(matches: Res[], viaDeps: Res[], res: Res): Res[] {
+    if (matches.length <= 1) return matches;
+    const fed = matches.filter((m) => viaDeps.includes(m));
+    if (fed.length > 0) return fed;
+    if (res.provider === undefined) return matches;
+    const sameAccount = matches.filter((m) => m.provider === res.provider);
+    return sameAccount.length > 0 ? sameAccount : matches;
 }
 
 /** For list properties (users, groups, roles of a PolicyAttachment): one Ref per element. */

@@ -13,7 +13,7 @@ const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownChe
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-interface Spec { urn: string; type?: string; props: Record<string, unknown>; deps?: Record<string, string[]>; protect?: boolean }
+interface Spec { urn: string; type?: string; props: Record<string, unknown>; deps?: Record<string, string[]>; protect?: boolean; provider?: string }
 
 /** A fresh copy of the resources, as the server deserializes them for each policy. */
 function handed(specs: Spec[]): PolicyResource[] {
@@ -21,6 +21,7 @@ function handed(specs: Spec[]): PolicyResource[] {
         urn: s.urn, type: s.type ?? "aws:iam/role:Role", name: s.urn,
         props: unknownCheckingProxy(JSON.parse(JSON.stringify(s.props))),
         opts: { protect: !!s.protect }, propertyDependencies: {} as Record<string, PolicyResource[]>,
+        ...(s.provider ? { provider: { urn: s.provider, type: "pulumi:providers:aws", name: s.provider, props: {} } } : {}),
     })) as unknown as PolicyResource[];
     const byUrn = new Map(out.map((r) => [r.urn, r]));
     specs.forEach((s, i) => {
@@ -65,6 +66,7 @@ describe("policy pack: sharing between stack policies", () => {
             [specs[0], { ...specs[1], deps: { policy: ["u2"] } }],
             [specs[0], { ...specs[1], protect: true }],
             [specs[0], { ...specs[1], type: "aws:iam/user:User" }],
+            [specs[0], { ...specs[1], provider: "urn:pulumi:test::lz::pulumi:providers:aws::prod" }],
             [specs[1], specs[0]],
             [specs[0]],
         ];
@@ -72,9 +74,9 @@ describe("policy pack: sharing between stack policies", () => {
         for (const c of changes) {
             const v = stackViewOf(handed(c));
             assert.notStrictEqual(v, prev);
-            assert.deepStrictEqual(v.resources.map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies]),
-                new StackView(c.map((s) => ({ urn: s.urn, type: s.type ?? "aws:iam/role:Role", name: s.urn, props: plainProps(JSON.parse(JSON.stringify(s.props))), protect: !!s.protect, propertyDependencies: s.deps ?? {} }))).resources
-                    .map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies]));
+            assert.deepStrictEqual(v.resources.map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies, r.provider]),
+                new StackView(c.map((s) => ({ urn: s.urn, type: s.type ?? "aws:iam/role:Role", name: s.urn, props: plainProps(JSON.parse(JSON.stringify(s.props))), protect: !!s.protect, propertyDependencies: s.deps ?? {}, provider: s.provider }))).resources
+                    .map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies, r.provider]));
             prev = v;
         }
         assert.ok(Object.isFrozen(prev.resources[0]) && Object.isFrozen(prev.resources[0].props), "shared resources cannot be changed by a policy");

@@ -117,6 +117,20 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             expectViolation(await stack(withResources(base, ...parts)), "iam-inline-policy-total-size", /limit per role is 10240/);
             expectNone(await stack(withResources(base, parts[0])), "iam-inline-policy-total-size");
         });
+        it("counts a role's inline policies in its own account only, where every account has a role of that name", async () => {
+            const base = cleanStack();
+            const provider = (account: string) => ({ name: account, type: "pulumi:providers:aws", urn: `urn:pulumi:test::landing-zone::pulumi:providers:aws::${account}`, properties: { region: "eu-west-1" } });
+            const inAccount = (r: ReturnType<typeof res>, account: string) => ({ ...r, provider: provider(account) });
+            const chunk = (i: number) => doc(...Array.from({ length: 40 }, (_, j) => ({ Sid: `S${i}x${j}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}-${j}/*` })));
+            // The same role in two accounts; the inline policies name it by its (known) name.
+            const roles = ["dev", "test"].map((a) => inAccount(res(T.role, `deploy-${a}`, { name: "app-deploy", assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }) }), a));
+            const part = (i: number, account: string) => inAccount(res(T.rolePolicy, `deploy-${account}-part-${i}`, { role: "app-deploy", policy: chunk(i) }), account);
+            // Two parts in dev, one in test: each role is within the limit.
+            expectNone(await stack(withResources(base, ...roles, part(0, "dev"), part(1, "dev"), part(2, "test"))), "iam-inline-policy-total-size");
+            // All three in dev: that role is over it, and only that one.
+            const vs = expectViolation(await stack(withResources(base, ...roles, part(0, "dev"), part(1, "dev"), part(2, "dev"))), "iam-inline-policy-total-size", /limit per role is 10240/);
+            assert.strictEqual(vs.length, 1, vs.map((v) => v.message).join("\n"));
+        });
     });
 
     describe("org-scp-baseline", () => {
