@@ -184,6 +184,16 @@ describe("plan: CLI", function () {
         assert.match(r.stdout, /broken policy pack: cannot load its policies/);
     });
 
+    it("fails with exit status 2, naming the policy, when the pack fails while analyzing", async () => {
+        const r = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: fixture("throwing-pack") });
+        assert.strictEqual(r.exitCode, 2);
+        assert.strictEqual(r.error?.kind, "policy-pack", r.error?.message);
+        assert.match(r.error!.message, /groups-explode/);
+        assert.match(r.error!.message, /policy bug while reading/);
+        // The program ran to its end; what it registered is still reported.
+        assert.ok(r.resources.some((x) => x.type === "aws:iam/group:Group"));
+    });
+
     it("fails with exit status 2 on a missing project or bad arguments", () => {
         const missing = runCli(["--stack", "dev", "--dir", path.join(fixture("bad-config"), "nowhere")]);
         assert.strictEqual(missing.status, 2);
