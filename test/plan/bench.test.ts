@@ -1,7 +1,7 @@
 // The benchmark's generated stacks must be stacks the program accepts, of the size asked for.
 import * as assert from "assert";
 import * as fs from "fs";
-import { benchPolicyConfig, generateStackConfig, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject } from "../../tools/bench/bench";
+import { benchPolicyConfig, generateStackConfig, medianRow, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject } from "../../tools/bench/bench";
 import { runPlan } from "../../tools/plan/run";
 import { tempDir } from "./helpers";
 
@@ -23,6 +23,15 @@ describe("bench: generated stacks", function () {
         const policy = benchPolicyConfig(config);
         const listed = Object.values(policy).flatMap((v) => (v && typeof v === "object" && Array.isArray((v as { environments?: string[] }).environments) ? (v as { environments: string[] }).environments : []));
         for (const e of envs) assert.ok(listed.includes(e), `${e} in the policy config`);
+    });
+
+    it("reports each figure's median over the runs", () => {
+        const row = (programMs: number, floorMs: number) => ({ accounts: 10, resources: 152, programMs, floorMs, policyMs: programMs / 2, analyzeMs: 1, analyzeStackMs: 1, policyFloorMs: 1, sequentialTotalMs: 1, streamedTotalMs: 1, peakRssMb: 1, floorPeakRssMb: 1, groupsFloorMs: 1 });
+        const m = medianRow([row(900, 500), row(1500, 400), row(1000, 450)]);
+        assert.strictEqual(m.programMs, 1000);
+        assert.strictEqual(m.floorMs, 450);
+        assert.strictEqual(m.policyMs, 500);
+        assert.strictEqual(medianRow([row(900, 500), row(1000, 400)]).programMs, 950);
     });
 
     it("runs the real program on a generated stack, and the floor with as many resources", async () => {

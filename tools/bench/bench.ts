@@ -230,14 +230,14 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
         fs.mkdirSync(lz);
         const stackConfig = writeLandingZoneProject(lz, accounts);
         const policyConfig = benchPolicyConfig(stackConfig);
-        const plan = await runPlan({ dir: lz, stack: STACK, policyPackDir: path.join(REPO_ROOT, "policypack"), policyConfig, analyzeDuringProgram: false });
+        const plan = await runPlan({ dir: lz, stack: STACK, policyPackDir: path.join(REPO_ROOT, "policypack"), policyConfig, phasesInTurn: true });
         check(plan, `landing zone with ${accounts} accounts`);
         const streamed = await runPlan({ dir: lz, stack: STACK, policyPackDir: path.join(REPO_ROOT, "policypack"), policyConfig });
         check(streamed, `landing zone with ${accounts} accounts, analyzed during the program`);
         const noopDir = path.join(root, "noop-policypack");
         fs.mkdirSync(noopDir);
         writeNoopPolicyPack(noopDir);
-        const policyFloor = await runPlan({ dir: lz, stack: STACK, policyPackDir: noopDir, policyConfig, analyzeDuringProgram: false });
+        const policyFloor = await runPlan({ dir: lz, stack: STACK, policyPackDir: noopDir, policyConfig, phasesInTurn: true });
         check(policyFloor, `landing zone with ${accounts} accounts and the no-op policy pack`);
         // Same number of resources as the plan: the floor's stack resource plus plain resources,
         // of the plan's types (the floor the targets are judged against), and, for scale, of
@@ -306,26 +306,48 @@ function detail(rows: Row[]): string {
     );
 }
 
+/** Each figure's median over the runs (timings on a shared machine vary by 10-30% per run). */
+export function medianRow(runs: Row[]): Row {
+    const median = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        const mid = Math.floor(s.length / 2);
+        return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
+    };
+    const first = runs[0]!;
+    const out = { ...first };
+    for (const k of Object.keys(first) as (keyof Row)[]) out[k] = median(runs.map((r) => r[k]));
+    return out;
+}
+
 async function main(argv: string[]): Promise<void> {
     let sizes = [10, 100, 1000];
     let json: string | undefined;
     let keep = false;
+    let runs = 3;
+    const usage = "usage: npm run bench -- [--sizes 10,100,1000] [--runs 3] [--json <file>] [--keep]";
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i]!;
         if (a === "--sizes") sizes = (argv[++i] ?? "").split(",").map((s) => Number(s.trim()));
+        else if (a === "--runs") runs = Number(argv[++i]);
         else if (a === "--json") json = path.resolve(argv[++i] ?? "");
         else if (a === "--keep") keep = true;
-        else throw new Error(`unknown argument '${a}'; usage: npm run bench -- [--sizes 10,100,1000] [--json <file>] [--keep]`);
+        else throw new Error(`unknown argument '${a}'; ${usage}`);
     }
     if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error("--sizes takes positive whole numbers, e.g. 10,100,1000");
+    if (!Number.isInteger(runs) || runs <= 0) throw new Error("--runs takes a positive whole number, e.g. 3");
     const rows: Row[] = [];
     for (const n of sizes) {
-        process.stderr.write(`planning ${n} accounts...\n`);
-        const { mandatory, advisory, mandatoryPolicies, dir, ...row } = await benchOne(n, keep);
-        if (keep) process.stderr.write(`  kept ${dir}\n`);
-        process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations\n`);
-        rows.push(row);
+        const perRun: Row[] = [];
+        for (let run = 1; run <= runs; run++) {
+            process.stderr.write(`planning ${n} accounts${runs > 1 ? ` (run ${run} of ${runs})` : ""}...\n`);
+            const { mandatory, advisory, mandatoryPolicies, dir, ...row } = await benchOne(n, keep);
+            if (keep) process.stderr.write(`  kept ${dir}\n`);
+            process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations; program/floor ${(row.programMs / row.floorMs).toFixed(2)}x, policy/program ${((100 * row.policyMs) / row.programMs).toFixed(0)}%\n`);
+            perRun.push(row);
+        }
+        rows.push(medianRow(perRun));
     }
+    if (runs > 1) process.stdout.write(`medians of ${runs} runs per size\n`);
     process.stdout.write(`${table(rows)}\n\n${detail(rows)}\n`);
     const big = rows.find((r) => r.accounts === 1000);
     if (big) {

@@ -34,10 +34,11 @@ export interface PlanOptions {
     /** Keep full stack traces of program errors (slower; for --verbose). */
     stackTraces?: boolean;
     /**
-     * Analyze each resource while the program runs, as the engine does (default true); false
-     * holds the calls until the program has finished.
+     * Run the phases one after the other (default false): the program first, then start the
+     * policy pack and evaluate. By default the pack starts with the program and analyzes each
+     * resource as it is registered, as the engine does. The benchmark times each phase alone.
      */
-    analyzeDuringProgram?: boolean;
+    phasesInTurn?: boolean;
     /** Number of Analyze calls in flight at once (default 8). */
     analyzeConcurrency?: number;
 }
@@ -378,14 +379,14 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     // The policy pack starts (another Node.js process compiling TypeScript) while the program
     // runs, and is configured as soon as it is up; from then on each resource the program
     // registers goes to it at once (Analyze), as the engine does at each step of a preview.
-    // AnalyzeStack waits for the program to finish.
-    let finishProgram = () => undefined as void;
-    const programFinished = new Promise<void>((resolve) => (finishProgram = resolve));
+    // AnalyzeStack waits for the program to finish. With phasesInTurn, the pack starts only
+    // once the program has finished.
     type Pack = { client: PolicyPackClient; info: AnalyzerInfo; startMs: number } | { error: Error; stage: "start" | "configure"; startMs: number };
     const evaluation = policyPackDir ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
     const converter = new AnalyzerResourceConverter(project);
-    const pack: Promise<Pack> | undefined = policyPackDir
-        ? (async (): Promise<Pack> => {
+    let packStartedAt = 0;
+    const startPack = policyPackDir
+        ? async (): Promise<Pack> => {
               const t0 = performance.now();
               let client: PolicyPackClient;
               try {
@@ -393,7 +394,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
               } catch (e) {
                   return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
               }
-              const startMs = performance.now() - t0;
+              packStartedAt = performance.now();
+              const startMs = packStartedAt - t0;
               try {
                   // What the engine tells an analyzer about the stack before the policy config.
                   await client
@@ -404,15 +406,15 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
                       });
                   const info = await client.info();
                   await client.configure(policyConfig.config);
-                  if (opts.analyzeDuringProgram === false) await programFinished;
                   evaluation!.attach(client);
                   return { client, info, startMs };
               } catch (e) {
                   await client.close().catch(() => undefined);
                   return { error: e as Error, stage: "configure", startMs };
               }
-          })()
+          }
         : undefined;
+    let pack: Promise<Pack> | undefined = opts.phasesInTurn ? undefined : startPack?.();
     const closePack = async () => {
         const s = await pack;
         if (s && "client" in s) await s.client.close().catch(() => undefined);
@@ -424,12 +426,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         timeoutMs,
         stackTraces: opts.stackTraces,
         onResource: evaluation ? (r) => evaluation.add(converter.convert(r)) : undefined,
-        programDone: () => {
-            programDoneAt = performance.now();
-            finishProgram();
-        },
+        programDone: () => (programDoneAt = performance.now()),
     });
-    finishProgram();
     const run = spawned.run;
     if (!run) {
         await closePack();
@@ -451,10 +449,12 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         return failed(result, { kind: "program", message: run.error.message, detail: run.error.stack });
     }
 
+    pack ??= startPack?.();
     if (policyPackDir && pack && evaluation) {
         const s = await pack;
         result.timings.policyStartMs = s.startMs;
-        const policyTime = () => performance.now() - programDoneAt;
+        // From the end of the program, or from the pack's start when that came later.
+        const policyTime = () => performance.now() - Math.max(programDoneAt, packStartedAt);
         if ("error" in s) {
             result.timings.policyMs = policyTime();
             const message = s.stage === "start"
