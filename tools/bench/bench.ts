@@ -281,14 +281,14 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
 
 type Row = BenchRow & { groupsFloorMs: number };
 
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
 function render(head: string[], body: string[][]): string {
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
     return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
-
-const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 
 /** The phases against their targets. */
 function table(rows: Row[]): string {
@@ -342,7 +342,7 @@ async function main(argv: string[]): Promise<void> {
             process.stderr.write(`planning ${n} accounts${runs > 1 ? ` (run ${run} of ${runs})` : ""}...\n`);
             const { mandatory, advisory, mandatoryPolicies, dir, ...row } = await benchOne(n, keep);
             if (keep) process.stderr.write(`  kept ${dir}\n`);
-            process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations; program/floor ${(row.programMs / row.floorMs).toFixed(2)}x, policy/program ${((100 * row.policyMs) / row.programMs).toFixed(0)}%\n`);
+            process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations; program/floor ${ratio(row.programMs, row.floorMs)}, policy/program ${pct(row.policyMs, row.programMs)}\n`);
             perRun.push(row);
         }
         rows.push(medianRow(perRun));

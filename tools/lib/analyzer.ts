@@ -289,6 +289,8 @@ function stackEntry(...parts: Uint8Array[]): Buffer {
 export class PolicyPackClient {
     private info_?: AnalyzerInfo;
     private closed = false;
+    /** Analyze and AnalyzeStack, the calls made per resource and with the whole stack. */
+    private readonly unary: UnaryChannel;
 
     private constructor(
         private readonly child: ChildProcess,
@@ -302,8 +304,6 @@ export class PolicyPackClient {
     ) {
         this.unary = new UnaryChannel(`127.0.0.1:${port}`);
     }
-
-    private readonly unary: UnaryChannel;
 
     /** Starts the policy pack in `policyPackDir` and connects to it. */
     static async start(policyPackDir: string, opts: StartOptions = {}): Promise<PolicyPackClient> {

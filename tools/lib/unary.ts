@@ -36,14 +36,14 @@ function decodeMessage(v: unknown): string {
 }
 
 /** Frames one message: flag 0 (not compressed), length, bytes. */
-export function frame(message: Uint8Array): Buffer {
+function frame(message: Uint8Array): Buffer {
     const prefix = Buffer.alloc(5);
     prefix.writeUInt32BE(message.length, 1);
     return Buffer.concat([prefix, message]);
 }
 
 /** The single message of a unary response body. */
-export function unframe(body: Buffer): Buffer {
+function unframe(body: Buffer): Buffer {
     if (body.length < 5) throw new Error(`malformed gRPC response: ${body.length} bytes`);
     if (body[0] !== 0) throw new Error("malformed gRPC response: compressed messages were not asked for");
     const length = body.readUInt32BE(1);

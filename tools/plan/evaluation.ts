@@ -75,15 +75,18 @@ export class StreamingEvaluation {
                 this.inFlight--;
                 this.lastAnswerAt = performance.now();
                 this.pump();
-                if (this.inFlight === 0 && (this.error || this.next === this.resources.length)) {
-                    for (const w of this.waiters.splice(0)) w();
-                }
+                if (this.isDrained()) for (const w of this.waiters.splice(0)) w();
             });
         }
     }
 
+    /** Nothing in flight, and nothing left to send (or a call failed, which stops the sending). */
+    private isDrained(): boolean {
+        return this.inFlight === 0 && (this.error !== undefined || this.next === this.resources.length);
+    }
+
     private drained(): Promise<void> {
-        if (this.inFlight === 0 && (this.error || this.next === this.resources.length)) return Promise.resolve();
+        if (this.isDrained()) return Promise.resolve();
         return new Promise((resolve) => this.waiters.push(resolve));
     }
 

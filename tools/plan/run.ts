@@ -90,10 +90,11 @@ export interface PlanResult {
     policyPack?: { name: string; version?: string; dir: string; configFile?: string };
     /**
      * programMs: running the program (after module loading, programLoadMs). The policy pack
-     * starts and is configured while the program runs (policyStartMs) and analyzes each resource
+     * starts (policyStartMs) and is configured while the program runs and analyzes each resource
      * as it is registered; analyzeMs is the span of those Analyze calls. policyMs: what policy
      * evaluation adds after the program has finished (the last Analyze answers, AnalyzeStack,
-     * analyzeStackMs of it, and stopping the pack).
+     * analyzeStackMs of it, and stopping the pack). With phasesInTurn the pack starts after the
+     * program, and policyMs runs from its start: Configure, every Analyze call, AnalyzeStack.
      */
     timings: { programMs: number; programLoadMs: number; policyStartMs: number; policyMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
     /** Peak resident memory of the program's process. */
@@ -273,12 +274,6 @@ export class AnalyzerResourceConverter {
             propertyDependencies: r.propertyDependencies,
         };
     }
-}
-
-/** The resources as the engine hands them to an analyzer. */
-export function toAnalyzerResources(run: ProgramRun, project: ProjectInfo): AnalyzerResource[] {
-    const converter = new AnalyzerResourceConverter(project);
-    return run.resources.map((r) => converter.convert(r));
 }
 
 function toPlanViolation(v: Violation): PlanViolation {
