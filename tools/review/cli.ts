@@ -4,13 +4,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError as StackConfigError } from "../../components/config";
 import { ConfigError as ProjectConfigError } from "../plan/project";
-import { REPO_ROOT } from "../plan/program";
 import { collect, DEFAULT_ROLE_NAME } from "./collect";
 import { DEFAULT_REVIEW_OPTIONS, review, type ReviewOptions } from "./compare";
 import { loadDeclared } from "./declared";
 import { exitCodeFor, renderMarkdown, renderText, toJson, type ReviewResult } from "./render";
 import { loadSnapshot, saveSnapshot, SnapshotError } from "./snapshot";
 import { SEVERITIES, type Severity, type Snapshot } from "./types";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export const USAGE = `usage: npm run review -- --stack <name> (--live | --snapshot <dir>) [options]
 

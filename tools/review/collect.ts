@@ -66,8 +66,6 @@ export interface CollectOptions {
     /** Progress lines (stderr in the CLI). */
     progress?: (line: string) => void;
     now?: () => Date;
-    /** Client construction, for tests; the default builds real SDK clients. */
-    clientConfig?: (c: ClientConfig) => Record<string, unknown>;
 }
 
 /** The plain JSON form of an SDK output: dates as ISO strings, `$metadata` dropped. */
@@ -92,7 +90,7 @@ export async function collect(o: CollectOptions): Promise<Snapshot> {
     const roleName = o.roleName ?? DEFAULT_ROLE_NAME;
     const progress = o.progress ?? (() => {});
     const now = (o.now ?? (() => new Date()))();
-    const cfg = (c: ClientConfig) => ({ region: c.region, ...(c.credentials ? { credentials: c.credentials } : {}), maxAttempts: 1, ...o.clientConfig?.(c) });
+    const cfg = (c: ClientConfig) => ({ region: c.region, ...(c.credentials ? { credentials: c.credentials } : {}), maxAttempts: 1 });
     const clients = (credentials?: AwsCredentialIdentity) => ({
         sts: (region = o.homeRegion) => retrying(new STSClient(cfg({ region, credentials })), retry),
         iam: () => retrying(new IAMClient(cfg({ region: o.homeRegion, credentials })), retry),
@@ -130,7 +128,7 @@ export async function collect(o: CollectOptions): Promise<Snapshot> {
     let organization: OrganizationSnapshot | undefined;
     if (o.organization) {
         try {
-            organization = await collectOrganization(clients(callerCreds).org(), progress);
+            organization = await collectOrganization(clients(callerCreds).org(), progress, orgErrors);
             managementAccountId = organization.describeOrganization.Organization?.MasterAccountId ?? callerAccountId;
             for (const r of Object.values(organization.listAccountsForParent)) {
                 for (const a of r.Accounts ?? []) if (a.Id) accountsRead.set(a.Id, { name: a.Name, status: a.Status });
@@ -252,7 +250,7 @@ async function op<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     }
 }
 
-async function collectOrganization(org: OrganizationsClient, progress: (l: string) => void): Promise<OrganizationSnapshot> {
+async function collectOrganization(org: OrganizationsClient, progress: (l: string) => void, errors: CollectionError[]): Promise<OrganizationSnapshot> {
     const describeOrganization = plain(await op("DescribeOrganization", () => org.send(new DescribeOrganizationCommand({}))));
     const roots: NonNullable<Json<import("@aws-sdk/client-organizations").ListRootsResponse>["Roots"]> = [];
     await op("ListRoots", async () => {
@@ -292,12 +290,21 @@ async function collectOrganization(org: OrganizationsClient, progress: (l: strin
         out.listPolicies[type] = { Policies: policies };
         for (const p of policies) {
             if (!p.Id) continue;
-            if (!p.AwsManaged) out.describePolicy[p.Id] = plain(await op("DescribePolicy", () => org.send(new DescribePolicyCommand({ PolicyId: p.Id }))));
-            const targets: NonNullable<OrganizationSnapshot["listTargetsForPolicy"][string]["Targets"]> = [];
-            await op("ListTargetsForPolicy", async () => {
-                for await (const page of paginateListTargetsForPolicy({ client: org }, { PolicyId: p.Id })) targets.push(...plain(page.Targets ?? []));
-            });
-            out.listTargetsForPolicy[p.Id] = { Targets: targets };
+            // One policy that cannot be read does not stop the others.
+            try {
+                if (!p.AwsManaged) out.describePolicy[p.Id] = plain(await op("DescribePolicy", () => org.send(new DescribePolicyCommand({ PolicyId: p.Id }))));
+            } catch (e) {
+                errors.push(errorOf(e, `DescribePolicy ${p.Id}`));
+            }
+            try {
+                const targets: NonNullable<OrganizationSnapshot["listTargetsForPolicy"][string]["Targets"]> = [];
+                await op("ListTargetsForPolicy", async () => {
+                    for await (const page of paginateListTargetsForPolicy({ client: org }, { PolicyId: p.Id })) targets.push(...plain(page.Targets ?? []));
+                });
+                out.listTargetsForPolicy[p.Id] = { Targets: targets };
+            } catch (e) {
+                errors.push(errorOf(e, `ListTargetsForPolicy ${p.Id}`));
+            }
         }
     }
     progress(`organization: ${Object.values(out.listAccountsForParent).reduce((n, r) => n + (r.Accounts?.length ?? 0), 0)} accounts, ${Object.keys(out.listTargetsForPolicy).length} policies`);

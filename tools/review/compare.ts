@@ -26,11 +26,11 @@ export interface ReviewOptions {
     keyUnusedDays: number;
     /** Console passwords unused for this many days. */
     passwordUnusedDays: number;
-    /** Non-production instances above this size (`4xlarge`: 8xlarge and up, and metal, are reported). */
+    /** Non-production instances above this size (`xlarge`: 2xlarge and up, and metal, are reported). */
     maxInstanceSize: string;
 }
 
-export const DEFAULT_REVIEW_OPTIONS: ReviewOptions = { keyMaxAgeDays: 90, keyUnusedDays: 45, passwordUnusedDays: 90, maxInstanceSize: "4xlarge" };
+export const DEFAULT_REVIEW_OPTIONS: ReviewOptions = { keyMaxAgeDays: 90, keyUnusedDays: 45, passwordUnusedDays: 90, maxInstanceSize: "xlarge" };
 
 const DAY = 86_400_000;
 const ADMIN_MANAGED_POLICIES = ["AdministratorAccess", "IAMFullAccess"];
@@ -274,6 +274,8 @@ class Review {
         const describe = (t: { TargetId?: string; Name?: string; Type?: string }) => `${t.Type === "ROOT" ? "root" : t.Type === "ACCOUNT" ? "account" : "OU"} ${t.Name ?? ""} (${t.TargetId})`;
 
         for (const p of declared.values()) {
+            // A type that is not enabled was not listed: policy-type-disabled says it once.
+            if (!(p.type in org.listPolicies)) continue;
             const l = live.find((x) => x.Name === p.name && x.Type === p.type && !x.AwsManaged);
             const where = p.targets.map((t) => t.label).join(", ");
             if (!l?.Id) {
@@ -297,6 +299,8 @@ class Review {
                         `aws organizations attach-policy --policy-id ${l.Id} --target-id ${t.id} (or pulumi up).`);
                 }
             }
+            // A declared target that is not in the organization (a renamed OU) is reported as such, not as extra attachments.
+            if (p.targets.some((t) => t.id === undefined)) continue;
             const declaredIds = new Set(p.targets.map((t) => t.id));
             for (const t of targets) {
                 if (!declaredIds.has(t.TargetId)) {

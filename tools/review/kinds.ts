@@ -8,7 +8,7 @@ export interface KindInfo {
 }
 
 export const KINDS = {
-    "organization-unreadable": { category: "collection", severity: "high", title: "The organization could not be read" },
+    "organization-unreadable": { category: "collection", severity: "high", title: "The organization could not be read, wholly or in part" },
     "account-unreadable": { category: "collection", severity: "high", title: "An account could not be read (review role not assumable)" },
     "partial-read": { category: "collection", severity: "medium", title: "Part of an account could not be read" },
 
