@@ -116,41 +116,35 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
                 GroupPolicyList: [],
                 AttachedManagedPolicies: g.policyKeys.map((k) => ({ PolicyName: k.split("/")[1], PolicyArn: policyArn(k) })),
             }));
+        const role = (r: { path: string; name: string; trust: unknown; tags: Record<string, string> }, lastUsedDays: number, rest: Partial<Json<RoleDetail>>): Json<RoleDetail> => ({
+            Path: r.path,
+            RoleName: r.name,
+            RoleId: uid("AROA"),
+            Arn: arn("role", `${r.path}${r.name}`),
+            CreateDate: created,
+            AssumeRolePolicyDocument: enc(render(JSON.stringify(r.trust))),
+            InstanceProfileList: [],
+            RolePolicyList: [],
+            AttachedManagedPolicies: [],
+            Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
+            RoleLastUsed: { LastUsedDate: daysBefore(o.collectedAt, lastUsedDays), Region: o.regions[0] },
+            ...rest,
+        });
         const roles: Json<RoleDetail>[] = [
             ...d.access.roles
                 .filter((r) => r.account === key)
-                .map((r): Json<RoleDetail> => ({
-                    Path: r.path,
-                    RoleName: r.name,
-                    RoleId: uid("AROA"),
-                    Arn: arn("role", `${r.path}${r.name}`),
-                    CreateDate: created,
-                    AssumeRolePolicyDocument: enc(render(JSON.stringify(r.trust))),
-                    InstanceProfileList: [],
-                    RolePolicyList: [],
-                    AttachedManagedPolicies: [
-                        ...r.managedPolicyArns.map((a) => ({ PolicyName: a.split("/").pop(), PolicyArn: render(a) })),
-                        ...r.policyKeys.map((k) => ({ PolicyName: k.split("/")[1], PolicyArn: policyArn(k) })),
-                    ],
-                    ...(r.boundaryKey ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: policyArn(r.boundaryKey) } } : {}),
-                    Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
-                    RoleLastUsed: { LastUsedDate: daysBefore(o.collectedAt, 2), Region: o.regions[0] },
-                })),
+                .map((r) =>
+                    role(r, 2, {
+                        AttachedManagedPolicies: [
+                            ...r.managedPolicyArns.map((a) => ({ PolicyName: a.split("/").pop(), PolicyArn: render(a) })),
+                            ...r.policyKeys.map((k) => ({ PolicyName: k.split("/")[1], PolicyArn: policyArn(k) })),
+                        ],
+                        ...(r.boundaryKey ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: policyArn(r.boundaryKey) } } : {}),
+                    }),
+                ),
             ...d.reviewRoles
                 .filter((r) => r.account === key)
-                .map((r): Json<RoleDetail> => ({
-                    Path: r.path,
-                    RoleName: r.name,
-                    RoleId: uid("AROA"),
-                    Arn: arn("role", `${r.path}${r.name}`),
-                    CreateDate: created,
-                    AssumeRolePolicyDocument: enc(render(JSON.stringify(r.trust))),
-                    InstanceProfileList: [],
-                    RolePolicyList: [{ PolicyName: r.policyName, PolicyDocument: enc(render(JSON.stringify(r.policy))) }],
-                    AttachedManagedPolicies: [],
-                    Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
-                    RoleLastUsed: { LastUsedDate: daysBefore(o.collectedAt, 7), Region: o.regions[0] },
-                })),
+                .map((r) => role(r, 7, { RolePolicyList: [{ PolicyName: r.policyName, PolicyDocument: enc(render(JSON.stringify(r.policy))) }] })),
         ];
         const memberPlan = plan.accounts.find((a) => a.key === key);
         if (memberPlan) {
