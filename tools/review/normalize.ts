@@ -1,6 +1,6 @@
 /**
  * Policy documents compared by meaning, not by text: statement order, single values versus
- * one-element arrays, duplicates and whitespace do not count. IAM documents that
+ * one-element arrays, repeated entries and whitespace do not count. IAM documents that
  * GetAccountAuthorizationDetails returns URL-encoded are decoded first.
  */
 
