@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { accessConfigShape, validateAccess } from "./access/config";
 import { guardrailsConfigShape, validateGuardrails } from "./guardrails/config";
+import { reviewConfigShape } from "./review/config";
 
 /** The config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "landing-zone";
@@ -194,6 +195,7 @@ export const configSchema = z
         identityAccount: z.union([z.literal("management"), logicalKey]).default("management"),
         ...accessConfigShape,
         ...guardrailsConfigShape,
+        ...reviewConfigShape,
     })
     .superRefine((c, ctx) => {
         // The sections' rules (access, guardrails) read the structure (accounts, OUs, classes):

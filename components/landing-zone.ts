@@ -8,6 +8,7 @@ import { Access, deployAccess } from "./access/component";
 import { deployGuardrails, Guardrails, guardrailsOutputs } from "./guardrails/component";
 import { MemberAccount, Organization } from "./organization";
 import type { LandingZonePlan } from "./plan";
+import { deployReviewRoles } from "./review/component";
 
 export interface LandingZone {
     plan: LandingZonePlan;
@@ -23,6 +24,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     if (!plan.organization) {
         lz.guardrails = deployGuardrails(lz); // budgets only: there is no organization
         lz.access = deployAccess(lz);
+        deployReviewRoles(lz);
         return lz;
     }
 
@@ -49,6 +51,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     }
     lz.guardrails = deployGuardrails(lz);
     lz.access = deployAccess(lz);
+    deployReviewRoles(lz);
     return lz;
 }
 

@@ -132,7 +132,9 @@ describe("access in mock runs of the shipped stacks", function () {
 
     it("single-account: no environment roles; team groups carry tag-scoped policies", () => {
         const run = runs.dev;
-        assert.deepEqual(run.byType(T.role).map((r) => r.inputs.path), ["/landing-zone/service/prod/"]);
+        // The estate review's read-only role (components/review) is in every account; no environment role is.
+        assert.deepEqual(run.byType(T.role).filter((r) => r.inputs.name !== "lz-review").map((r) => r.inputs.path), ["/landing-zone/service/prod/"]);
+        assert.deepEqual(run.byType(T.role).filter((r) => r.inputs.name === "lz-review").map((r) => r.inputs.path), ["/landing-zone/"]);
         const devAttachments = run.byType(T.groupAttachment).filter((a) => a.name.startsWith("management-lz-developers-"));
         assert.deepEqual(devAttachments.map((a) => a.name.slice("management-lz-developers-".length)).sort(), ["lz-dev-iam-delegation", "lz-dev-write", "lz-list-describe", "lz-test-read"]);
     });

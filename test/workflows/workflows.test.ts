@@ -31,8 +31,8 @@ function pulumiSteps(wf: any, job: string): any[] {
 }
 
 describe("workflows", () => {
-    it("ships the pull-request, deploy and policy-pack workflows", () => {
-        assert.deepEqual(files.sort(), ["deploy.yml", "policy-pack.yml", "pull-request.yml"]);
+    it("ships the pull-request, deploy, policy-pack and estate-review workflows", () => {
+        assert.deepEqual(files.sort(), ["deploy.yml", "policy-pack.yml", "pull-request.yml", "review.yml"]);
     });
 
     for (const f of files) {
@@ -106,5 +106,31 @@ describe("workflows", () => {
         assert.match(wf.jobs.publish.if, /refs\/tags\/policypack-v/);
         assert.deepEqual(wf.jobs.publish.needs, ["test"]);
         assert.ok(wf.jobs.publish.steps.some((s: any) => /pulumi policy publish/.test(s.run ?? "")));
+    });
+
+    it("reviews every shipped stack weekly and on demand, read-only with OIDC, into one issue per stack and an artifact", () => {
+        const wf = workflows["review.yml"];
+        assert.ok(wf.on.schedule.length === 1 && /^\d+ \d+ \* \* [0-6]$/.test(wf.on.schedule[0].cron), "weekly cron");
+        assert.ok("workflow_dispatch" in wf.on);
+        assert.deepEqual(wf.permissions, { contents: "read" });
+        const job = wf.jobs.review;
+        assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", issues: "write" });
+        assert.deepEqual([...job.strategy.matrix.stack].sort(), shippedStacks);
+        assert.equal(job.concurrency["cancel-in-progress"], false);
+        const creds = job.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+        assert.equal(creds.with["role-to-assume"], "${{ vars.AWS_REVIEW_ROLE_ARN }}");
+        assert.ok(!Object.keys(creds.with).some((k) => k.startsWith("aws-access-key") || k === "aws-secret-access-key"), "no stored keys");
+        const review = job.steps.find((s: any) => /npm run --silent review/.test(s.run ?? ""));
+        assert.match(review.run, /--stack \$\{\{ matrix\.stack \}\} --live --save-snapshot review\/snapshot/);
+        assert.match(review.run, /--format markdown --json review\/findings\.json > review\/report\.md/);
+        assert.match(review.run, /test "\$status" -le 1/, "exit 1 (findings) still reports; exit 2 fails the job");
+        const upload = job.steps.find((s: any) => String(s.uses).startsWith("actions/upload-artifact@"));
+        assert.equal(upload.if, "always()");
+        assert.equal(upload.with.path, "review/");
+        const issue = job.steps.find((s: any) => /gh issue/.test(s.run ?? ""));
+        assert.ok(job.steps.indexOf(issue) > job.steps.indexOf(review));
+        assert.match(issue.run, /gh issue edit "\$number" --body-file review\/issue\.md/);
+        assert.match(issue.run, /gh issue create --title "\$title" --label estate-review/);
+        assert.equal(issue.env.GH_TOKEN, "${{ github.token }}");
     });
 });
