@@ -35,7 +35,7 @@ export class Guardrails extends pulumi.ComponentResource {
     /**
      * Targets whose FullAWSAccess must be detached once their allow-list is attached (allow-list
      * strategy). AWS attaches FullAWSAccess itself, so it is not in this program's state and
-     * cannot be deleted by it; see the guardrails README for the one-time step.
+     * cannot be deleted by it; see docs/guardrails.md for the one-time step.
      */
     public readonly fullAwsAccessToDetach: pulumi.Output<{ target: string; targetId: string }[]>;
 

@@ -61,7 +61,7 @@ export const DEFAULT_PLATFORM_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_PLATFORM_ROLE_PATH = "/landing-zone/";
 
 export const guardrailsSchema = z.strictObject({
-    /** Attach the baseline (see README) in addition to `attachments`. */
+    /** Attach the baseline (docs/guardrails.md) in addition to `attachments`. */
     baseline: z.boolean().default(true),
     /**
      * The role exempt from the guardrails that have an exemption. By default the organization

@@ -30,7 +30,7 @@ function actionsOf(doc: scp.PolicyDocument): string[] {
 describe("SCP library", () => {
     const sizes: Record<string, number> = {};
     after(() => {
-        // Measured sizes, for the README and for review of a change's cost.
+        // Measured sizes, for docs/guardrails.md and for review of a change's cost.
         console.log("      minified sizes (characters, limit 5120):");
         for (const [k, v] of Object.entries(sizes)) console.log(`        ${k.padEnd(32)} ${v}`);
     });
