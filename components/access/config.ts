@@ -19,8 +19,14 @@ export const MAX_MANAGED_POLICIES_PER_GROUP = 10;
 export const MAX_MANAGED_POLICY_SIZE = 6144;
 /** Password policy bounds: AWS allows a minimum length of 6-128; this project requires at least 14. */
 export const PASSWORD_MIN_LENGTH_FLOOR = 14;
-/** Group keys of the built-in groups (lz-all-users, lz-org-admins); no team may use them. */
-export const RESERVED_GROUP_KEYS = ["all-users", "org-admins"];
+/** Group keys of the built-in groups (lz-all-users, lz-org-admins, lz-mfa-enrolment); no team may use them. */
+export const RESERVED_GROUP_KEYS = ["all-users", "org-admins", "mfa-enrolment"];
+
+/**
+ * Who may enrol a user's MFA device: the user alone after signing in with the first password
+ * (`self-service`), or only a user in the enrolment group (`enrolment-group`, `users.<name>.enrolMfa`).
+ */
+export const MFA_ENROLMENT_MODES = ["self-service", "enrolment-group"] as const;
 
 /** Team keys become group names (`lz-<team>`) and logical names. */
 const teamKey = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
@@ -59,6 +65,8 @@ export type TeamConfig = z.output<typeof teamSchema>;
 const userSchema = z.strictObject({
     /** Team keys; each is one IAM group membership. */
     teams: z.array(teamKey).default([]),
+    /** In the MFA enrolment group until the device is enrolled (mfaEnrolment: enrolment-group). */
+    enrolMfa: z.boolean().default(false),
 });
 
 const passwordPolicySchema = z.strictObject({
@@ -88,7 +96,10 @@ const serviceRoleSchema = z.strictObject({
 });
 export type ServiceRoleConfig = z.output<typeof serviceRoleSchema>;
 
-/** Shipped default split; filtered to the declared environments when teams are not configured. */
+/**
+ * Shipped default split; filtered to the declared environments when teams are not configured
+ * (and without `iamAdmin` in the single-account layout, see effectiveTeams).
+ */
 export const DEFAULT_TEAMS: Record<string, { access: Record<string, AccessLevel>; iamAdmin?: string[]; organizationAdmin?: boolean }> = {
     developers: { access: { dev: "write", test: "read" }, iamAdmin: ["dev"] },
     qe: { access: { test: "write", staging: "read" } },
@@ -112,6 +123,8 @@ export const accessConfigShape = {
     }),
     /** Maximum age of the MFA sign-in accepted when assuming an environment role (seconds). */
     mfaMaxAgeSeconds: intFromConfig.default(3600),
+    /** Who may enrol MFA devices: every user for themself, or only members of the enrolment group. */
+    mfaEnrolment: z.enum(MFA_ENROLMENT_MODES, { message: `must be one of ${MFA_ENROLMENT_MODES.join(", ")}` }).default("self-service"),
     /** Roles assumed by AWS services (workloads use these, never users). */
     serviceRoles: z.record(teamKey, serviceRoleSchema).default({}),
     /**
@@ -134,18 +147,27 @@ interface AccessView {
     accounts: Record<string, { environments: string[] }>;
     environments: { name: string; production: boolean }[];
     teams?: Record<string, TeamConfig>;
-    users: Record<string, { teams: string[] }>;
+    users: Record<string, { teams: string[]; enrolMfa: boolean }>;
     passwordPolicy: PasswordPolicyConfig;
     mfaMaxAgeSeconds: number;
+    mfaEnrolment: (typeof MFA_ENROLMENT_MODES)[number];
     serviceRoles: Record<string, ServiceRoleConfig>;
     acceptedUntaggedActions: string[];
 }
 
-/** The configured teams, or the defaults restricted to the declared environments. */
-export function effectiveTeams(cfg: { teams?: Record<string, TeamConfig>; environments: { name: string; production: boolean }[] }): Record<string, TeamConfig> {
+/**
+ * The configured teams, or the defaults restricted to the declared environments. The default
+ * delegated IAM administration is left out in the single-account layout: there, no resource
+ * control policy can stop a delegated role from trusting an outside account.
+ */
+export function effectiveTeams(cfg: {
+    layout: string;
+    teams?: Record<string, TeamConfig>;
+    environments: { name: string; production: boolean }[];
+}): Record<string, TeamConfig> {
     if (cfg.teams) return cfg.teams;
     const names = new Set(cfg.environments.map((e) => e.name));
-    const nonProd = new Set(cfg.environments.filter((e) => !e.production).map((e) => e.name));
+    const nonProd = new Set(cfg.layout === "single-account" ? [] : cfg.environments.filter((e) => !e.production).map((e) => e.name));
     const out: Record<string, TeamConfig> = {};
     for (const [key, t] of Object.entries(DEFAULT_TEAMS)) {
         out[key] = {
@@ -219,11 +241,16 @@ export function validateAccess(config: Record<string, unknown>, ctx: z.Refinemen
                 report(["users", name, "teams", i], t, "is listed twice");
             }
         });
+        if (user.enrolMfa && cfg.mfaEnrolment !== "enrolment-group") {
+            report(["users", name, "enrolMfa"], true,
+                "needs mfaEnrolment: enrolment-group (with self-service enrolment every user enrols their own device and there is no enrolment group)");
+        }
         const unique = [...new Set(user.teams)];
-        const groups = unique.length + 1 + (unique.some((t) => teams[t]?.organizationAdmin) ? 1 : 0);
+        const builtIn = ["all-users", ...(unique.some((t) => teams[t]?.organizationAdmin) ? ["org-admins"] : []), ...(user.enrolMfa ? ["mfa-enrolment"] : [])];
+        const groups = unique.length + builtIn.length;
         if (groups > MAX_GROUPS_PER_USER) {
             report(["users", name, "teams"], user.teams,
-                `puts the user in ${groups} IAM groups (teams + all-users${groups > unique.length + 1 ? " + org-admins" : ""}); AWS allows ${MAX_GROUPS_PER_USER}`);
+                `puts the user in ${groups} IAM groups (teams + ${builtIn.join(" + ")}); AWS allows ${MAX_GROUPS_PER_USER}`);
         }
     }
     // Managed policies per team group: in a shared identity account each environment adds a policy.

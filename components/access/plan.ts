@@ -33,6 +33,7 @@ import {
     identityAccountTrust,
     listOnlyPolicy,
     LZ_PATH,
+    mfaEnrolmentPolicy,
     MANAGEMENT_ACCOUNT,
     organizationAdminPolicy,
     organizationAdminTrust,
@@ -104,7 +105,7 @@ export interface AccessPlan {
     passwordPolicy: PasswordPolicyConfig & { account: string };
 }
 
-export const [ALL_USERS_GROUP, ORG_ADMINS_GROUP] = RESERVED_GROUP_KEYS;
+export const [ALL_USERS_GROUP, ORG_ADMINS_GROUP, MFA_ENROLMENT_GROUP] = RESERVED_GROUP_KEYS;
 export const groupName = (key: string) => `lz-${key}`;
 export const ORGANIZATION_ADMIN_ROLE = "lz-organization-admin";
 
@@ -246,26 +247,48 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
         account: identity,
         name: groupName(ALL_USERS_GROUP),
         path: LZ_PATH,
-        policyKeys: [policy(identity, "lz-force-mfa", "Self-service password and MFA; nothing else without MFA", forceMfaPolicy(), plan.commonTags)],
+        policyKeys: [
+            policy(identity, "lz-force-mfa", "Self-service password and MFA; nothing else without MFA", forceMfaPolicy(cfg.mfaEnrolment === "self-service"), plan.commonTags),
+        ],
     });
+    if (cfg.mfaEnrolment === "enrolment-group") {
+        groups.push({
+            key: MFA_ENROLMENT_GROUP,
+            account: identity,
+            name: groupName(MFA_ENROLMENT_GROUP),
+            path: LZ_PATH,
+            policyKeys: [policy(identity, "lz-mfa-enrolment", "Enrol one's own MFA device (members only until enrolled)", mfaEnrolmentPolicy(), plan.commonTags)],
+        });
+    }
 
     // Organization administration: a group in the management account, and a role there for
     // administrators coming from member accounts.
     if (plan.organization) {
-        const orgPolicy = policy(DEPLOYMENT_ACCOUNT, "lz-organization-admin", "Administer AWS Organizations", organizationAdminPolicy(), adminTags(plan.commonTags));
+        const orgPolicy = policy(DEPLOYMENT_ACCOUNT, "lz-organization-admin", "Administer AWS Organizations", organizationAdminPolicy(cfg.mfaMaxAgeSeconds), adminTags(plan.commonTags));
         groups.push({ key: ORG_ADMINS_GROUP, account: DEPLOYMENT_ACCOUNT, name: groupName(ORG_ADMINS_GROUP), path: LZ_PATH, policyKeys: [orgPolicy] });
-        roles.set(`${DEPLOYMENT_ACCOUNT}/${ORGANIZATION_ADMIN_ROLE}`, {
-            key: `${DEPLOYMENT_ACCOUNT}/${ORGANIZATION_ADMIN_ROLE}`,
-            account: DEPLOYMENT_ACCOUNT,
-            name: ORGANIZATION_ADMIN_ROLE,
-            path: LZ_PATH,
-            description: "Organization administration for admin roles of member accounts, with MFA",
-            trust: organizationAdminTrust(cfg.mfaMaxAgeSeconds, identity === DEPLOYMENT_ACCOUNT ? undefined : accountRef(identity)),
-            managedPolicyArns: [],
-            policyKeys: [orgPolicy],
-            tags: adminTags(plan.commonTags),
-            maxSessionDuration: 3600,
-        });
+        // Admin roles of member accounts (in accounts of their own) whose every admin team is an organization admin.
+        const adminRoles = plan.environments
+            .filter((e) => e.accounts.some((a) => a !== DEPLOYMENT_ACCOUNT && !hostsSeveral(a)))
+            .filter((e) => {
+                const admins = teamKeys.filter((t) => levelOf(teams[t], e.name) === "admin");
+                return admins.length > 0 && admins.every((t) => teams[t].organizationAdmin);
+            })
+            .map((e) => environmentRoleName(e.name, "admin"));
+        const trust = organizationAdminTrust(cfg.mfaMaxAgeSeconds, adminRoles, identity === DEPLOYMENT_ACCOUNT ? undefined : accountRef(identity));
+        if (trust) {
+            roles.set(`${DEPLOYMENT_ACCOUNT}/${ORGANIZATION_ADMIN_ROLE}`, {
+                key: `${DEPLOYMENT_ACCOUNT}/${ORGANIZATION_ADMIN_ROLE}`,
+                account: DEPLOYMENT_ACCOUNT,
+                name: ORGANIZATION_ADMIN_ROLE,
+                path: LZ_PATH,
+                description: "Organization administration for admin roles of member accounts, with MFA",
+                trust,
+                managedPolicyArns: [],
+                policyKeys: [orgPolicy],
+                tags: adminTags(plan.commonTags),
+                maxSessionDuration: 3600,
+            });
+        }
     }
 
     // Workload roles: assumed by AWS services, in every account hosting the environment.
@@ -298,6 +321,7 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
             const teamsOf = [...new Set(cfg.users[name].teams)];
             const groupKeys = [...teamsOf, ALL_USERS_GROUP];
             if (plan.organization && identity === DEPLOYMENT_ACCOUNT && teamsOf.some((t) => orgAdminTeams.has(t))) groupKeys.push(ORG_ADMINS_GROUP);
+            if (cfg.users[name].enrolMfa) groupKeys.push(MFA_ENROLMENT_GROUP);
             return { name, account: identity, groupKeys, tags: { ...plan.commonTags } };
         });
 

@@ -9,14 +9,18 @@
  *   at preview. Documents hold it as the placeholder below; `renderDocument` fills it in.
  */
 import {
+    CREATE_PATTERNS,
     LIST_ONLY_PATTERNS,
     MANAGE_PATTERNS,
     READ_TAGGED_PATTERNS as READ_PREFIX_PATTERNS,
-    PERMISSIONS_MANAGEMENT_ACTIONS,
+    PERMISSIONS_MANAGEMENT_PATTERNS,
+    SHARING_CANDIDATES,
     TAGGING_ACTIONS_WITH_TAG_KEYS,
     TAGGING_ACTIONS_WITHOUT_TAG_KEYS,
+    UNTAGGABLE_ACTIONS,
 } from "./catalogue.generated";
-import { ESCALATION_ACTIONS } from "./catalogue";
+import { COVERED_SERVICES, ESCALATION_ACTIONS } from "./catalogue";
+import { sharingDenied } from "./sharing";
 
 export interface Statement {
     Sid: string;
@@ -104,48 +108,26 @@ export const READ_TAGGED_PATTERNS = [
     "rds:DownloadCompleteDBLogFile",
 ];
 
-/**
- * Actions that create resources, granted only when the request tags the new resource with the
- * environment. Tagging actions are here because several services (RDS, Lambda, DynamoDB, Logs,
- * S3 TagResource) authorize tag-on-create as a separate tagging call.
- */
-export const CREATE_PATTERNS = [
-    "ec2:Create*",
-    "ec2:RunInstances",
-    "ec2:AllocateAddress",
-    "ec2:ImportKeyPair",
-    "ec2:CopyImage",
-    "ec2:CopySnapshot",
-    "rds:Create*",
-    "rds:Restore*",
-    "rds:Copy*",
-    "rds:AddTagsToResource",
-    "s3:CreateBucket",
-    "s3:TagResource",
-    "lambda:Create*",
-    "lambda:TagResource",
-    "dynamodb:CreateTable",
-    "dynamodb:TagResource",
-    "logs:Create*",
-    "logs:TagResource",
-    "logs:TagLogGroup",
-    "elasticloadbalancing:Create*",
-    "elasticloadbalancing:AddTags",
-    "autoscaling:Create*",
-];
+/** Sharing actions no write level gets (./sharing.ts): every service's, for dedicated accounts' boundaries. */
+export const WRITE_LEVEL_SHARING_DENY: string[] = sharingDenied(SHARING_CANDIDATES);
 
 /**
- * Existing resources RunInstances reads but does not change (AMIs, subnets, security groups,
- * key pairs, launch templates). Public AMIs carry no environment tag, so these are granted
- * untagged; the instance itself must still be created with the environment tag.
+ * ...and those the tag-scoped write policy would otherwise grant: of the covered services (it
+ * grants no other), scoped by tag (it grants no untaggable one).
  */
-export const RUN_INSTANCES_INPUTS = ["image", "snapshot", "subnet", "security-group", "key-pair", "launch-template", "placement-group", "network-interface"];
+export const SHARED_WRITE_SHARING_DENY: string[] = WRITE_LEVEL_SHARING_DENY.filter(
+    (a) => (COVERED_SERVICES as readonly string[]).includes(a.split(":")[0]) && !Object.values(UNTAGGABLE_ACTIONS).flat().includes(a),
+);
+
+/** Owner of the public images people may launch without an environment tag (ec2:Owner). */
+export const AMAZON_IMAGE_OWNER = "amazon";
 
 /**
  * The access of one level in one environment of a shared account.
  * - read: describe/get/list on resources tagged with the environment;
  * - write: every action of the covered services on tagged resources, creation only with the
- *   tag, but no resource-policy changes (Permissions management) and no change of the tag;
+ *   tag, but no resource-policy changes (Permissions management), no sharing outside the
+ *   account and no change of the tag;
  * - admin: write plus resource-policy changes on tagged resources. Admin of a shared account
  *   never includes IAM: that would reach every environment in the account.
  * Unscoped list/describe comes from listOnlyPolicy; accepted untaggable actions from
@@ -178,20 +160,30 @@ export function abacPolicy(env: string, level: "read" | "write" | "admin", o: Ab
             Condition: onEnv,
         },
         {
+            // RDS and Elastic Load Balancing evaluate aws:RequestTag for every resource of the
+            // request, the existing source too (the DB instance of a snapshot, the snapshot of a
+            // restore, the listener of a rule): a source must carry this environment's tag (or
+            // none, like default parameter groups), never another environment's.
             Sid: "CreateOnlyWithEnvironmentTag",
             Effect: "Allow",
             Action: CREATE_PATTERNS,
             Resource: ["*"],
             Condition: {
                 StringEquals: { [`aws:RequestTag/${key}`]: env },
+                StringEqualsIfExists: { [`aws:ResourceTag/${key}`]: env },
                 "ForAllValues:StringEquals": { "aws:TagKeys": unique([key, ...o.allowedTagKeys]) },
             },
         },
         {
-            Sid: "RunInstancesInputs",
+            // Every other input of RunInstances (subnet, security group, key pair, launch
+            // template, snapshot, existing network interface, placement group, the environment's
+            // own images) must carry the environment's tag (ManageTaggedResources); new volumes and
+            // network interfaces are tagged on create. Public images of Amazon carry no tag.
+            Sid: "RunInstancesFromAmazonImages",
             Effect: "Allow",
             Action: ["ec2:RunInstances"],
-            Resource: RUN_INSTANCES_INPUTS.map((t) => `arn:${PARTITION}:ec2:*:*:${t}/*`),
+            Resource: [`arn:${PARTITION}:ec2:*::image/*`],
+            Condition: { StringEquals: { "ec2:Owner": AMAZON_IMAGE_OWNER } },
         },
         {
             Sid: "PassEnvironmentRoles",
@@ -232,13 +224,22 @@ export function abacPolicy(env: string, level: "read" | "write" | "admin", o: Ab
         },
     );
     if (level === "write") {
-        statements.push({
-            Sid: "NoResourcePolicyChanges",
-            Effect: "Deny",
-            Action: PERMISSIONS_MANAGEMENT_ACTIONS,
-            Resource: ["*"],
-            Condition: onEnv,
-        });
+        statements.push(
+            {
+                Sid: "NoResourcePolicyChanges",
+                Effect: "Deny",
+                Action: PERMISSIONS_MANAGEMENT_PATTERNS,
+                Resource: ["*"],
+                Condition: onEnv,
+            },
+            {
+                // Snapshot and image permissions reach other accounts, or everyone.
+                Sid: "NoSharingOutsideTheAccount",
+                Effect: "Deny",
+                Action: SHARED_WRITE_SHARING_DENY,
+                Resource: ["*"],
+            },
+        );
     }
     return doc(...statements);
 }
@@ -372,6 +373,13 @@ export function dedicatedAccountBoundary(env: string): PolicyDocument {
             Condition: { StringNotLike: { "iam:PermissionsBoundary": boundaryArnPattern(env) } },
         },
         {
+            // RAM shares, snapshot and image permissions, public-access blocks, named shares.
+            Sid: "NoSharingOutsideTheAccount",
+            Effect: "Deny",
+            Action: WRITE_LEVEL_SHARING_DENY,
+            Resource: ["*"],
+        },
+        {
             Sid: "NoPlatformChanges",
             Effect: "Deny",
             Action: [
@@ -409,17 +417,22 @@ export const MFA_SELF_SERVICE = [
     "sts:GetSessionToken",
 ];
 
-/** The all-users group: self-service for one's own password and MFA; nothing else without MFA. */
-export function forceMfaPolicy(): PolicyDocument {
+/**
+ * The all-users group: self-service for one's own password and MFA; nothing else without MFA.
+ * With `selfEnrolment` (the default), users also enrol their own MFA device: whoever holds a new
+ * user's first password can then enrol a device of their own. Without it, enrolling is only
+ * possible from the enrolment group (mfaEnrolmentPolicy), which a user joins for the time it takes.
+ */
+export function forceMfaPolicy(selfEnrolment = true): PolicyDocument {
     const self = iamArn("user", "/${aws:username}");
     return doc(
         { Sid: "ViewAccountPasswordRules", Effect: "Allow", Action: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"], Resource: ["*"] },
         { Sid: "ManageOwnPassword", Effect: "Allow", Action: ["iam:ChangePassword", "iam:GetUser", "iam:GetLoginProfile"], Resource: [self] },
-        { Sid: "CreateOwnVirtualMfaDevice", Effect: "Allow", Action: ["iam:CreateVirtualMFADevice"], Resource: [iamArn("mfa", "/${aws:username}")] },
+        ...(selfEnrolment ? mfaEnrolmentStatements() : []),
         {
             Sid: "ManageOwnMfa",
             Effect: "Allow",
-            Action: ["iam:EnableMFADevice", "iam:ResyncMFADevice", "iam:DeactivateMFADevice", "iam:GetMFADevice", "iam:ListMFADevices"],
+            Action: ["iam:ResyncMFADevice", "iam:GetMFADevice", "iam:ListMFADevices"],
             Resource: [self],
         },
         {
@@ -430,6 +443,20 @@ export function forceMfaPolicy(): PolicyDocument {
             Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
         },
     );
+}
+
+/** Enrolling (or replacing) one's own MFA device. */
+function mfaEnrolmentStatements(): Statement[] {
+    const self = iamArn("user", "/${aws:username}");
+    return [
+        { Sid: "CreateOwnVirtualMfaDevice", Effect: "Allow", Action: ["iam:CreateVirtualMFADevice"], Resource: [iamArn("mfa", "/${aws:username}")] },
+        { Sid: "EnrolOwnMfaDevice", Effect: "Allow", Action: ["iam:EnableMFADevice", "iam:DeactivateMFADevice"], Resource: [self] },
+    ];
+}
+
+/** The enrolment group (mfaEnrolment: enrolment-group): a user is in it only until their device is enrolled. */
+export function mfaEnrolmentPolicy(): PolicyDocument {
+    return doc(...mfaEnrolmentStatements());
 }
 
 /** A team's only grant in the identity account: assume exactly its environment roles, in this organization. */
@@ -443,9 +470,43 @@ export function assumeRolesPolicy(roleNames: string[]): PolicyDocument {
     });
 }
 
-/** Organization administration (management account only). */
-export function organizationAdminPolicy(): PolicyDocument {
-    return doc({ Sid: "AdministerOrganization", Effect: "Allow", Action: ["organizations:*", "account:*"], Resource: ["*"] });
+/**
+ * What no everyday organization administrator does: close or remove accounts, dissolve the
+ * organization, switch off or rewrite guardrails, withdraw the security services' trusted access
+ * or delegated administrators, hand Organizations permissions to other accounts, or change an
+ * account's root email. The landing zone's deployment role (not in this group) changes guardrails
+ * through code; the rest is break-glass (docs/access-model.md).
+ */
+export const ORGANIZATION_BREAK_GLASS_ACTIONS = [
+    "account:CloseAccount",
+    "account:DisableRegion",
+    "account:StartPrimaryEmailUpdate",
+    "organizations:CloseAccount",
+    "organizations:DeleteOrganization",
+    "organizations:DeleteOrganizationalUnit",
+    "organizations:DeletePolicy",
+    "organizations:DeregisterDelegatedAdministrator",
+    "organizations:DetachPolicy",
+    "organizations:DisableAWSServiceAccess",
+    "organizations:DisablePolicyType",
+    "organizations:LeaveOrganization",
+    "organizations:PutResourcePolicy",
+    "organizations:RemoveAccountFromOrganization",
+    "organizations:UpdatePolicy",
+];
+
+/** Organization administration (management account only), with a recent MFA sign-in, destructive actions excepted. */
+export function organizationAdminPolicy(mfaMaxAgeSeconds: number): PolicyDocument {
+    return doc(
+        {
+            Sid: "AdministerOrganizationWithRecentMfa",
+            Effect: "Allow",
+            Action: ["organizations:*", "account:*"],
+            Resource: ["*"],
+            Condition: mfaConditions(mfaMaxAgeSeconds),
+        },
+        { Sid: "NoDestructiveOrganizationChanges", Effect: "Deny", Action: ORGANIZATION_BREAK_GLASS_ACTIONS, Resource: ["*"] },
+    );
 }
 
 function mfaConditions(maxAgeSeconds: number): Record<string, Record<string, string>> {
@@ -470,25 +531,32 @@ export function identityAccountTrust(identityAccountId: string, mfaMaxAgeSeconds
 }
 
 /**
- * Trust of the organization-admin role in the management account: admin-level environment roles
- * of accounts in the same organization, with MFA. Member account IDs are unknown until the
- * accounts exist, so the principal is matched by organization and role path instead of by ID.
+ * Trust of the organization-admin role in the management account: the named admin-level
+ * environment roles of accounts in the same organization, with MFA. Member account IDs are
+ * unknown until the accounts exist, so the principal is matched by organization and role path
+ * and name instead of by ID. Only the admin roles of environments whose every admin team also
+ * administers the organization are named: an admin role is shared by the teams of its level, so
+ * naming any other would hand the organization to a team that is not meant to have it.
  * When people live in a member identity account, its users may assume the role directly too.
+ * Undefined when nobody may assume it.
  */
-export function organizationAdminTrust(mfaMaxAgeSeconds: number, memberIdentityAccountId?: string): PolicyDocument {
-    const fromAdminRoles: Statement = {
-        Sid: "AdminRolesOfThisOrganizationWithMfa",
-        Effect: "Allow",
-        Principal: { AWS: "*" },
-        Action: ["sts:AssumeRole"],
-        Condition: {
-            ...mfaConditions(mfaMaxAgeSeconds),
-            StringEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" },
-            ArnLike: { "aws:PrincipalArn": iamArn("role", `${LZ_PATH}lz-*-admin`) },
-        },
-    };
-    if (!memberIdentityAccountId) return doc(fromAdminRoles);
-    return doc(fromAdminRoles, identityAccountTrust(memberIdentityAccountId, mfaMaxAgeSeconds).Statement[0]);
+export function organizationAdminTrust(mfaMaxAgeSeconds: number, adminRoleNames: string[], memberIdentityAccountId?: string): PolicyDocument | undefined {
+    const statements: Statement[] = [];
+    if (adminRoleNames.length) {
+        statements.push({
+            Sid: "AdminRolesOfThisOrganizationWithMfa",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: ["sts:AssumeRole"],
+            Condition: {
+                ...mfaConditions(mfaMaxAgeSeconds),
+                StringEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" },
+                ArnLike: { "aws:PrincipalArn": [...adminRoleNames].sort().map((n) => iamArn("role", `${LZ_PATH}${n}`)) },
+            },
+        });
+    }
+    if (memberIdentityAccountId) statements.push(identityAccountTrust(memberIdentityAccountId, mfaMaxAgeSeconds).Statement[0]);
+    return statements.length ? doc(...statements) : undefined;
 }
 
 /** Trust of a workload role: one AWS service. */

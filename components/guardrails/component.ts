@@ -35,7 +35,7 @@ export class Guardrails extends pulumi.ComponentResource {
     /**
      * Targets whose FullAWSAccess must be detached once their allow-list is attached (allow-list
      * strategy). AWS attaches FullAWSAccess itself, so it is not in this program's state and
-     * cannot be deleted by it; see the guardrails README for the one-time step.
+     * cannot be deleted by it; see docs/guardrails.md for the one-time step.
      */
     public readonly fullAwsAccessToDetach: pulumi.Output<{ target: string; targetId: string }[]>;
 
@@ -84,6 +84,20 @@ export class Guardrails extends pulumi.ComponentResource {
                     tp.logicalName,
                     { policyId: policy.id, targetId: this.tagPolicyTargetId(tp, organization, args.accountIds) },
                     { parent: this, aliases: aliases(tp.formerLogicalNames) },
+                );
+            }
+            // Resource control policies: the organization enables their type itself (../organization.ts).
+            for (const rp of plan.resourceControlPolicies) {
+                const policy = new aws.organizations.Policy(
+                    rp.logicalName,
+                    { name: rp.policyName, description: rp.description, type: "RESOURCE_CONTROL_POLICY", content: rp.content, tags: args.tags },
+                    after,
+                );
+                this.policies[rp.logicalName] = policy;
+                this.attachments[rp.logicalName] = new aws.organizations.PolicyAttachment(
+                    rp.logicalName,
+                    { policyId: policy.id, targetId: organization.rootId },
+                    { parent: this },
                 );
             }
         }
@@ -147,7 +161,7 @@ export interface GuardrailsHost {
 /** Plans and registers the guardrails of a landing zone whose organization and accounts exist. */
 export function deployGuardrails(lz: GuardrailsHost): Guardrails | undefined {
     const plan = planGuardrails(lz.plan);
-    if (!plan.targets.length && !plan.tagPolicies.length && !plan.budgets.length) return undefined;
+    if (!plan.targets.length && !plan.tagPolicies.length && !plan.resourceControlPolicies.length && !plan.budgets.length) return undefined;
     const accountIds = Object.fromEntries(Object.entries(lz.accounts).map(([k, a]) => [k, a.accountId]));
     return new Guardrails("guardrails", {
         plan,

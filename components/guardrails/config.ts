@@ -61,7 +61,7 @@ export const DEFAULT_PLATFORM_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_PLATFORM_ROLE_PATH = "/landing-zone/";
 
 export const guardrailsSchema = z.strictObject({
-    /** Attach the baseline (see README) in addition to `attachments`. */
+    /** Attach the baseline (docs/guardrails.md) in addition to `attachments`. */
     baseline: z.boolean().default(true),
     /**
      * The role exempt from the guardrails that have an exemption. By default the organization
@@ -75,6 +75,12 @@ export const guardrailsSchema = z.strictObject({
         .default(DEFAULT_PLATFORM_ROLE_PATH),
     /** Regions where regional services may be used; `region-allow-list` joins the baseline when set. */
     allowedRegions: z.array(regionName).min(1, { message: "must list at least one region" }).optional(),
+    /**
+     * Accounts outside the organization whose principals may still assume roles in member
+     * accounts (third-party vendors trusted with sts:ExternalId): the resource control policy
+     * exempts them. 12-digit account IDs.
+     */
+    trustedExternalAccountIds: z.array(z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account ID" })).default([]),
     /** More actions exempt from the region allow-list (global services this organization uses). */
     extraGlobalActions: z.array(actionPattern).default([]),
     nonProductionInstanceTypes: z

@@ -23,6 +23,7 @@ import {
     type PolicyDocument,
 } from "./scp";
 import { environmentTagPolicy, TAG_POLICY_MAX_CHARACTERS } from "./tag-policy";
+import { buildRcp, RCP_DESCRIPTIONS, RCP_NAMES, type RcpName } from "./rcp";
 
 export type TargetKind = "root" | "organizational-unit" | "account";
 
@@ -31,7 +32,9 @@ export const POLICY_NAME_PREFIX = "landing-zone";
 
 /** Guardrails the baseline attaches (when `guardrails.baseline` is true). */
 export const BASELINE = {
-    root: ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2"] as GuardrailName[],
+    root: ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2", "deny-external-sharing"] as GuardrailName[],
+    /** Resource control policies, on the root. */
+    rootRcps: [...RCP_NAMES] as RcpName[],
     /** On the top-most non-production OUs and accounts; the region allow-list only when regions are set. */
     nonProduction: ["instance-type-allow-list", "region-allow-list"] as GuardrailName[],
     /** On the top-most production OUs and accounts. */
@@ -88,6 +91,19 @@ export interface TagPolicyPlan {
     size: number;
 }
 
+/** A resource control policy attached to the root (RESOURCE_CONTROL_POLICY). */
+export interface RcpPlan {
+    name: RcpName;
+    targetKey: "root";
+    logicalName: string;
+    policyName: string;
+    description: string;
+    /** Minified JSON, sent as is. */
+    content: string;
+    /** Characters of `content`; at most 5,120. */
+    size: number;
+}
+
 export interface GuardrailsPlan {
     /** Role ARN patterns exempt from the guardrails that have an exemption. */
     exemptRoleArns: string[];
@@ -96,6 +112,8 @@ export interface GuardrailsPlan {
     /** Only targets with at least one document; root first, then OUs (parents first), then accounts. */
     targets: ScpTargetPlan[];
     tagPolicies: TagPolicyPlan[];
+    /** Resource control policies (on the root, with the baseline). */
+    resourceControlPolicies: RcpPlan[];
     budgets: BudgetPlan[];
 }
 
@@ -144,7 +162,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
         plan.application ?? POLICY_NAME_PREFIX,
         plan.commonTags,
     );
-    const empty: GuardrailsPlan = { exemptRoleArns: [], protectedRoleArns: [], targets: [], tagPolicies: [], budgets };
+    const empty: GuardrailsPlan = { exemptRoleArns: [], protectedRoleArns: [], targets: [], tagPolicies: [], resourceControlPolicies: [], budgets };
     if (!plan.organization) return { plan: empty, problems };
 
     const g = resolveGuardrailsConfig(cfg);
@@ -265,7 +283,30 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
         }
     }
 
-    return { plan: { exemptRoleArns, protectedRoleArns, targets: planned, tagPolicies, budgets }, problems };
+    // --- Resource control policies ---------------------------------------------------------
+    const resourceControlPolicies: RcpPlan[] = [];
+    for (const name of g.baseline ? BASELINE.rootRcps : []) {
+        const content = minify(buildRcp(name, { trustedAccountIds: g.trustedExternalAccountIds }));
+        if (content.length > SCP_MAX_CHARACTERS) {
+            problems.push({
+                path: ["guardrails", "trustedExternalAccountIds"],
+                value: g.trustedExternalAccountIds.length,
+                message: `make the resource control policy ${name} ${content.length} characters; AWS allows ${SCP_MAX_CHARACTERS}: trust fewer accounts`,
+            });
+            continue;
+        }
+        resourceControlPolicies.push({
+            name,
+            targetKey: "root",
+            logicalName: `rcp-root-${name}`,
+            policyName: `${POLICY_NAME_PREFIX}-root-${name}`,
+            description: RCP_DESCRIPTIONS[name],
+            content,
+            size: content.length,
+        });
+    }
+
+    return { plan: { exemptRoleArns, protectedRoleArns, targets: planned, tagPolicies, resourceControlPolicies, budgets }, problems };
 }
 
 /**

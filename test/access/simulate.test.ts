@@ -1,11 +1,12 @@
 /**
- * Proofs with an IAM request simulator: for every team x environment x representative action,
- * the decision computed from the planned documents matches the team's level, in both shipped
- * stacks. Expectations come from the level model (README: access model), decisions from the
- * simulator evaluating the generated policies; nothing here reads the expected answer from the plan.
+ * The level model with an IAM request simulator: for every team x environment, what each level is
+ * for (read, write, admin, delegated IAM administration) in every layout. Expectations come from
+ * the level model (docs/access-model.md), decisions from the simulator evaluating the generated
+ * policies; nothing here reads the expected answer from the plan. That nothing reaches another
+ * environment is proven from the whole action catalogue in ./proof.test.ts.
  */
 import { strict as assert } from "assert";
-import { AccessLevel, effectiveTeams, LEVEL_RANK } from "../../components/access/config";
+import { AccessLevel, DEFAULT_TEAMS, effectiveTeams, LEVEL_RANK } from "../../components/access/config";
 import { RolePlan } from "../../components/access/plan";
 import {
     decide,
@@ -40,7 +41,7 @@ const INSTANCE = (a: string) => `arn:aws:ec2:${REGION}:${a}:instance/i-012345678
 const TABLE = (a: string) => `arn:aws:dynamodb:${REGION}:${a}:table/orders`;
 const tagged = (env: string, key: string) => ({ [`aws:ResourceTag/${key}`]: env });
 
-/** Representative actions and the level model they prove. */
+/** What each level is for, in the team's own environment. */
 const PROBES: Probe[] = [
     { name: "read an item", action: "dynamodb:GetItem", resource: TABLE, context: (e, _o, k) => tagged(e, k), minLevel: { shared: "read", dedicated: "read" } },
     { name: "write an item", action: "dynamodb:PutItem", resource: TABLE, context: (e, _o, k) => tagged(e, k), minLevel: { shared: "write", dedicated: "write" } },
@@ -149,6 +150,7 @@ async function teamCan(stack: Stack, team: string, env: string, probe: Probe): P
 for (const stackName of STACKS) {
     describe(`access proofs by simulation: ${stackName} stack`, function () {
         const stack = loadStack(stackName);
+        const stackUnderTest = stack;
         const teams = Object.keys(stack.access.matrix);
         const envs = stack.plan.environments;
 
@@ -260,7 +262,20 @@ for (const stackName of STACKS) {
             });
         }
 
+        if (stack.plan.layout === "single-account") {
+            it("no delegated IAM administration by default: nothing in one account stops a delegated role from trusting an outside account", () => {
+                assert.deepEqual(stack.access.policies.filter((p) => /-iam-delegation$/.test(p.name)).map((p) => p.key), []);
+                assert.ok(Object.values(effectiveTeams(stack.plan.config)).every((t) => t.iamAdmin.length === 0));
+            });
+        }
+
         describe("delegated IAM administration (developers in dev)", () => {
+            // Single-account: only when configured explicitly (the shipped split, with developers' iamAdmin set).
+            const explicit = Object.fromEntries(
+                Object.entries(DEFAULT_TEAMS).map(([k, t]) => [k, { access: t.access, iamAdmin: t.iamAdmin ?? [], organizationAdmin: false }]),
+            );
+            const stack = stackUnderTest.plan.layout === "single-account" ? loadStack("dev", { teams: explicit }) : stackUnderTest;
+
             /** The developers' way into dev: their group (shared identity account) or the dev write-iam role. */
             async function developerIam(action: string, resource: (acct: string) => string, boundary?: (acct: string) => string): Promise<Decision> {
                 const env = stack.plan.environments.find((e) => e.name === "dev")!;

@@ -53,7 +53,7 @@ export function hybridOverride(): Record<string, unknown> {
 }
 
 export function loadStack(name: string, override: Record<string, unknown> = {}): Stack {
-    if (name === "hybrid") return loadStack("prod", { ...hybridOverride(), ...override });
+    if (name === "hybrid") return { ...loadStack("prod", { ...hybridOverride(), ...override }), name: "hybrid" };
     const plan = planFromRawConfig({ ...rawStackConfig(name), ...override });
     const ids: Record<string, string> = { management: MANAGEMENT_ID };
     for (const a of plan.accounts) ids[a.key] = fakeAccountId(a.name);

@@ -20,7 +20,8 @@ describe("program (mock monitor)", () => {
             assert.equal(org.protect, true);
             assert.equal(org.retainOnDelete, true);
             assert.equal(org.inputs.featureSet, "ALL");
-            assert.deepEqual(org.inputs.enabledPolicyTypes, ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]);
+            // The configured types, and resource control policies always (the identity perimeter).
+            assert.deepEqual(org.inputs.enabledPolicyTypes, ["SERVICE_CONTROL_POLICY", "TAG_POLICY", "RESOURCE_CONTROL_POLICY"]);
             assert.equal(org.importId, "");
             assert.match(org.parent, /landing-zone:organizations:Organization::organization$/);
         });

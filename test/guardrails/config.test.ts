@@ -156,12 +156,17 @@ describe("guardrails config", () => {
             delete raw.guardrails;
             const gp = planGuardrails(buildPlan(parseConfig(raw)));
             const byKey = Object.fromEntries(gp.targets.map((t) => [t.key, t.guardrails]));
-            assert.deepEqual(byKey.root, ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2"]);
+            assert.deepEqual(byKey.root, ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2", "deny-external-sharing"]);
             assert.deepEqual(byKey["ou-workloads-nonprod"], ["instance-type-allow-list"]);
             assert.deepEqual(byKey["ou-workloads-prod"], ["deny-iam-users"]);
             assert.deepEqual(Object.keys(byKey).sort(), ["ou-sandbox", "ou-security", "ou-workloads-nonprod", "ou-workloads-prod", "root"]);
             assert.equal(gp.tagPolicies.length, 4);
-            assert.ok(gp.targets.every((t) => !t.packed && t.documents.length === t.guardrails.length), "4 at the root fit unpacked");
+            // Five at the root need more than the four free slots: packed. Elsewhere one document each.
+            const root = gp.targets.find((t) => t.key === "root")!;
+            assert.ok(root.packed && root.documents.length < 4, `${root.documents.length} documents`);
+            assert.ok(gp.targets.filter((t) => t.key !== "root").every((t) => !t.packed && t.documents.length === t.guardrails.length));
+            // The identity perimeter is a resource control policy on the root.
+            assert.deepEqual(gp.resourceControlPolicies.map((r) => [r.targetKey, r.name]), [["root", "deny-external-role-assumption"]]);
         });
 
         it("baseline false and no attachments: no SCP; tag policies can be turned off", () => {
@@ -170,13 +175,14 @@ describe("guardrails config", () => {
             const gp = planGuardrails(buildPlan(parseConfig(raw)));
             assert.deepEqual(gp.targets, []);
             assert.deepEqual(gp.tagPolicies, []);
+            assert.deepEqual(gp.resourceControlPolicies, []);
             assert.deepEqual(gp.budgets.map((b) => b.key), ["dev", "test", "staging", "prod", "account-sandbox", "account-security"]);
         });
 
-        it("the shipped prod stack packs the root's seven guardrails into fewer documents", () => {
+        it("the shipped prod stack packs the root's eight guardrails into fewer documents", () => {
             const gp = planGuardrails(buildPlan(parseConfig(prod())));
             const root = gp.targets.find((t) => t.key === "root")!;
-            assert.equal(root.guardrails.length, 7);
+            assert.equal(root.guardrails.length, 8);
             assert.ok(root.packed && root.documents.length < 4);
             assert.deepEqual(root.documents.flatMap((d) => d.guardrails).sort(), [...root.guardrails].sort());
             const nonprod = gp.targets.find((t) => t.key === "ou-workloads-nonprod")!;

@@ -88,6 +88,17 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         assert.deepEqual(prodTp.tags.environment.tag_value["@@assign"], ["prod"]);
     });
 
+    it("prod registers the resource control policy on the root, after the organization that enables its type", () => {
+        const gp = planGuardrails(planFromRawConfig(rawConfig("prod")));
+        const rcps = prod.byType(POLICY).filter((r) => r.inputs.type === "RESOURCE_CONTROL_POLICY");
+        assert.deepEqual(rcps.map((r) => r.name), ["rcp-root-deny-external-role-assumption"]);
+        assert.equal(rcps[0].inputs.content, gp.resourceControlPolicies[0].content);
+        assert.equal(prod.one(ATTACHMENT, "rcp-root-deny-external-role-assumption").inputs.targetId, "r-ex12");
+        const org = prod.byType("aws:organizations/organization:Organization")[0];
+        assert.ok(org.inputs.enabledPolicyTypes.includes("RESOURCE_CONTROL_POLICY"));
+        assert.ok(rcps[0].dependencies.includes(org.urn), "created once the type is enabled");
+    });
+
     it("prod registers a budget per environment and per account without one, in the management account, filtered by linked account", () => {
         const budgets = prod.byType(BUDGET);
         assert.deepEqual(budgets.map((b) => b.name).sort(), [

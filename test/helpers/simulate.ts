@@ -1,5 +1,5 @@
 /**
- * IAM request simulation for tests: identity policies, SCPs per level of the organization
+ * IAM request simulation for tests: identity policies, SCPs and RCPs per level of the organization
  * tree, a permission boundary and a resource policy in; AWS's decision out.
  *
  * Built on @cloud-copilot/iam-simulate (AGPL-3.0): test and developer tooling only, never
@@ -25,7 +25,7 @@ export interface ScpLevel {
 export interface SimulationRequest {
     /**
      * ARN of the caller: `arn:aws:iam::<account>:root`, a role ARN (`arn:aws:iam::<account>:role/<path><name>`,
-     * also used as aws:PrincipalArn) or a user ARN.
+     * also used as aws:PrincipalArn) or a user ARN; or an AWS service principal such as `ec2.amazonaws.com`.
      */
     principal: string;
     action: string;
@@ -45,6 +45,11 @@ export interface SimulationInput {
     identityPolicies: (NamedPolicy | object)[];
     /** SCP chain from the root to the account. Empty: the account is not in an organization. */
     scps?: ScpLevel[];
+    /**
+     * RCP chain from the root to the resource's account (RCPFullAWSAccess is added at every level
+     * by the simulator). Empty: no resource control policies.
+     */
+    rcps?: ScpLevel[];
     permissionBoundary?: object;
     resourcePolicy?: object;
     request: SimulationRequest;
@@ -82,10 +87,13 @@ function regionOf(arn: string): string | undefined {
 /** Runs one request; throws when the simulator rejects the input (bad policy, action or ARN). */
 export async function simulate(input: SimulationInput): Promise<SimulationOutcome> {
     const { request } = input;
-    const principalAccount = accountOf(request.principal);
+    // An AWS service principal (`ec2.amazonaws.com`) has no account; the resource's must be given.
+    const service = !request.principal.startsWith("arn:");
+    const principalAccount = service ? undefined : accountOf(request.principal);
+    const resourceAccount = request.resourceAccount ?? principalAccount;
+    if (!resourceAccount) throw new Error(`the request of ${request.principal} needs resourceAccount`);
     const context: Record<string, string | string[]> = {
-        "aws:PrincipalArn": request.principal,
-        "aws:PrincipalAccount": principalAccount,
+        ...(service ? {} : { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": principalAccount! }),
         "aws:RequestedRegion": (request.resource !== "*" && regionOf(request.resource)) || "us-east-1",
         ...(request.context ?? {}),
     };
@@ -93,12 +101,12 @@ export async function simulate(input: SimulationInput): Promise<SimulationOutcom
         request: {
             principal: request.principal,
             action: request.action,
-            resource: { resource: request.resource, accountId: request.resourceAccount ?? principalAccount },
+            resource: { resource: request.resource, accountId: resourceAccount },
             contextVariables: context,
         },
         identityPolicies: input.identityPolicies.map((p, i) => named(p, i, "identity")),
         serviceControlPolicies: (input.scps ?? []).map((l) => ({ orgIdentifier: l.id, policies: l.policies })),
-        resourceControlPolicies: [],
+        resourceControlPolicies: (input.rcps ?? []).map((l) => ({ orgIdentifier: l.id, policies: l.policies })),
         permissionBoundaryPolicies: input.permissionBoundary ? [{ name: "boundary", policy: input.permissionBoundary }] : undefined,
         resourcePolicy: input.resourcePolicy,
     };
