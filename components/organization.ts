@@ -38,7 +38,7 @@ export class Organization extends pulumi.ComponentResource {
             {
                 featureSet: plan.featureSet,
                 awsServiceAccessPrincipals: plan.awsServiceAccessPrincipals,
-                enabledPolicyTypes: withResourceControlPolicies(plan.enabledPolicyTypes),
+                enabledPolicyTypes: plan.enabledPolicyTypes,
             },
             {
                 parent: this,
@@ -83,15 +83,6 @@ export class Organization extends pulumi.ComponentResource {
     public parentIdOf(ouKey: string | undefined): pulumi.Output<string> {
         return ouKey === undefined ? this.rootId : this.organizationalUnits[ouKey].id;
     }
-}
-
-/**
- * The policy types enabled at the root: the configured ones, and always resource control
- * policies. The guardrails' identity perimeter (an RCP) needs them; enabling the type attaches
- * AWS's RCPFullAWSAccess everywhere, which by itself changes nothing.
- */
-export function withResourceControlPolicies(configured: string[]): string[] {
-    return configured.includes("RESOURCE_CONTROL_POLICY") ? [...configured] : [...configured, "RESOURCE_CONTROL_POLICY"];
 }
 
 export interface MemberAccountArgs {

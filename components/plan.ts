@@ -173,7 +173,7 @@ export function buildPlan(cfg: LandingZoneConfig): LandingZonePlan {
                   existingId: cfg.organization?.existingId,
                   featureSet: "ALL",
                   awsServiceAccessPrincipals: [...(cfg.organization?.awsServiceAccessPrincipals ?? DEFAULT_SERVICE_ACCESS_PRINCIPALS)],
-                  enabledPolicyTypes: [...(cfg.organization?.enabledPolicyTypes ?? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"])],
+                  enabledPolicyTypes: withResourceControlPolicies(cfg.organization?.enabledPolicyTypes ?? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]),
               };
 
     return {
@@ -190,6 +190,15 @@ export function buildPlan(cfg: LandingZoneConfig): LandingZonePlan {
         identityAccount: cfg.identityAccount,
         config: cfg,
     };
+}
+
+/**
+ * The policy types enabled at the root: the configured ones, and always resource control
+ * policies. The guardrails' identity perimeter (an RCP) needs them; enabling the type attaches
+ * AWS's RCPFullAWSAccess everywhere, which by itself changes nothing.
+ */
+export function withResourceControlPolicies(configured: string[]): string[] {
+    return configured.includes("RESOURCE_CONTROL_POLICY") ? [...configured] : [...configured, "RESOURCE_CONTROL_POLICY"];
 }
 
 function planOrganizationalUnits(

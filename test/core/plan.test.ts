@@ -62,7 +62,7 @@ describe("plan", () => {
                 assert.equal(e.separatedByTags, false);
             }
             assert.equal(plan.organization?.featureSet, "ALL");
-            assert.deepEqual(plan.organization?.enabledPolicyTypes, ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]);
+            assert.deepEqual(plan.organization?.enabledPolicyTypes, ["SERVICE_CONTROL_POLICY", "TAG_POLICY", "RESOURCE_CONTROL_POLICY"]);
         });
     });
 

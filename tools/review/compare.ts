@@ -268,6 +268,7 @@ class Review {
             for (const doc of t.documents) declare(doc.policyName, "SERVICE_CONTROL_POLICY", doc.content, t.label, this.targetId(t.kind, t.ref));
         }
         for (const tp of this.d.guardrails.tagPolicies) declare(tp.policyName, "TAG_POLICY", tp.content, tp.targetKey, this.targetId(tp.kind, tp.ref));
+        for (const rcp of this.d.guardrails.resourceControlPolicies) declare(rcp.policyName, "RESOURCE_CONTROL_POLICY", rcp.content, "root", this.targetId("root", undefined));
 
         const live = Object.entries(org.listPolicies).flatMap(([type, r]) => (r.Policies ?? []).map((p) => ({ ...p, Type: p.Type ?? type })));
         const targetsOf = (id: string) => org.listTargetsForPolicy[id]?.Targets;

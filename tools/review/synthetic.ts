@@ -283,6 +283,7 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
     };
     for (const t of d.guardrails.targets) for (const doc of t.documents) addPolicy("SERVICE_CONTROL_POLICY", doc.policyName, doc.description, doc.content, [targetOf(t.kind, t.ref)]);
     for (const tp of d.guardrails.tagPolicies) addPolicy("TAG_POLICY", tp.policyName, `Environment tag key and its ${tp.environmentClass} values`, tp.content, [targetOf(tp.kind, tp.ref)]);
+    for (const rcp of d.guardrails.resourceControlPolicies) addPolicy("RESOURCE_CONTROL_POLICY", rcp.policyName, rcp.description, rcp.content, [targetOf("root")]);
     if (listPolicies.SERVICE_CONTROL_POLICY) {
         // FullAWSAccess: on every root, OU and account, detached where an allow-list replaces it.
         const allowList = new Set(d.guardrails.targets.filter((t) => t.strategy === "allow-list").map((t) => targetOf(t.kind, t.ref).TargetId));
