@@ -471,8 +471,8 @@ export function assumeRolesPolicy(roleNames: string[]): PolicyDocument {
 }
 
 /**
- * What no everyday organization administrator does: close or remove accounts, dissolve the
- * organization, switch off or rewrite guardrails, withdraw the security services' trusted access
+ * What no everyday organization administrator does: close, remove or move accounts, dissolve the
+ * organization, attach, switch off or rewrite guardrails, withdraw the security services' trusted access
  * or delegated administrators, hand Organizations permissions to other accounts, or change an
  * account's root email. The landing zone's deployment role (not in this group) changes guardrails
  * through code; the rest is break-glass (docs/access-model.md).
@@ -481,6 +481,9 @@ export const ORGANIZATION_BREAK_GLASS_ACTIONS = [
     "account:CloseAccount",
     "account:DisableRegion",
     "account:StartPrimaryEmailUpdate",
+    // Attaching can widen (FullAWSAccess back on an allow-list OU, an Allow SCP), and moving an
+    // account to another OU changes the guardrails it lives under (prod into the sandbox OU).
+    "organizations:AttachPolicy",
     "organizations:CloseAccount",
     "organizations:DeleteOrganization",
     "organizations:DeleteOrganizationalUnit",
@@ -490,6 +493,7 @@ export const ORGANIZATION_BREAK_GLASS_ACTIONS = [
     "organizations:DisableAWSServiceAccess",
     "organizations:DisablePolicyType",
     "organizations:LeaveOrganization",
+    "organizations:MoveAccount",
     "organizations:PutResourcePolicy",
     "organizations:RemoveAccountFromOrganization",
     "organizations:UpdatePolicy",

@@ -78,7 +78,7 @@ describe("organization administration", function () {
             : "*";
 
     it("everyday administration with a recent MFA sign-in, through the group and the role", async () => {
-        for (const action of ["organizations:CreateAccount", "organizations:CreateOrganizationalUnit", "organizations:AttachPolicy", "organizations:ListAccounts"]) {
+        for (const action of ["organizations:CreateAccount", "organizations:CreateOrganizationalUnit", "organizations:CreatePolicy", "organizations:ListAccounts"]) {
             assert.equal(await asGroup(action), "Allowed", action);
             assert.equal(await asRole(action), "Allowed", action);
         }
@@ -93,7 +93,7 @@ describe("organization administration", function () {
         assert.notEqual(await asGroup("organizations:DetachPolicy", mfaContext({ "aws:MultiFactorAuthAge": "108000" })), "Allowed");
     });
 
-    it("closing or removing accounts, dissolving the organization or switching guardrails off is break-glass, not everyday", async () => {
+    it("closing, removing or moving accounts, dissolving the organization, attaching or switching guardrails off is break-glass, not everyday", async () => {
         for (const action of [
             "organizations:CloseAccount",
             "organizations:RemoveAccountFromOrganization",
@@ -103,6 +103,9 @@ describe("organization administration", function () {
             "organizations:DetachPolicy",
             "organizations:UpdatePolicy",
             "organizations:DisableAWSServiceAccess",
+            // Widening through the tree: FullAWSAccess back on an allow-list OU, prod moved under the sandbox.
+            "organizations:AttachPolicy",
+            "organizations:MoveAccount",
             "account:CloseAccount",
         ]) {
             assert.ok(ORGANIZATION_BREAK_GLASS_ACTIONS.includes(action), action);
