@@ -178,7 +178,6 @@ export async function checkStatement(s: Statement): Promise<string[]> {
                 if (/^ForAllValues:/i.test(op) && !MULTI_VALUED_CLAIMS.includes(pk.claim)) out.push(`${label}: ForAllValues used with single-valued condition key "${k}"; use the operator without the ForAllValues: prefix`);
                 continue;
             }
-            if (MULTI_VALUED_CLAIMS.some((c) => k.toLowerCase().endsWith(`:${c}`)) && providers.length > 0 && (await findConditionKey(k))) continue;
             const g = await checkConditionKey(k, op);
             if (g) out.push(`${label}: ${g}${providers.length === 0 && /^[^:]+\.[^:]+:/.test(k) ? " (a provider's key is valid only in a trust policy whose Federated principal is that provider)" : ""}`);
         }

@@ -122,23 +122,3 @@ export function boundedBy(s: Statement): string | undefined {
     }
     return undefined;
 }
-
-/** Conditions that look like bounds but are not, described (for messages). */
-export function falseBounds(s: Statement): string[] {
-    const out: string[] = [];
-    for (const b of conditionBlocks(s)) {
-        const bounding = b.key === "iam:permissionsboundary" || b.key === "iam:policyarn" || b.key.startsWith("aws:resourcetag/");
-        if (!bounding) continue;
-        if (!positive(b)) out.push(`${b.op} on ${b.key} does not require it (${b.negated ? "negated" : b.ifExists ? "IfExists" : "set operator"})`);
-        else if (b.values.some((v) => unbounded(v, b.key.startsWith("aws:resourcetag/") ? [] : POWERFUL_AWS_POLICIES))) out.push(`${b.key} ${JSON.stringify(b.values.filter((v) => !isUnknown(v)))} admits ${b.key.startsWith("aws:resourcetag/") ? "any value" : "AdministratorAccess"}`);
-    }
-    return out;
-}
-
-/** Positive values of a condition key (StringEquals/StringLike/ArnLike..., IfExists allowed), or undefined when the key is not constrained. */
-export function positiveValues(s: Statement, key: string): unknown[] | undefined {
-    const k = key.toLowerCase();
-    const bs = conditionBlocks(s).filter((b) => b.key === k && !b.negated && b.base !== "Null" && b.base !== "Bool");
-    if (bs.length === 0) return undefined;
-    return bs.flatMap((b) => b.values);
-}

@@ -7,7 +7,6 @@
 
 import { boundedBy, canApply } from "./conditions";
 import { actionMatches, grantedAmong, hasUnknownAction, isUnrestrictedArn, isUnrestrictedResource, Statement, stmtLabel } from "./policyDocument";
-import { isUnknown } from "./unknown";
 
 export interface EscalationAction {
     action: string;
@@ -207,9 +206,4 @@ function onlyFixedDocuments(s: Statement): boolean {
     const docs = (s.resource ?? []).filter((r): r is string => typeof r === "string" && /:document\//.test(r));
     if (docs.length === 0 || (s.resource ?? []).includes("*")) return false;
     return docs.every((r) => !/document\/[*?]*$/.test(r) && !SHELL_DOCUMENTS.some((d) => actionMatches(r.replace(/^.*:document\//, ""), d)));
-}
-
-/** Is any value of a PassRole Resource unknown at preview (an ARN of a resource of the stack)? */
-export function resourceHasUnknown(s: Statement): boolean {
-    return (s.resource ?? []).some(isUnknown);
 }

@@ -73,12 +73,16 @@ function describes(view: StackView, resources: PolicyResource[]): boolean {
         const r = resources[i];
         const mine = view.resources[i];
         if (r.urn !== mine.urn || r.type !== mine.type || r.name !== mine.name || !!r.opts?.protect !== mine.protect || r.provider?.urn !== mine.provider) return false;
-        if (r.provider && providerAccounts(plainProps(r.provider.props)).join() !== (mine.accounts ?? []).join()) return false;
         if (!sameDependencies(r.propertyDependencies ?? {}, mine.propertyDependencies)) return false;
     }
     // Properties last: the walk over them is the costly part, and a different stack usually
     // differs in its URNs already.
     for (let i = 0; i < resources.length; i++) if (!matchesPlainProps(resources[i].props, view.resources[i].props)) return false;
+    // The accounts a provider is pinned to come from its properties (same URN, other config in another stack).
+    for (let i = 0; i < resources.length; i++) {
+        const p = resources[i].provider;
+        if (p && providerAccounts(plainProps(p.props)).join() !== (view.resources[i].accounts ?? []).join()) return false;
+    }
     return true;
 }
 

@@ -1,15 +1,14 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { DocStatement, escalations, EscalationGrant, ESCALATION_ACTION_NAMES, keepActions, PASSROLE_COMPANIONS } from "../lib/escalation";
+import { DocStatement, escalations, EscalationGrant, ESCALATION_ACTION_NAMES, keepActions } from "../lib/escalation";
 import { EntityRef, entityLabel, iamGraphOf, IamGraph, IdentityDoc } from "../lib/iamGraph";
 import { Finding, msg } from "../lib/policy";
-import { actionMatches, grantedAmong, isFullAdmin, ParsedDocument } from "../lib/policyDocument";
+import { actionMatches, isFullAdmin, ParsedDocument } from "../lib/policyDocument";
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 
-/** The escalation actions (direct ones, and iam:PassRole with its companions), for other modules and tests. */
+/** The actions that escalate when granted on every resource (for tests). */
 export const ESCALATION_ACTIONS = ESCALATION_ACTION_NAMES;
-export const PASSROLE_COMPANION_ACTIONS = PASSROLE_COMPANIONS.map((c) => c.action);
 
 /**
  * Escalations one document grants by itself (no Denies or companions from elsewhere, no
@@ -89,12 +88,6 @@ function accepted(e: EntityRef, cfg: GuardrailConfig): boolean {
 function fixOf(grants: EscalationGrant[]): string {
     const fixes = [...new Set(grants.map((g) => `${g.where}: ${[...new Set(g.parts.map((p) => p.fix))].join("; ")}`))];
     return `${fixes.join("; ")}. Otherwise: ${GENERAL_FIX}`;
-}
-
-/** Actions a document names that the catalogue treats as escalating (for tests and docs). */
-export function escalationActionsNamed(parsed: ParsedDocument): string[] {
-    if (parsed.kind !== "ok") return [];
-    return [...new Set(parsed.statements.flatMap((s) => grantedAmong(s, [...ESCALATION_ACTIONS, "iam:PassRole", ...PASSROLE_COMPANION_ACTIONS])))];
 }
 
 export const privilegeEscalation: StackValidationPolicy = {
