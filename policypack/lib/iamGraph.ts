@@ -1,7 +1,10 @@
 // Which identity policy documents apply to which IAM entities, across the stack.
 
+import { awsManagedDocument, awsManagedPolicy } from "./awsManagedPolicies";
 import { GuardrailConfig } from "./config";
-import { actionMatches, conditionValues, isForceMfaDeny, parseDocument, ParsedDocument, requiresMfa } from "./policyDocument";
+import { canApply } from "./conditions";
+import { DocStatement, escalations } from "./escalation";
+import { actionMatches, conditionValues, isForceMfaDeny, isFullAdmin, parseDocument, ParsedDocument, requiresMfa, toArray } from "./policyDocument";
 import { displayName, Ref, Res, resolveRef, resolveRefList, StackView } from "./stack";
 import { readTag } from "./tags";
 import { T } from "./types";
@@ -26,6 +29,8 @@ export interface IdentityDoc {
     entities: EntityRef[];
     /** For a managed policy: the policy resource (its tags/name may mark it admin). */
     managedPolicy?: Res;
+    /** Resources whose outputs fed the document (unknown ARNs in it are theirs). */
+    deps: Res[];
 }
 
 export function entityLabel(e: EntityRef): string {
@@ -53,11 +58,17 @@ export function entityRef(view: StackView, res: Res, prop: string, kind: EntityK
     return refToEntities(kind, resolveRef(view, res, prop, [ENTITY_TYPE[kind]], ["name", "id", "arn"]));
 }
 
-/** AWS managed policies that grant what the guardrails look for, as equivalent documents. */
-export const AWS_MANAGED: Record<string, unknown> = {
-    "arn:aws:iam::aws:policy/AdministratorAccess": { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
-    "arn:aws:iam::aws:policy/IAMFullAccess": { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget", "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy"], Resource: "*" }] },
-};
+/**
+ * Service principals whose roles the service itself uses to operate what it manages, running no
+ * code or API calls the customer writes (reviewed list; services that run customer code, such as
+ * Lambda, EC2, ECS tasks, CodeBuild, Glue, SageMaker, Step Functions or CloudFormation, are not here).
+ */
+export const SERVICE_OPERATED = [
+    "eks.amazonaws.com", "autoscaling.amazonaws.com", "application-autoscaling.amazonaws.com", "backup.amazonaws.com",
+    "config.amazonaws.com", "cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+    "monitoring.rds.amazonaws.com", "spotfleet.amazonaws.com", "spot.amazonaws.com", "elasticmapreduce.amazonaws.com",
+    "batch.amazonaws.com", "dlm.amazonaws.com", "elasticbeanstalk.amazonaws.com",
+];
 
 const graphs = new WeakMap<StackView, IamGraph>();
 
@@ -76,16 +87,17 @@ export class IamGraph {
     /** Managed policies used as permissions boundaries (they cap permissions, they grant none). */
     readonly boundaries = new Set<string>();
     constructor(readonly view: StackView) {
-        for (const r of view.ofType(T.userPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "user", "user") });
-        for (const r of view.ofType(T.groupPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "group", "group") });
-        for (const r of view.ofType(T.rolePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "role", "role") });
+        const deps = (r: Res, prop: string) => (r.propertyDependencies[prop] ?? []).map((u) => view.byUrn.get(u)).filter((x): x is Res => !!x);
+        for (const r of view.ofType(T.userPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "user", "user"), deps: deps(r, "policy") });
+        for (const r of view.ofType(T.groupPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "group", "group"), deps: deps(r, "policy") });
+        for (const r of view.ofType(T.rolePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "role", "role"), deps: deps(r, "policy") });
         for (const role of view.ofType(T.role)) {
             const inl = role.props.inlinePolicies;
             if (Array.isArray(inl)) {
                 inl.forEach((p, i) => {
                     const pol = p && typeof p === "object" && !isUnknown(p) ? (p as Record<string, unknown>).policy : p;
                     const n = p && typeof p === "object" && !isUnknown(p) && typeof (p as Record<string, unknown>).name === "string" ? (p as Record<string, unknown>).name as string : `#${i + 1}`;
-                    this.docs.push({ source: role, label: `inline policy ${n} of role ${displayName(role)}`, kind: "inline", parsed: parseDocument(pol), entities: [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }] });
+                    this.docs.push({ source: role, label: `inline policy ${n} of role ${displayName(role)}`, kind: "inline", parsed: parseDocument(pol), entities: [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }], deps: deps(role, "inlinePolicies") });
                 });
             }
         }
@@ -96,7 +108,7 @@ export class IamGraph {
             const ref = resolveRef(view, att, prop, [T.managedPolicy], ["arn", "id", "name"], arnValue, listElement);
             if (ref.kind === "resources") {
                 for (const p of ref.targets) addTo(attachedTo, p.urn, entities);
-            } else if (ref.kind === "external" && AWS_MANAGED[ref.value]) {
+            } else if (ref.kind === "external" && awsManagedPolicy(ref.value)) {
                 const prev = awsManaged.get(`${ref.value}|${att.urn}`);
                 awsManaged.set(`${ref.value}|${att.urn}`, { entities: [...(prev?.entities ?? []), ...entities], source: att });
             }
@@ -136,12 +148,13 @@ export class IamGraph {
             }
         }
         for (const p of view.ofType(T.managedPolicy)) {
-            this.docs.push({ source: p, label: `managed policy ${displayName(p)}`, kind: "managed", parsed: parseDocument(p.props.policy), entities: attachedTo.get(p.urn) ?? [], managedPolicy: p });
+            this.docs.push({ source: p, label: `managed policy ${displayName(p)}`, kind: "managed", parsed: parseDocument(p.props.policy), entities: attachedTo.get(p.urn) ?? [], managedPolicy: p, deps: deps(p, "policy") });
         }
         this.findBoundaries();
         for (const [key, v] of awsManaged) {
             const arn = key.split("|")[0];
-            this.docs.push({ source: v.source, label: `AWS managed policy ${arn.split("/").pop()} attached by ${displayName(v.source)}`, kind: "aws-managed", parsed: parseDocument(AWS_MANAGED[arn]), entities: v.entities });
+            const known = awsManagedPolicy(arn)!;
+            this.docs.push({ source: v.source, label: `AWS managed policy ${known.name} (attached by ${displayName(v.source)})`, kind: "aws-managed", parsed: parseDocument(JSON.stringify(awsManagedDocument(known))), entities: v.entities, deps: [] });
         }
     }
 
@@ -243,6 +256,88 @@ export class IamGraph {
             if (m.userUrns.has(user.urn) || (typeof userName === "string" && m.userNames.has(userName))) out.push(...m.groups());
         }
         return out;
+    }
+
+    /** Every document that applies to the entity: its own, and for a user those of its groups too. */
+    applyingDocs(e: EntityRef): IdentityDoc[] {
+        if (!e.res) return [];
+        if (e.kind !== "user") return this.docsFor(e);
+        return [...this.docsFor(e), ...this.groupsOf(e.res).flatMap((g) => this.docsFor(g))];
+    }
+
+    /** The statements of documents, each with the label of its document. */
+    static statementsOf(docs: IdentityDoc[]): DocStatement[] {
+        return docs.flatMap((d) => (d.parsed.kind === "ok" ? d.parsed.statements.map((stmt) => ({ doc: d.label, stmt })) : []));
+    }
+
+    /**
+     * The permissions boundary of a role or user, when the stack can tell: the statements of the
+     * managed policy it names. Undefined when it has none or it cannot be read.
+     */
+    boundaryOf(e: EntityRef): DocStatement[] | undefined {
+        if (!e.res || (e.kind !== "role" && e.kind !== "user")) return undefined;
+        const ref = resolveRef(this.view, e.res, "permissionsBoundary", [T.managedPolicy], ["arn", "id"]);
+        if (ref.kind === "resources" && ref.targets.length === 1) {
+            const d = this.docs.find((x) => x.managedPolicy === ref.targets[0]);
+            if (d && d.parsed.kind === "ok") return IamGraph.statementsOf([d]);
+        }
+        if (ref.kind === "external") {
+            const known = awsManagedPolicy(ref.value);
+            const parsed = known ? parseDocument(JSON.stringify(awsManagedDocument(known))) : undefined;
+            if (parsed?.kind === "ok") return parsed.statements.map((stmt) => ({ doc: `permissions boundary ${known!.name}`, stmt }));
+        }
+        return undefined;
+    }
+
+    /** Roles of the stack that the values of a Resource (of iam:PassRole) name; unknown values are the roles that fed the document. */
+    rolesNamed(doc: IdentityDoc, values: unknown[]): Res[] {
+        const roles = this.view.ofType(T.role);
+        const out = new Set<Res>();
+        for (const v of values) {
+            if (isUnknown(v)) {
+                doc.deps.filter((r) => r.type === T.role).forEach((r) => out.add(r));
+                continue;
+            }
+            if (typeof v !== "string") continue;
+            const m = /^arn:[^:]+:iam::[^:]*:role\/(.*)$/.exec(v);
+            for (const r of roles) {
+                const name = r.props.name;
+                const path = typeof r.props.path === "string" ? r.props.path : "/";
+                if ((typeof r.props.arn === "string" && actionMatches(v, r.props.arn)) ||
+                    (m && typeof name === "string" && (actionMatches(m[1], `${path.replace(/^\//, "")}${name}`) || actionMatches(m[1], name)))) out.add(r);
+            }
+        }
+        return [...out];
+    }
+
+    /**
+     * Is the role privileged: marked admin, or given (by what applies to it) full admin or an
+     * escalation of its own? PassRole combinations are not followed, to keep this finite.
+     */
+    isPrivileged(role: Res, cfg: GuardrailConfig): boolean {
+        const e: EntityRef = { kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined };
+        if (this.isAdmin(e, cfg)) return true;
+        const statements = IamGraph.statementsOf(this.applyingDocs(e));
+        if (statements.some(({ stmt }) => isFullAdmin(stmt) && canApply(stmt))) return true;
+        return escalations(statements, () => ({ privileged: [] })).grants.length > 0;
+    }
+
+    /**
+     * A role only AWS services that run no customer code assume (the EKS control plane, Auto
+     * Scaling, Backup...): its grants are used by the service as designed, not by people.
+     */
+    isServiceOperated(role: Res): boolean {
+        const trust = parseDocument(role.props.assumeRolePolicy);
+        if (trust.kind !== "ok") return false;
+        const allows = trust.statements.filter((s) => s.effect === "Allow");
+        if (allows.length === 0) return false;
+        return allows.every((s) => {
+            const p = s.principal;
+            if (!p || typeof p !== "object" || isUnknown(p)) return false;
+            const keys = Object.keys(p as Record<string, unknown>);
+            const services = toArray((p as Record<string, unknown>).Service);
+            return keys.length === 1 && keys[0] === "Service" && services.length > 0 && services.every((x) => typeof x === "string" && SERVICE_OPERATED.includes(x));
+        });
     }
 
     /** Does a group have a force-MFA deny among its policies? */

@@ -3,10 +3,13 @@ import { EnforcementLevel, ReportViolation, ResourceValidation, ResourceValidati
 
 export type { EnforcementLevel };
 
-/** Message with remediation appended, so the CLI output says what to do. */
-export function msg(problem: string, remediation: string): string {
-    return `${problem}\nRemediation: ${remediation}`;
+/** A violation message: what is wrong and where, then the smallest fix. */
+export function msg(problem: string, fix: string): string {
+    return `${problem}\nFix: ${fix}`;
 }
+
+/** A finding of a stack policy: the resource it is about, what is wrong, the smallest fix. */
+export interface Finding { urn?: string; problem: string; fix: string }
 
 /** Reports each message once. */
 export function reportAll(report: ReportViolation, messages: string[], urn?: string): void {

@@ -126,9 +126,9 @@ function parse(value: unknown): ParsedDocument {
     return { kind: "ok", doc: d, statements, minifiedSize: hasUnknown ? minifiedLength(d) : JSON.stringify(d).length, hasUnknown };
 }
 
-/** Statement label for messages. */
+/** Statement label for messages: its position (from 1) and its Sid when it has one. */
 export function stmtLabel(s: Statement): string {
-    return s.sid ? `statement "${s.sid}"` : `statement #${s.index + 1}`;
+    return s.sid ? `statement #${s.index + 1} (Sid "${s.sid}")` : `statement #${s.index + 1}`;
 }
 
 // Patterns recur (every account's SCPs, every policy's actions): compile each once. Bounded like parsedByText.
@@ -151,10 +151,22 @@ export function actionMatches(pattern: string, action: string): boolean {
     return wildcardRegex(pattern).test(action);
 }
 
-/** The actions (of `candidates`) that a statement's Action list grants. */
+/**
+ * The actions (of `candidates`) that a statement's Action list names, or that its NotAction list
+ * leaves out (an Allow with NotAction grants everything it does not list).
+ */
 export function grantedAmong(stmt: Statement, candidates: string[]): string[] {
+    if (stmt.notAction !== undefined) {
+        const excluded = stmt.notAction.filter((a): a is string => typeof a === "string");
+        return candidates.filter((c) => !excluded.some((p) => actionMatches(p, c)));
+    }
     const acts = (stmt.action ?? []).filter((a): a is string => typeof a === "string");
     return candidates.filter((c) => acts.some((p) => actionMatches(p, c)));
+}
+
+/** Does the statement's action list contain a value unknown at preview? */
+export function hasUnknownAction(s: Statement): boolean {
+    return [...(s.action ?? []), ...(s.notAction ?? [])].some((a) => typeof a !== "string");
 }
 
 export function isAllow(s: Statement): boolean {
@@ -168,6 +180,11 @@ export function isUnrestrictedArn(r: string): boolean {
     if (parts.length < 6 || parts[0] !== "arn") return false;
     const resource = parts.slice(5).join(":");
     return resource === "*" || /^[a-z0-9-]+[/:]\*$/i.test(resource);
+}
+
+/** Allow of every action ("*" or "*:*") on every resource. */
+export function isFullAdmin(s: Statement): boolean {
+    return isAllow(s) && (s.action ?? []).some((a) => a === "*" || a === "*:*") && isUnrestrictedResource(s);
 }
 
 /** Resource covers everything (or every resource of a type); NotResource counts as unrestricted. */

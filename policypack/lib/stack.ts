@@ -18,6 +18,26 @@ export interface Res {
     propertyDependencies: Record<string, string[]>;
     /** URN of the resource's provider: resources of one provider live in one AWS account. */
     provider?: string;
+    /** The AWS account(s) the provider is pinned to, when its configuration says (see providerAccounts). */
+    accounts?: readonly string[];
+}
+
+/**
+ * The accounts an AWS provider works in, as far as its configuration tells: allowedAccountIds,
+ * or the account of the role it assumes. Empty when it does not say (the caller's credentials decide).
+ */
+export function providerAccounts(props: Record<string, unknown> | undefined): string[] {
+    if (!props) return [];
+    const out = new Set<string>();
+    const allowed = props.allowedAccountIds;
+    for (const a of Array.isArray(allowed) ? allowed : []) if (typeof a === "string" && /^\d{12}$/.test(a)) out.add(a);
+    const roles = [props.assumeRole, ...(Array.isArray(props.assumeRoles) ? props.assumeRoles : [])];
+    for (const r of roles) {
+        const arn = r && typeof r === "object" ? (r as Record<string, unknown>).roleArn : undefined;
+        const m = typeof arn === "string" ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn) : null;
+        if (m) out.add(m[1]);
+    }
+    return [...out];
 }
 
 /** Plain, frozen copies of the resources (views may be shared between policies: see stackViewOf). */
@@ -25,7 +45,8 @@ export function fromPolicyResources(resources: PolicyResource[]): Res[] {
     return resources.map((r) => {
         const deps: Record<string, string[]> = {};
         for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = Object.freeze((v ?? []).map((d) => d.urn)) as string[];
-        return Object.freeze({ urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: Object.freeze(deps), provider: r.provider?.urn });
+        const accounts = Object.freeze(providerAccounts(r.provider ? plainProps(r.provider.props) : undefined));
+        return Object.freeze({ urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: Object.freeze(deps), provider: r.provider?.urn, accounts });
     });
 }
 
@@ -57,6 +78,11 @@ function describes(view: StackView, resources: PolicyResource[]): boolean {
     // Properties last: the walk over them is the costly part, and a different stack usually
     // differs in its URNs already.
     for (let i = 0; i < resources.length; i++) if (!matchesPlainProps(resources[i].props, view.resources[i].props)) return false;
+    // The accounts a provider is pinned to come from its properties (same URN, other config in another stack).
+    for (let i = 0; i < resources.length; i++) {
+        const p = resources[i].provider;
+        if (p && providerAccounts(plainProps(p.props)).join() !== (view.resources[i].accounts ?? []).join()) return false;
+    }
     return true;
 }
 

@@ -155,6 +155,20 @@ export function containsUnknown(v: unknown): boolean {
     return false;
 }
 
+/** How many values inside `v` are unknown. */
+export function countUnknown(v: unknown): number {
+    if (v === UNKNOWN) return 1;
+    if (Array.isArray(v)) return v.reduce((n: number, e) => n + countUnknown(e), 0);
+    if (v !== null && typeof v === "object") return Object.values(v).reduce((n: number, e) => n + countUnknown(e), 0);
+    return 0;
+}
+
+/**
+ * Characters an unknown value stands for when a size is checked: an output of a resource (an ARN,
+ * a name, an ID) of at most this length. ARNs of AWS resources stay well below it.
+ */
+export const UNKNOWN_VALUE_CHARS = 200;
+
 export function asString(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
 }
@@ -168,6 +182,12 @@ export function asStringArray(v: unknown): (string | Unknown)[] {
 
 /** Standard wording for something a policy could not check because it is unknown at preview. */
 export function cannotCheck(what: string, why = "it is not known at preview"): string {
-    return `Could not check ${what}: ${why}. This is reported at the policy's own level rather than passed: ` +
-        "make the value known at preview (a literal, or a value of a resource that already exists).";
+    return `Could not check ${what}: ${why}. Reported at the policy's own level rather than passed.`;
 }
+
+/** The fix for a document that is wholly unknown at preview. */
+export const UNKNOWN_DOCUMENT_FIX = "Pass the document as an object (for example { Version: \"2012-10-17\", Statement: [...] }: the provider JSON-encodes it) " +
+    "with the resource outputs in place (Resource: bucket.arn), instead of pulumi.jsonStringify or apply over them: only those ARNs are then unknown at preview and the rest is checked.";
+
+/** The fix for a single value that is unknown at preview. */
+export const UNKNOWN_VALUE_FIX = "Make the value known at preview: a literal, a config value, or an output of a resource that already exists.";

@@ -14,6 +14,12 @@ export function accessKeyFinding(props: Record<string, unknown>, serviceUsers: s
     return `Access key for IAM user ${String(user)}, which is not a service user allowed to have access keys.`;
 }
 
+function fixFor(user: unknown): string {
+    if (isUnknown(user)) return "Name the user with a literal (user: \"<name>\") so that it can be checked against serviceUsers.";
+    return `Give automation a role instead (for CI, an OIDC trust such as GitHub Actions'); if ${String(user)} is a machine user that must keep a key, ` +
+        `add "${String(user)}" to serviceUsers in the config of iam-no-user-access-keys (and of iam-user-baseline).`;
+}
+
 export const noUserAccessKeys: ResourceValidationPolicy = {
     name: "iam-no-user-access-keys",
     description: "No long-term access keys for IAM users, except service users named in the policy config.",
@@ -22,7 +28,8 @@ export const noUserAccessKeys: ResourceValidationPolicy = {
     configSchema: configSchema("serviceUsers"),
     validateResource: forType(T.accessKey, (args, report) => {
         const cfg = resolveConfig(args.getConfig());
-        const f = accessKeyFinding(plainProps(args.props), cfg.serviceUsers);
-        if (f) report(msg(f, REMEDIATION));
+        const props = plainProps(args.props);
+        const f = accessKeyFinding(props, cfg.serviceUsers);
+        if (f) report(msg(f, fixFor(props.user)));
     }),
 };

@@ -3,7 +3,7 @@ import { msg } from "../lib/policy";
 import { parseDocument } from "../lib/policyDocument";
 import { identityDocs } from "../lib/resourceDocs";
 import { T } from "../lib/types";
-import { cannotCheck, plainProps } from "../lib/unknown";
+import { cannotCheck, countUnknown, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_CHARS, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 
 /** IAM quotas, characters without whitespace. */
 export const IAM_LIMITS = {
@@ -16,13 +16,29 @@ export const IAM_LIMITS = {
 
 const REMEDIATION = "Split the document into several managed policies, use wildcards in action names only where they stay least-privilege, or drop redundant statements.";
 
-export function sizeFindings(type: string, props: Record<string, unknown>): string[] {
-    const out: string[] = [];
+/**
+ * A document's size against a limit. Values unknown at preview are outputs of resources (ARNs,
+ * names): each counts for at most UNKNOWN_VALUE_CHARS, so only a document that might exceed the
+ * limit because of them cannot be checked.
+ */
+function checkSize(label: string, value: unknown, limit: number): { problem: string; fix: string } | undefined {
+    const p = parseDocument(value);
+    const lower = `${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+    if (p.kind === "unknown") return { problem: cannotCheck(`the size of ${lower}`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX };
+    if (p.kind !== "ok") return undefined;
+    if (p.minifiedSize > limit) return { problem: `${label} is ${p.minifiedSize} characters without whitespace; the IAM limit is ${limit}.`, fix: REMEDIATION };
+    const unknown = p.hasUnknown ? countUnknown(p.doc) : 0;
+    if (p.minifiedSize + unknown * UNKNOWN_VALUE_CHARS > limit) {
+        return { problem: cannotCheck(`the size of ${lower}`, `${p.minifiedSize} characters are known and ${unknown} values are unknown at preview, against a limit of ${limit}`), fix: UNKNOWN_VALUE_FIX };
+    }
+    return undefined;
+}
+
+export function sizeFindings(type: string, props: Record<string, unknown>): { problem: string; fix: string }[] {
+    const out: { problem: string; fix: string }[] = [];
     const check = (label: string, value: unknown, limit: number) => {
-        const p = parseDocument(value);
-        if (p.kind === "unknown") out.push(cannotCheck(`the size of ${label.charAt(0).toLowerCase()}${label.slice(1)}`));
-        else if (p.kind === "ok" && p.minifiedSize > limit) out.push(`${label} is ${p.minifiedSize} characters without whitespace; the IAM limit is ${limit}.`);
-        return p.kind === "ok" ? p.minifiedSize : 0;
+        const f = checkSize(label, value, limit);
+        if (f) out.push(f);
     };
     switch (type) {
         case T.managedPolicy: check("The managed policy", props.policy, IAM_LIMITS.managedPolicy); break;
@@ -32,14 +48,16 @@ export function sizeFindings(type: string, props: Record<string, unknown>): stri
         case T.role: {
             check("The trust policy (assumeRolePolicy)", props.assumeRolePolicy, IAM_LIMITS.trustPolicy);
             let total = 0;
-            let unknown = false;
+            let unknownValues = 0;
+            const unknownDocs: string[] = [];
             for (const d of identityDocs(type, props)) {
                 const p = parseDocument(d.value);
-                if (p.kind === "unknown") unknown = true;
-                else if (p.kind === "ok") total += p.minifiedSize;
+                if (p.kind === "unknown") unknownDocs.push(d.label);
+                else if (p.kind === "ok") { total += p.minifiedSize; if (p.hasUnknown) unknownValues += countUnknown(p.doc); }
             }
-            if (unknown) out.push(cannotCheck("the total size of the role's inline policies"));
-            else if (total > IAM_LIMITS.inlineRole) out.push(`The role's inline policies total ${total} characters without whitespace; the IAM limit per role is ${IAM_LIMITS.inlineRole}.`);
+            if (total > IAM_LIMITS.inlineRole) out.push({ problem: `The role's inline policies total ${total} characters without whitespace; the IAM limit per role is ${IAM_LIMITS.inlineRole}.`, fix: "Move inline policies into managed policies (each up to 6,144 characters) attached to the role." });
+            else if (unknownDocs.length > 0) out.push({ problem: cannotCheck("the total size of the role's inline policies", `${unknownDocs.join(", ")} ${unknownDocs.length > 1 ? "are" : "is"} unknown at preview`), fix: UNKNOWN_DOCUMENT_FIX });
+            else if (total + unknownValues * UNKNOWN_VALUE_CHARS > IAM_LIMITS.inlineRole) out.push({ problem: cannotCheck("the total size of the role's inline policies", `${unknownValues} values are unknown at preview`), fix: UNKNOWN_VALUE_FIX });
             break;
         }
     }
@@ -52,6 +70,6 @@ export const policySize: ResourceValidationPolicy = {
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        for (const f of sizeFindings(args.type, plainProps(args.props))) report(msg(f, REMEDIATION));
+        for (const f of sizeFindings(args.type, plainProps(args.props))) report(msg(f.problem, f.fix));
     },
 };

@@ -1,101 +1,104 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { entityLabel, iamGraphOf, IamGraph, IdentityDoc } from "../lib/iamGraph";
-import { msg } from "../lib/policy";
-import { grantedAmong, hasConditionKey, isAllow, isUnrestrictedResource, ParsedDocument, Statement, stmtLabel } from "../lib/policyDocument";
-import { stackViewOf } from "../lib/stack";
-import { cannotCheck, isUnknown } from "../lib/unknown";
+import { DocStatement, escalations, EscalationGrant, ESCALATION_ACTION_NAMES, keepActions } from "../lib/escalation";
+import { EntityRef, entityLabel, iamGraphOf, IamGraph, IdentityDoc } from "../lib/iamGraph";
+import { Finding, msg } from "../lib/policy";
+import { actionMatches, isFullAdmin, ParsedDocument } from "../lib/policyDocument";
+import { displayName, stackViewOf } from "../lib/stack";
+import { cannotCheck, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 
-/** Well-known privilege-escalation actions. */
-export const ESCALATION_ACTIONS = [
-    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:CreateAccessKey", "iam:CreateLoginProfile",
-    "iam:UpdateLoginProfile", "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy",
-    "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy", "iam:AddUserToGroup",
-    "iam:UpdateAssumeRolePolicy", "lambda:UpdateFunctionCode", "glue:UpdateDevEndpoint",
-];
-/** iam:PassRole escalates when combined with one of these (the new resource runs as the passed role). */
-export const PASSROLE_COMPANIONS = [
-    "ec2:RunInstances", "lambda:CreateFunction", "glue:CreateDevEndpoint", "cloudformation:CreateStack", "datapipeline:CreatePipeline",
-];
-/** Conditions that bound IAM write access (permissions boundary required, or only given policies). */
-const BOUNDING_KEYS = ["iam:permissionsboundary", "iam:policyarn"];
+/** The actions that escalate when granted on every resource (for tests). */
+export const ESCALATION_ACTIONS = ESCALATION_ACTION_NAMES;
 
 /**
- * A positive aws:ResourceTag condition (StringEquals/StringLike, without IfExists) limits the
- * grant to resources of one environment: escalation stays inside what the holder already owns.
- * (Actions without aws:ResourceTag support never match such a condition; see iam-tag-isolation.)
+ * Escalations one document grants by itself (no Denies or companions from elsewhere, no
+ * privileged roles of a stack): the actions, where, and what is unknown.
  */
-function tagScoped(s: Statement): boolean {
-    return Object.entries(s.condition ?? {}).some(([op, kv]) => /^String(Equals|Like)(IgnoreCase)?$/i.test(op) &&
-        Object.keys(kv).some((k) => k.toLowerCase().startsWith("aws:resourcetag/")));
-}
-
-/** Escalation actions a document grants on unrestricted resources (statements with Action "*" excluded: see iam-no-full-admin). */
 export function escalationGrants(parsed: ParsedDocument): { actions: string[]; where: string[]; unknown: string[] } {
     if (parsed.kind !== "ok") return { actions: [], where: [], unknown: [] };
-    const actions = new Set<string>();
-    const where: string[] = [];
-    const unknown: string[] = [];
-    let passRole = false;
-    const companions = new Set<string>();
-    for (const s of parsed.statements) {
-        if (s.effect === undefined && s.hasUnknown) { unknown.push(`${stmtLabel(s)} (unknown at preview)`); continue; }
-        if (!isAllow(s) || (s.action ?? []).includes("*")) continue;
-        const bounded = hasConditionKey(s, (k) => BOUNDING_KEYS.includes(k.toLowerCase())) || tagScoped(s);
-        if ((s.action ?? []).some(isUnknown)) { if (!bounded) unknown.push(`the Action of ${stmtLabel(s)}`); continue; }
-        if (!isUnrestrictedResource(s)) {
-            // An unknown Resource could be anything: only a grant that would escalate matters.
-            if ((s.resource ?? []).some(isUnknown) && !bounded && grantedAmong(s, [...ESCALATION_ACTIONS, "iam:PassRole"]).length > 0) unknown.push(`the Resource of ${stmtLabel(s)}`);
+    const r = escalations(parsed.statements.map((stmt) => ({ doc: "", stmt })), () => ({ privileged: [] }));
+    return { actions: [...new Set(r.grants.flatMap((g) => g.actions))], where: r.grants.map((g) => g.where), unknown: r.unknown.map((u) => u.what) };
+}
+
+const GENERAL_FIX = "Scope the listed actions to named resources, require a specific permissions boundary, or grant them only to an entity marked admin " +
+    "(tag AccessLevel=admin or adminEntityNames).";
+
+function describe(g: EscalationGrant): string {
+    const how = g.parts.map((p) => p.how).join("; ");
+    return `${g.where} grants ${g.actions.join(", ")}${g.kind === "direct" ? " on every resource" : ""}: ${how}`;
+}
+
+/** Grants of a principal's documents, after the Denies and the permissions boundary that apply to it. */
+function principalGrants(graph: IamGraph, e: EntityRef, cfg: GuardrailConfig, docs: IdentityDoc[]): EscalationGrant[] {
+    const statements = IamGraph.statementsOf(docs);
+    const docByLabel = new Map(docs.map((d) => [d.label, d]));
+    const passTargets = (d: DocStatement) => {
+        const doc = docByLabel.get(d.doc);
+        const roles = doc ? graph.rolesNamed(doc, d.stmt.resource ?? []) : [];
+        return { privileged: roles.filter((r) => graph.isPrivileged(r, cfg)).map(displayName) };
+    };
+    const grants = escalations(statements, passTargets).grants;
+    const boundary = graph.boundaryOf(e);
+    if (!boundary || boundary.some(({ stmt }) => isFullAdmin(stmt))) return grants;
+    // Only what the boundary allows too is effective.
+    const capped = escalations(boundary, () => ({ privileged: ["(any role the boundary lets pass)"] })).grants;
+    const allowed = new Set(capped.flatMap((g) => g.actions));
+    return grants.map((g) => keepActions(g, allowed)).filter((g): g is EscalationGrant => g !== undefined);
+}
+
+export function escalationFindings(graph: IamGraph, cfg: GuardrailConfig): Finding[] {
+    const out: Finding[] = [];
+    for (const d of graph.docs) {
+        if (d.parsed.kind === "unknown") { out.push({ urn: d.source.urn, problem: cannotCheck(`${d.label} for privilege escalation`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX }); continue; }
+        if (d.parsed.kind !== "ok") continue;
+        if (d.managedPolicy && graph.isAdminPolicy(d.managedPolicy, cfg)) continue;
+        const own = escalations(IamGraph.statementsOf([d]), () => ({ privileged: [] }));
+        if (own.unknown.length > 0) {
+            out.push({ urn: d.source.urn, problem: cannotCheck(`${d.label} for privilege escalation`, `${own.unknown.map((u) => u.what).join(", ")} is not known at preview`), fix: UNKNOWN_VALUE_FIX });
+        }
+        if (d.entities.length === 0) {
+            if (d.managedPolicy && graph.isBoundary(d.managedPolicy)) continue; // a boundary only caps
+            const grants = own.grants;
+            if (grants.length > 0) out.push({ urn: d.source.urn, problem: `${d.label} is attached to no entity marked admin, and its ${grants.map(describe).join("; ")}.`, fix: fixOf(grants) });
             continue;
         }
-        const hits = bounded ? [] : grantedAmong(s, ESCALATION_ACTIONS);
-        if (hits.length > 0) { hits.forEach((h) => actions.add(h)); where.push(stmtLabel(s)); }
-        if (grantedAmong(s, ["iam:PassRole"]).length > 0) passRole = true;
-        grantedAmong(s, PASSROLE_COMPANIONS).forEach((c) => companions.add(c));
-    }
-    if (passRole && companions.size > 0) actions.add(`iam:PassRole with ${[...companions].join(", ")}`);
-    return { actions: [...actions], where, unknown };
-}
-
-const REMEDIATION = "Remove the IAM-write / code-update actions, scope them to specific ARNs, require a permissions boundary (iam:PermissionsBoundary condition), " +
-    "or grant them only to an entity marked admin (tag AccessLevel=admin or listed in adminEntityNames).";
-
-export function escalationFindings(graph: IamGraph, cfg: GuardrailConfig): { urn: string; message: string }[] {
-    const out: { urn: string; message: string }[] = [];
-    for (const d of graph.docs) out.push(...docFindings(graph, d, cfg));
-    return out;
-}
-
-function docFindings(graph: IamGraph, d: IdentityDoc, cfg: GuardrailConfig): { urn: string; message: string }[] {
-    if (d.parsed.kind === "unknown") return [{ urn: d.source.urn, message: cannotCheck(`${d.label} for privilege escalation`) }];
-    const g = escalationGrants(d.parsed);
-    if (g.actions.length === 0) {
-        return g.unknown.length > 0 ? [{ urn: d.source.urn, message: cannotCheck(`${d.label} for privilege escalation`, `${g.unknown.join(", ")} is not known at preview`) }] : [];
-    }
-    const what = `${d.label} grants privilege-escalation actions on unrestricted resources (${g.actions.join(", ")})`;
-    if (d.managedPolicy && graph.isAdminPolicy(d.managedPolicy, cfg)) return [];
-    if (d.entities.length === 0) {
-        if (d.managedPolicy && graph.isBoundary(d.managedPolicy)) return []; // a boundary only caps
-        return [{ urn: d.source.urn, message: `${what} and is not attached to any entity marked admin.` }];
-    }
-    const out: { urn: string; message: string }[] = [];
-    for (const e of d.entities) {
-        const admin = graph.isAdmin(e, cfg);
-        if (admin === undefined) out.push({ urn: d.source.urn, message: cannotCheck(`whether ${entityLabel(e)} is marked admin (${what})`) });
-        else if (!admin) out.push({ urn: d.source.urn, message: `${what} to ${entityLabel(e)}, which is not marked admin.` });
+        for (const e of d.entities) {
+            if (e.res && e.kind === "role" && graph.isServiceOperated(e.res)) continue;
+            if (accepted(e, cfg)) continue;
+            // The document's own grants, combined with (and denied by) what else applies to the entity.
+            const applying = e.res ? graph.applyingDocs(e) : [d];
+            const grants = principalGrants(graph, e, cfg, applying.includes(d) ? applying : [d, ...applying]).filter((g) => g.doc === d.label);
+            if (grants.length === 0) continue;
+            const admin = graph.isAdmin(e, cfg);
+            if (admin === true) continue;
+            const what = `${d.label}: ${grants.map(describe).join("; ")}`;
+            if (admin === undefined) out.push({ urn: d.source.urn, problem: cannotCheck(`whether ${entityLabel(e)} is marked admin (${what})`), fix: UNKNOWN_VALUE_FIX });
+            else out.push({ urn: d.source.urn, problem: `${what}. It applies to ${entityLabel(e)}, which is not marked admin.`, fix: fixOf(grants) });
+        }
     }
     return out;
+}
+
+/** Is the entity one whose escalation paths the config accepts (acceptedEscalationEntities)? */
+function accepted(e: EntityRef, cfg: GuardrailConfig): boolean {
+    const names = [e.name, e.res?.name, typeof e.res?.props.name === "string" ? e.res.props.name : undefined].filter((n): n is string => !!n);
+    return cfg.acceptedEscalationEntities.some((p) => names.some((n) => actionMatches(p, n)));
+}
+
+function fixOf(grants: EscalationGrant[]): string {
+    const fixes = [...new Set(grants.map((g) => `${g.where}: ${[...new Set(g.parts.map((p) => p.fix))].join("; ")}`))];
+    return `${fixes.join("; ")}. Otherwise: ${GENERAL_FIX}`;
 }
 
 export const privilegeEscalation: StackValidationPolicy = {
     name: "iam-no-privilege-escalation",
-    description: "Identity policies do not grant the known privilege-escalation actions (including through wildcards such as iam:* or iam:Put*) on unrestricted resources, except to entities marked admin.",
-    remediationSteps: REMEDIATION,
+    description: "Identity policies (AWS managed ones included) grant no privilege-escalation path on unrestricted resources, except to entities marked admin: IAM policy and credential writes, code or commands run as another principal's role, iam:PassRole of any or a privileged role with a service that runs it, sts:AssumeRole on every role.",
+    remediationSteps: GENERAL_FIX,
     enforcementLevel: "mandatory",
-    configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames"),
+    configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames", "acceptedEscalationEntities"),
     validateStack: (args, report) => {
         const cfg = resolveConfig(args.getConfig());
         const graph = iamGraphOf(stackViewOf(args.resources));
-        for (const f of escalationFindings(graph, cfg)) report(msg(f.message, REMEDIATION), f.urn);
+        for (const f of escalationFindings(graph, cfg)) report(msg(f.problem, f.fix), f.urn);
     },
 };

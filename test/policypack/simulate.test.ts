@@ -68,6 +68,10 @@ const ESCALATION_RESOURCES: Record<string, string> = {
     "iam:PutUserPolicy": `arn:aws:iam::${A}:user/u`, "iam:PutGroupPolicy": `arn:aws:iam::${A}:group/g`, "iam:PutRolePolicy": `arn:aws:iam::${A}:role/r`,
     "iam:AddUserToGroup": `arn:aws:iam::${A}:group/g`, "iam:UpdateAssumeRolePolicy": `arn:aws:iam::${A}:role/r`,
     "lambda:UpdateFunctionCode": `arn:aws:lambda:eu-west-1:${A}:function:f`, "glue:UpdateDevEndpoint": `arn:aws:glue:eu-west-1:${A}:devEndpoint/e`,
+    "sts:AssumeRole": `arn:aws:iam::${A}:role/r`, "cloudformation:UpdateStack": `arn:aws:cloudformation:eu-west-1:${A}:stack/s/1`,
+    "cloudformation:CreateChangeSet": `arn:aws:cloudformation:eu-west-1:${A}:stack/s/1`, "ec2-instance-connect:SendSSHPublicKey": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
+    "ssm:SendCommand": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`, "ssm:StartSession": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
+    "sagemaker:CreatePresignedNotebookInstanceUrl": `arn:aws:sagemaker:eu-west-1:${A}:notebook-instance/n`, "ec2:ModifyInstanceAttribute": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
 };
 
 describe("escalation wildcard expansion agrees with an IAM simulator", function () {
@@ -91,4 +95,48 @@ describe("escalation wildcard expansion agrees with an IAM simulator", function 
             }
         });
     }
+});
+
+describe("what grants nothing agrees with an IAM simulator", function () {
+    this.timeout(60_000);
+    const action = "iam:AttachRolePolicy";
+    const resource = `arn:aws:iam::${A}:role/r`;
+    const allow = (extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Action: action, Resource: "*", ...extra });
+    // Documents the escalation analysis treats as granting nothing, and request contexts to try them with.
+    const nothing: Record<string, { doc: unknown; contexts: Record<string, string>[] }> = {
+        deniedInSameDocument: { doc: { Version: "2012-10-17", Statement: [allow(), { Effect: "Deny", Action: "iam:Attach*", Resource: "*" }] }, contexts: [{}] },
+        expired: { doc: { Version: "2012-10-17", Statement: [allow({ Condition: { DateLessThan: { "aws:CurrentTime": "2021-01-01T00:00:00Z" } } })] }, contexts: [{ "aws:CurrentTime": new Date().toISOString() }] },
+        equalAndNotEqual: {
+            doc: { Version: "2012-10-17", Statement: [allow({ Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" }, StringNotEquals: { "aws:RequestedRegion": "eu-west-1" } } })] },
+            contexts: [{ "aws:RequestedRegion": "eu-west-1" }, { "aws:RequestedRegion": "us-east-1" }, {}],
+        },
+        absentAndPresent: {
+            doc: { Version: "2012-10-17", Statement: [allow({ Condition: { Null: { "aws:SourceIp": "true" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } })] },
+            contexts: [{ "aws:SourceIp": "10.1.2.3" }, { "aws:SourceIp": "192.0.2.1" }, {}],
+        },
+    };
+    for (const [name, { doc, contexts }] of Object.entries(nothing)) {
+        it(`${name}: no escalation, and the simulator allows the action in none of the contexts`, async () => {
+            const { escalationGrants } = await import("../../policypack/policies/privilegeEscalation");
+            assert.deepStrictEqual(escalationGrants(parseDocument(doc)).actions, []);
+            for (const contextVariables of contexts) {
+                const response = await runSimulation({
+                    identityPolicies: [{ name: "tested", policy: doc as never }], serviceControlPolicies: [], resourceControlPolicies: [],
+                    request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource }, contextVariables },
+                } as never, {});
+                if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
+                assert.notStrictEqual(response.overallResult, "Allowed", `${JSON.stringify(contextVariables)}: simulator ${response.overallResult}`);
+            }
+        });
+    }
+    it("the same statement without the impossible condition is an escalation the simulator allows", async () => {
+        const { escalationGrants } = await import("../../policypack/policies/privilegeEscalation");
+        const doc = { Version: "2012-10-17", Statement: [allow({ Condition: { DateLessThan: { "aws:CurrentTime": "2999-01-01T00:00:00Z" } } })] };
+        assert.deepStrictEqual(escalationGrants(parseDocument(doc)).actions, [action]);
+        const response = await runSimulation({
+            identityPolicies: [{ name: "tested", policy: doc as never }], serviceControlPolicies: [], resourceControlPolicies: [],
+            request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource }, contextVariables: { "aws:CurrentTime": new Date().toISOString() } },
+        } as never, {});
+        assert.strictEqual(response.resultType === "error" ? "error" : response.overallResult, "Allowed");
+    });
 });

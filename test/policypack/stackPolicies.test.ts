@@ -49,6 +49,85 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         });
     });
 
+    describe("iam-no-privilege-escalation: effective grants", () => {
+        const base = cleanStack();
+        const role = (name: string, extra: Record<string, unknown> = {}) => res(T.role, name, { name, assumeRolePolicy: SERVICE_TRUST, ...extra });
+        const managed = (name: string, policy: unknown) => res(T.policy, name, { name, policy });
+        const attach = (name: string, r: ReturnType<typeof res>, p: ReturnType<typeof res>) => res(T.rolePolicyAttachment, name, { role: UNKNOWN, policyArn: UNKNOWN }, { deps: { role: [r], policyArn: [p] } });
+        it("a Deny in another policy attached to the same principal removes the grant; without it the grant is reported", async () => {
+            const r = role("releaser");
+            const allow = managed("deploy", doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*" }));
+            const deny = managed("freeze", doc({ Effect: "Deny", Action: "lambda:Update*", Resource: "*" }));
+            expectNone(await stack(withResources(base, r, allow, deny, attach("a1", r, allow), attach("a2", r, deny))), "iam-no-privilege-escalation");
+            expectViolation(await stack(withResources(base, r, allow, deny, attach("a1", r, allow))), "iam-no-privilege-escalation", /managed policy deploy \(deploy\): statement #1 grants lambda:UpdateFunctionCode on every resource: lambda:UpdateFunctionCode runs new code as any function's role[\s\S]*Fix: statement #1: name the functions in Resource/);
+            // A conditional Deny may not apply: the grant stands.
+            const maybe = managed("freeze", doc({ Effect: "Deny", Action: "lambda:Update*", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }));
+            expectViolation(await stack(withResources(base, r, allow, maybe, attach("a1", r, allow), attach("a2", r, maybe))), "iam-no-privilege-escalation", /lambda:UpdateFunctionCode/);
+        });
+        it("a condition that can never be true grants nothing; a condition that does not bound is no bound", async () => {
+            const r = role("ops");
+            const expired = managed("expired", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2021-06-30T00:00:00Z" } } }));
+            expectNone(await stack(withResources(base, r, expired, attach("a", r, expired))), "iam-no-privilege-escalation");
+            const contradictory = managed("never", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { Null: { "aws:SourceIp": "true" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }));
+            expectNone(await stack(withResources(base, r, contradictory, attach("a", r, contradictory))), "iam-no-privilege-escalation");
+            const anyAwsPolicy = managed("any", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/*" } } }));
+            expectViolation(await stack(withResources(base, r, anyAwsPolicy, attach("a", r, anyAwsPolicy))), "iam-no-privilege-escalation", /iam:AttachRolePolicy/);
+            const oneAwsPolicy = managed("one", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess" } } }));
+            expectNone(await stack(withResources(base, r, oneAwsPolicy, attach("a", r, oneAwsPolicy))), "iam-no-privilege-escalation");
+            const anyTag = managed("anytag", doc({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*", Condition: { StringLike: { "aws:ResourceTag/team": "*" } } }));
+            expectViolation(await stack(withResources(base, r, anyTag, attach("a", r, anyTag))), "iam-no-privilege-escalation", /iam:PutRolePolicy/);
+        });
+        it("iam:PassRole of a role of the stack (ARN unknown at preview) escalates only when that role is privileged", async () => {
+            const basic = role("jobs-basic");
+            const admin = role("jobs-admin");
+            const adminAtt = res(T.rolePolicyAttachment, "jobs-admin-access", { role: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: [admin] } });
+            const deployer = role("deployer");
+            const passing = (target: ReturnType<typeof res>) => res(T.rolePolicy, "deployer-functions", { role: UNKNOWN, policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: UNKNOWN }] } }, { deps: { role: [deployer], policy: [target] } });
+            expectNone(await stack(withResources(base, basic, admin, adminAtt, deployer, passing(basic))), "iam-no-privilege-escalation");
+            expectViolation(await stack(withResources(base, basic, admin, adminAtt, deployer, passing(admin))), "iam-no-privilege-escalation", /iam:PassRole with lambda:CreateFunction: lambda:CreateFunction creates a function running as the role, and the privileged role jobs-admin \(jobs-admin\) may be passed to it/);
+            // By a known ARN too.
+            const byArn = res(T.rolePolicy, "deployer-functions", { role: "deployer", policy: doc({ Effect: "Allow", Action: ["lambda:CreateFunction", "iam:PassRole"], Resource: ["arn:aws:lambda:*:*:function:*", "arn:aws:iam::111111111111:role/jobs-admin"] }) }, { deps: { role: [deployer] } });
+            expectViolation(await stack(withResources(base, basic, admin, adminAtt, deployer, byArn)), "iam-no-privilege-escalation", /privileged role jobs-admin/);
+        });
+        it("iam:PassRole in one policy and the service's create action in another combine; iam:PassedToService limits the services", async () => {
+            const r = role("builder");
+            const pass = managed("pass", doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*", Condition: { StringEquals: { "iam:PassedToService": "codebuild.amazonaws.com" } } }));
+            const lambda = managed("lambda", doc({ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }));
+            const codebuild = managed("codebuild", doc({ Effect: "Allow", Action: ["codebuild:CreateProject", "codebuild:StartBuild"], Resource: "*" }));
+            expectNone(await stack(withResources(base, r, pass, lambda, attach("a1", r, pass), attach("a2", r, lambda))), "iam-no-privilege-escalation");
+            expectViolation(await stack(withResources(base, r, pass, codebuild, attach("a1", r, pass), attach("a3", r, codebuild))), "iam-no-privilege-escalation", /managed policy pass .*codebuild:CreateProject \(granted by managed policy codebuild .*any role may be passed/);
+        });
+        it("judges AWS managed policies by the reviewed table", async () => {
+            for (const [name, expected] of [["PowerUserAccess", /sts:AssumeRole.*ssm:SendCommand|ssm:SendCommand.*sts:AssumeRole/], ["AWSLambda_FullAccess", /lambda:UpdateFunctionCode/], ["AmazonSSMFullAccess", /ssm:StartSession/], ["AmazonEC2FullAccess", /ec2:ModifyInstanceAttribute/], ["IAMFullAccess", /iam:AttachRolePolicy/]] as const) {
+                const r = role("holder");
+                const att = res(T.rolePolicyAttachment, "holder-managed", { role: "holder", policyArn: `arn:aws:iam::aws:policy/${name}` }, { deps: { role: [r] } });
+                expectViolation(await stack(withResources(base, r, att)), "iam-no-privilege-escalation", new RegExp(`AWS managed policy ${name} \\(attached by holder-managed\\)[\\s\\S]*${expected.source}`));
+            }
+            for (const name of ["ReadOnlyAccess", "AmazonS3FullAccess", "service-role/AWSLambdaBasicExecutionRole"]) {
+                const r = role("holder");
+                const att = res(T.rolePolicyAttachment, "holder-managed", { role: "holder", policyArn: `arn:aws:iam::aws:policy/${name}` }, { deps: { role: [r] } });
+                expectNone(await stack(withResources(base, r, att)), "iam-no-privilege-escalation");
+            }
+        });
+        it("a role only an AWS service assumes to operate what it manages (EKS control plane) is not judged; a Lambda role is", async () => {
+            const svc = (service: string) => role("svc", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) });
+            const att = (r: ReturnType<typeof res>) => res(T.rolePolicyAttachment, "svc-cluster", { role: "svc", policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy" }, { deps: { role: [r] } });
+            const eks = svc("eks.amazonaws.com");
+            expectNone(await stack(withResources(base, eks, att(eks))), "iam-no-privilege-escalation");
+            const lambda = svc("lambda.amazonaws.com");
+            expectViolation(await stack(withResources(base, lambda, att(lambda))), "iam-no-privilege-escalation", /ec2:ModifyInstanceAttribute/);
+        });
+        it("a permissions boundary caps what escalates", async () => {
+            const boundary = managed("boundary", doc({ Effect: "Allow", Action: ["s3:*", "lambda:GetFunction"], Resource: "*" }));
+            const r = res(T.role, "capped", { name: "capped", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: UNKNOWN }, { deps: { permissionsBoundary: [boundary] } });
+            const wide = managed("wide", doc({ Effect: "Allow", Action: ["lambda:*", "iam:PutRolePolicy"], Resource: "*" }));
+            expectNone(await stack(withResources(base, boundary, r, wide, attach("a", r, wide))), "iam-no-privilege-escalation");
+            const open = managed("boundary", doc({ Effect: "Allow", Action: ["lambda:*"], Resource: "*" }));
+            const hits = expectViolation(await stack(withResources(base, open, r, wide, attach("a", r, wide))), "iam-no-privilege-escalation", /lambda:UpdateFunctionCode/);
+            assert.doesNotMatch(hits[0].message.split("\n")[1], /iam:PutRolePolicy/, "the boundary does not allow iam:PutRolePolicy");
+        });
+    });
+
     describe("iam-no-full-admin", () => {
         const base = cleanStack();
         it("flags AdministratorAccess attached to a role that is not admin", async () => {
@@ -91,7 +170,7 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const role = res(T.role, "dev-writer", { name: "dev-writer", assumeRolePolicy: SERVICE_TRUST, permissionsBoundary: UNKNOWN }, { deps: { permissionsBoundary: [boundary] } });
             expectNone(await stack(withResources(base, boundary, role)), "iam-no-full-admin");
             // The same document not used as a boundary is reported.
-            expectViolation(await stack(withResources(base, boundary)), "iam-no-full-admin", /dev-boundary.*not attached to any entity marked admin/);
+            expectViolation(await stack(withResources(base, boundary)), "iam-no-full-admin", /dev-boundary.*attached to no entity marked admin/);
         });
         it("a boundary designated by an iam:PermissionsBoundary condition is recognised too", async () => {
             const boundary = res(T.policy, "dev-boundary", { name: "dev-boundary", path: "/landing-zone/", policy: allowAll });
@@ -230,9 +309,15 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
     });
 
     describe("iam-user-baseline", () => {
-        it("flags a weak or missing password policy", async () => {
+        it("flags a weak password policy, and a missing one where requireAccountPasswordPolicy says the stack owns it", async () => {
             const base = cleanStack();
-            expectViolation(await stack(without(base, "passwords")), "iam-user-baseline", /no account password policy/, "mandatory");
+            expectNone(await stack(without(base, "passwords")), "iam-user-baseline");
+            await pack.client().configure({ "iam-user-baseline": { requireAccountPasswordPolicy: true } });
+            try {
+                expectViolation(await stack(without(base, "passwords")), "iam-user-baseline", /no account password policy[\s\S]*Fix: Declare new aws.iam.AccountPasswordPolicy/, "mandatory");
+            } finally {
+                await pack.client().configure({});
+            }
             const weak = { ...find(base, "passwords"), properties: { minimumPasswordLength: 8, requireLowercaseCharacters: true } };
             const hits = expectViolation(await stack(withResources(base, weak)), "iam-user-baseline", /minimumPasswordLength is 8/);
             assert.ok(/requireSymbols is not true/.test(hits[0].message) && /passwordReusePrevention is unset/.test(hits[0].message));
@@ -246,6 +331,21 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             expectViolation(await stack(withResources(base, bob, ops, opsPol, ugm)), "iam-user-baseline", /IAM user bob .* not in any group that enforces MFA/);
             const ugm2 = res(T.userGroupMembership, "bob-groups", { user: "bob", groups: ["ops", "developers"] }, { deps: { user: [bob], groups: [ops, find(base, "developers")] } });
             expectNone(await stack(withResources(base, bob, ops, opsPol, ugm2)), "iam-user-baseline");
+        });
+        it("a machine user (an access key, no console password) needs no MFA group; the message tells how to declare a service user", async () => {
+            const base = cleanStack();
+            const ci = res(T.user, "ci", { name: "ci-deployer" });
+            const key = res(T.accessKey, "ci-key", { user: UNKNOWN }, { deps: { user: [ci] } });
+            expectNone(await stack(withResources(base, ci, key)), "iam-user-baseline");
+            const login = res(T.loginProfile, "ci-login", { user: UNKNOWN }, { deps: { user: [ci] } });
+            const hits = expectViolation(await stack(withResources(base, ci, key, login)), "iam-user-baseline", /IAM user ci-deployer \(ci\) is not in any group that enforces MFA/);
+            assert.match(hits[0].message, /Fix: .*list "ci-deployer" in serviceUsers of iam-user-baseline/);
+            await pack.client().configure({ "iam-user-baseline": { serviceUsers: ["ci-deployer"] } });
+            try {
+                expectNone(await stack(withResources(base, ci, key, login)), "iam-user-baseline");
+            } finally {
+                await pack.client().configure({});
+            }
         });
         it("does not apply where no IAM user exists", async () => {
             expectNone(await stack(without(cleanStack(), "alice", "developers-members", "passwords")), "iam-user-baseline");

@@ -81,6 +81,7 @@ export const T = {
     groupMembership: "aws:iam/groupMembership:GroupMembership",
     userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
     passwordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+    loginProfile: "aws:iam/userLoginProfile:UserLoginProfile",
 };
 
 // ---- Documents ----

@@ -41,6 +41,12 @@ export interface PlanOptions {
     phasesInTurn?: boolean;
     /** Number of Analyze calls in flight at once (default 8). */
     analyzeConcurrency?: number;
+    /**
+     * An already started policy pack to use instead of starting one (policyPackDir then only
+     * names it in the result). The plan configures it (stack, then policy config) and leaves it
+     * running: whoever started it closes it. For running many programs against one pack.
+     */
+    policyPack?: PolicyPackClient;
 }
 
 export interface PlanViolation {
@@ -385,7 +391,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
               const t0 = performance.now();
               let client: PolicyPackClient;
               try {
-                  client = await PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview });
+                  client = opts.policyPack ?? await PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview });
               } catch (e) {
                   return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
               }
@@ -404,7 +410,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
                   evaluation!.attach(client);
                   return { client, info, startMs };
               } catch (e) {
-                  await client.close().catch(() => undefined);
+                  if (!opts.policyPack) await client.close().catch(() => undefined);
                   return { error: e as Error, stage: "configure", startMs };
               }
           }
@@ -412,7 +418,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     let pack: Promise<Pack> | undefined = opts.phasesInTurn ? undefined : startPack?.();
     const closePack = async () => {
         const s = await pack;
-        if (s && "client" in s) await s.client.close().catch(() => undefined);
+        if (s && "client" in s && !opts.policyPack) await s.client.close().catch(() => undefined);
     };
 
     let programDoneAt = 0;
@@ -465,7 +471,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
             result.timings.policyMs = policyTime();
             return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 3)}`, detail: err.stack });
         } finally {
-            await s.client.close().catch(() => undefined);
+            if (!opts.policyPack) await s.client.close().catch(() => undefined);
         }
         result.timings.policyMs = policyTime();
         result.timings.analyzeMs = evaluation.timings.analyzeMs;
