@@ -1,0 +1,170 @@
+// `npm run plan -- --stack <name> --base <git-ref | plan.json>`: plans the base and the working
+// tree offline (at the same time), compares them and prints the review. The I/O around the pure
+// comparison (compare.ts) and rendering (render.ts).
+import * as fs from "fs";
+import * as path from "path";
+import { renderMarkdown, renderText } from "../plan/render";
+import { runPlan, type PlanOptions, type PlanResult } from "../plan/run";
+import { BaseError, checkoutBase, type BaseCheckout, type Runner } from "./base";
+import { compare, failures, type FailOn } from "./compare";
+import { renderChangeMarkdown, renderChangeText } from "./render";
+import { planReport, readSavedPlan, SavedPlanError } from "./report";
+import type { Comparison, SavedPlan } from "./types";
+
+export const FAIL_ON_VALUES: FailOn[] = ["widen", "weaken", "dangerous"];
+
+export interface ReviewArgs {
+    stack: string;
+    dir: string;
+    /** A git ref, or a saved plan (`--json` of a plan) when it names an existing file. */
+    base: string;
+    policyPack: string | null;
+    policyPackConfig?: string;
+    format: "text" | "markdown";
+    /** Writes the comparison as JSON. */
+    json?: string;
+    /** Writes the working tree's full plan as `--format markdown` prints it (for a job summary). */
+    planMarkdown?: string;
+    failOn: FailOn[];
+    verbose: boolean;
+}
+
+/** Exit status when a `--fail-on` condition is met (and the plans themselves pass). */
+export const EXIT_FAIL_ON = 3;
+
+export interface ReviewOutput {
+    exitCode: number;
+    stdout: string;
+    stderr: string;
+    comparison?: Comparison;
+}
+
+/**
+ * The review's exit status: the working tree's plan first (1 a mandatory violation, 2 an error),
+ * then EXIT_FAIL_ON when the comparison meets a `--fail-on` condition, else 0.
+ */
+export function exitStatus(headExitCode: number, comparison: Comparison, failOn: FailOn[]): number {
+    if (headExitCode !== 0) return headExitCode;
+    return failures(comparison, failOn).length ? EXIT_FAIL_ON : 0;
+}
+
+/** A saved plan is given by path; anything else is a git ref. */
+export function isSavedPlan(base: string): boolean {
+    return base.endsWith(".json") || (fs.existsSync(base) && fs.statSync(base).isFile());
+}
+
+function planOptions(args: ReviewArgs, dir: string, policyPack: string | null, policyPackConfig?: string): PlanOptions {
+    return { dir, stack: args.stack, policyPackDir: policyPack, stackTraces: args.verbose, ...(policyPackConfig ? { policyConfigFile: policyPackConfig } : {}) };
+}
+
+function failureText(what: string, result: PlanResult, args: ReviewArgs): string {
+    return `${what} failed (${result.error!.kind} error): ${result.error!.message}${args.verbose && result.error!.detail ? `\n${result.error!.detail}` : ""}`;
+}
+
+/** The markdown or text shown instead of a comparison when a plan failed. */
+function failed(args: ReviewArgs, message: string): ReviewOutput {
+    const stdout = args.format === "markdown" ? `**Change review, \`${args.stack}\`: not available**\n\n\`\`\`text\n${message}\n\`\`\`\n` : "";
+    return { exitCode: 2, stdout, stderr: `error: ${message}\n` };
+}
+
+/** The base plan from a git ref: a temporary worktree, planned with its own program, config and pack. */
+async function planGitBase(args: ReviewArgs, checkout: BaseCheckout): Promise<{ plan?: SavedPlan; result?: PlanResult; notes: string[] }> {
+    const notes: string[] = [];
+    const dir = checkout.projectDir;
+    const hasStackFile = ["yaml", "yml"].some((ext) => fs.existsSync(path.join(dir, `Pulumi.${args.stack}.${ext}`)));
+    const hasProject = ["yaml", "yml"].some((ext) => fs.existsSync(path.join(dir, `Pulumi.${ext}`)));
+    if (!hasProject || !hasStackFile) {
+        notes.push(`The stack ${args.stack} has no ${hasProject ? "settings file" : "Pulumi project"} at ${args.base}: everything is new.`);
+        return { plan: { project: "", stack: args.stack, resources: [], violations: [], outputs: {} }, notes };
+    }
+    let pack: string | null = null;
+    if (args.policyPack) {
+        pack = checkout.mapPath(args.policyPack);
+        if (pack === null) notes.push(`The policy pack does not exist at ${args.base}: the base is planned without one, so every violation shows as new.`);
+    }
+    // An explicit config file: the base's version of it (this one when the base has none).
+    const config = args.policyPackConfig ? (checkout.mapPath(args.policyPackConfig) ?? args.policyPackConfig) : undefined;
+    const result = await runPlan(planOptions(args, dir, pack, pack ? config : undefined));
+    return { result, notes };
+}
+
+export async function review(args: ReviewArgs, opts: { run?: Runner; log?: (line: string) => void } = {}): Promise<ReviewOutput> {
+    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const headPlan = runPlan(planOptions(args, args.dir, args.policyPack, args.policyPackConfig));
+    let checkout: BaseCheckout | undefined;
+    let base: { plan?: SavedPlan; result?: PlanResult; notes: string[] };
+    let baseInfo: Comparison["base"];
+    try {
+        if (isSavedPlan(args.base)) {
+            const file = path.resolve(args.base);
+            base = { plan: readSavedPlan(file), notes: [] };
+            baseInfo = { source: "file", file: args.base, project: base.plan!.project, stack: base.plan!.stack, resources: base.plan!.resources.length };
+        } else {
+            checkout = checkoutBase(args.dir, args.base, { run: opts.run, log });
+            if (checkout.dependencies === "installed") log(`base ${args.base}: dependencies installed with npm ci`);
+            base = await planGitBase(args, checkout);
+            baseInfo = { source: "git", ref: args.base, commit: checkout.commit, project: "", stack: args.stack, resources: 0 };
+        }
+    } catch (e) {
+        await headPlan;
+        if (e instanceof BaseError || e instanceof SavedPlanError) return failed(args, e.message);
+        throw e;
+    } finally {
+        checkout?.remove();
+    }
+    const head = await headPlan;
+    if (args.planMarkdown) {
+        fs.mkdirSync(path.dirname(args.planMarkdown), { recursive: true });
+        fs.writeFileSync(args.planMarkdown, renderMarkdown(head));
+    }
+    if (head.error) {
+        return { ...failed(args, failureText("the working tree's plan", head, args)), stderr: renderText(head, { verbose: args.verbose }) };
+    }
+    if (base.result?.error) return failed(args, failureText(`the base plan (${args.base})`, base.result, args));
+    const basePlan = base.plan ?? planReport(base.result!);
+    const headReport = planReport(head);
+    if (basePlan.stack !== headReport.stack || (basePlan.project && basePlan.project !== headReport.project)) {
+        return failed(args, `the base plan is of ${basePlan.project}/${basePlan.stack}, not ${headReport.project}/${headReport.stack}: URNs would not match`);
+    }
+    if (basePlan.error) return failed(args, `the saved base plan records a failed plan (${basePlan.error.kind}): ${basePlan.error.message}`);
+    if (baseInfo.source === "git") baseInfo = { ...baseInfo, project: basePlan.project || headReport.project, resources: basePlan.resources.length };
+    const comparison = compare(basePlan, headReport, { base: baseInfo });
+    comparison.notes.push(...base.notes);
+    if (args.json) {
+        fs.mkdirSync(path.dirname(args.json), { recursive: true });
+        fs.writeFileSync(args.json, JSON.stringify(comparison, null, 2) + "\n");
+    }
+    const stdout = args.format === "markdown" ? renderChangeMarkdown(comparison) : renderChangeText(comparison);
+    const failing = failures(comparison, args.failOn);
+    const exitCode = exitStatus(head.exitCode, comparison, args.failOn);
+    const stderr = failing.length ? `--fail-on ${failing.join(",")}: ${failing.map((f) => (f === "widen" ? `${comparison.summary.widens} widening access change(s)` : f === "weaken" ? `${comparison.summary.weakens} weakening guardrail change(s)` : `${comparison.summary.dangerous} dangerous operation(s)`)).join(", ")}\n` : "";
+    return { exitCode, stdout, stderr, comparison };
+}
+
+export const REVIEW_USAGE = `change review (what a change does, against a base):
+  --base <git-ref | plan.json> plan the stack at the base too (a commit checked out into a temporary
+                               git worktree, or a plan saved with --json) and compare: access changes,
+                               guardrail changes, dangerous operations, other resource changes,
+                               policy violations new and fixed
+  --format text|markdown       markdown: a pull-request comment (verdict line first)
+  --json <file>                write the comparison as JSON
+  --plan-markdown <file>       also write the working tree's full plan as --format markdown prints it
+  --fail-on widen,weaken,dangerous
+                               exit ${EXIT_FAIL_ON} when the change widens access, weakens a guardrail or has a
+                               dangerous operation (after exit 1 and 2 of the plan itself)`;
+
+/** The CLI's `--base` mode: runs the review and prints it; returns the exit status. */
+export async function reviewMain(args: Omit<ReviewArgs, "format" | "failOn"> & { format: string; failOn?: FailOn[] }): Promise<number> {
+    const out = await review({ ...args, format: args.format === "markdown" ? "markdown" : "text", failOn: args.failOn ?? [] });
+    process.stderr.write(out.stderr);
+    process.stdout.write(out.stdout);
+    return out.exitCode;
+}
+
+/** `--fail-on` value -> the conditions, or an error message. */
+export function parseFailOn(value: string): FailOn[] | string {
+    const list = value.split(",").map((s) => s.trim()).filter(Boolean);
+    const bad = list.filter((v) => !(FAIL_ON_VALUES as string[]).includes(v));
+    if (bad.length || !list.length) return `--fail-on takes ${FAIL_ON_VALUES.join(", ")} (comma-separated), not '${value}'`;
+    return [...new Set(list)] as FailOn[];
+}
