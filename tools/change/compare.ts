@@ -375,11 +375,17 @@ function accessChanges(base: Side, head: Side, m: Matching, notes: string[]): Ac
     const attachEntry = (side: Side, r: SavedResource, change: "added" | "removed") => {
         const v = attachmentView(side, r);
         const principalKept = change === "added" ? v.principalUrns.some(existedBefore) : v.principalUrns.some(stillExists);
-        const grants = v.statements === null || v.statements.some((s) => s.effect === "Allow");
-        const denies = v.statements !== null && v.statements.some((s) => s.effect === "Deny");
-        const widens = principalKept && (change === "added" ? grants : denies);
         if (change === "removed" && !principalKept && v.principalUrns.length) return; // the identity's removal says it
-        out.push({ kind: "attachment", principal: v.principal, policy: v.policy, account: side.account(r), change, widens, urn: r.urn });
+        // An AWS managed policy (not in the plan) is read as a grant: they allow, they do not deny.
+        const grants = v.statements === null || v.statements.some((s) => s.effect === "Allow");
+        const denies = v.statements?.filter((s) => s.effect === "Deny") ?? [];
+        const widens = principalKept && (change === "added" ? grants : denies.length > 0);
+        let note: string;
+        if (!principalKept) note = "part of a new identity";
+        else if (change === "added") note = grants ? "grants to an existing identity" : "only denies";
+        else if (widens) note = `its Deny statements no longer apply${denies.some(mentionsMfa) ? "; an MFA requirement is dropped" : ""}`;
+        else note = v.statements === null ? "an AWS managed policy (grants only)" : "only grants";
+        out.push({ kind: "attachment", principal: v.principal, policy: v.policy, account: side.account(r), change, widens, note, urn: r.urn });
     };
     for (const r of m.added.filter((x) => attachmentTypes.includes(x.type))) attachEntry(head, r, "added");
     for (const r of m.removed.filter((x) => attachmentTypes.includes(x.type))) attachEntry(base, r, "removed");

@@ -236,7 +236,7 @@ function elementGap(
     if (outer.neg && inner.neg) {
         // inner matches everything except inner.neg; outer everything except outer.neg.
         const gap = setCovered(inner.neg, outer.neg);
-        return gap.length ? [`${noun}${gap.length > 1 ? "s" : ""} formerly excluded: ${gap.join(", ")}`] : [];
+        return gap.length ? [`${noun}${gap.length > 1 ? "s" : ""} ${gap.join(", ")}`] : [];
     }
     // outer lists, inner excludes: inner reaches almost everything.
     return [`every ${noun} except ${inner.neg!.join(", ")}`];

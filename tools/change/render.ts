@@ -57,7 +57,7 @@ export function accessLine(a: AccessChange, style: Style): string {
         case "identity":
             return `${w}${a.identity} ${code(a.name, style)}${where(a.account)} ${a.change}`;
         case "attachment":
-            return `${w}${a.principal}${where(a.account)}: policy ${code(a.policy, style)} ${a.change === "added" ? "attached" : "detached"}`;
+            return `${w}${a.principal}${where(a.account)}: policy ${code(a.policy, style)} ${a.change === "added" ? "attached" : "detached"} (${a.note})`;
         case "boundary":
             return `${w}${a.principal}${where(a.account)}: permissions boundary ${code(a.policy, style)} ${a.change === "added" ? "set" : "removed"}`;
         case "statement":

@@ -91,6 +91,8 @@ export interface AttachmentChange {
     account: string | null;
     change: "added" | "removed";
     widens: boolean;
+    /** Why it counts, or why not. */
+    note: string;
     urn: string;
 }
 
