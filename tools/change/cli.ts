@@ -90,33 +90,44 @@ async function planGitBase(args: ReviewArgs, checkout: BaseCheckout): Promise<{ 
 
 export async function review(args: ReviewArgs, opts: { run?: Runner; log?: (line: string) => void } = {}): Promise<ReviewOutput> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-    const headPlan = runPlan(planOptions(args, args.dir, args.policyPack, args.policyPackConfig));
+    const planHead = () =>
+        runPlan(planOptions(args, args.dir, args.policyPack, args.policyPackConfig)).then((h) => {
+            if (args.planMarkdown) {
+                fs.mkdirSync(path.dirname(args.planMarkdown), { recursive: true });
+                fs.writeFileSync(args.planMarkdown, renderMarkdown(h));
+            }
+            return h;
+        });
     let checkout: BaseCheckout | undefined;
-    let base: { plan?: SavedPlan; result?: PlanResult; notes: string[] };
-    let baseInfo: Comparison["base"];
     try {
-        if (isSavedPlan(args.base)) {
-            const file = path.resolve(args.base);
-            base = { plan: readSavedPlan(file), notes: [] };
-            baseInfo = { source: "file", file: args.base, project: base.plan!.project, stack: base.plan!.stack, resources: base.plan!.resources.length };
-        } else {
-            checkout = checkoutBase(args.dir, args.base, { run: opts.run, log });
-            if (checkout.dependencies === "installed") log(`base ${args.base}: dependencies installed with npm ci`);
-            base = await planGitBase(args, checkout);
-            baseInfo = { source: "git", ref: args.base, commit: checkout.commit, project: "", stack: args.stack, resources: 0 };
+        let basePlanned: Promise<{ plan?: SavedPlan; result?: PlanResult; notes: string[] }>;
+        let baseInfo: Comparison["base"];
+        try {
+            if (isSavedPlan(args.base)) {
+                const plan = readSavedPlan(path.resolve(args.base));
+                basePlanned = Promise.resolve({ plan, notes: [] });
+                baseInfo = { source: "file", file: args.base, project: plan.project, stack: plan.stack, resources: plan.resources.length };
+            } else {
+                // Before any plan starts: npm ci, when needed, runs synchronously.
+                checkout = checkoutBase(args.dir, args.base, { run: opts.run, log });
+                if (checkout.dependencies === "installed") log(`base ${args.base}: dependencies installed with npm ci`);
+                basePlanned = planGitBase(args, checkout);
+                baseInfo = { source: "git", ref: args.base, commit: checkout.commit, project: "", stack: args.stack, resources: 0 };
+            }
+        } catch (e) {
+            if (!(e instanceof BaseError || e instanceof SavedPlanError)) throw e;
+            if (args.planMarkdown) await planHead();
+            return failed(args, e.message);
         }
-    } catch (e) {
-        await headPlan;
-        if (e instanceof BaseError || e instanceof SavedPlanError) return failed(args, e.message);
-        throw e;
+        // The two plans run at the same time.
+        const [base, head] = await Promise.all([basePlanned, planHead()]);
+        return finish(args, base, head, baseInfo);
     } finally {
         checkout?.remove();
     }
-    const head = await headPlan;
-    if (args.planMarkdown) {
-        fs.mkdirSync(path.dirname(args.planMarkdown), { recursive: true });
-        fs.writeFileSync(args.planMarkdown, renderMarkdown(head));
-    }
+}
+
+function finish(args: ReviewArgs, base: { plan?: SavedPlan; result?: PlanResult; notes: string[] }, head: PlanResult, baseInfo: Comparison["base"]): ReviewOutput {
     if (head.error) {
         return { ...failed(args, failureText("the working tree's plan", head, args)), stderr: renderText(head, { verbose: args.verbose }) };
     }
