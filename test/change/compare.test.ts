@@ -175,6 +175,15 @@ describe("change review: the comparison", () => {
         assert.deepEqual(c.violations.new.map((x) => x.policy), ["q"]);
     });
 
+    it("Markdown: wildcards and angle brackets in reasons stay text", () => {
+        const p = (resource: string) => res(T.policy, "p", { name: "p", policy: doc({ Sid: "Read", Effect: "Allow", Action: "s3:GetObject", Resource: resource }) });
+        const group = res(T.group, "g", { name: "g" });
+        const md = renderChangeMarkdown(run(plan([group, p("arn:aws:s3:::app1-dev/<key>")]), plan([group, p("arn:aws:s3:::app1-*")])));
+        assert.ok(md.includes("grants resource arn:aws:s3:::app1-\\*"), md);
+        const text = renderChangeMarkdown(run(plan([]), plan([res(T.group, "g_1", { name: "a_b*c" })])));
+        assert.ok(text.includes("group `a_b*c` added"), text);
+    });
+
     it("Markdown: verdict line first, two sections open, the rest folded, within GitHub's comment limit", () => {
         const many = Array.from({ length: 6000 }, (_, i) => res(T.group, `group-with-a-rather-long-logical-name-${i}`, { name: `g${i}` }));
         const c = run(plan([]), plan(many));

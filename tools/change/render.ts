@@ -31,8 +31,13 @@ function code(s: string, style: Style): string {
     return `${ticks}${s}${ticks}`;
 }
 
-function where(account: string | null): string {
-    return account ? ` (account ${account})` : "";
+/** Free text in Markdown: characters that would turn into emphasis, links or HTML are escaped. */
+function text(s: string, style: Style): string {
+    return style === "markdown" ? s.replace(/([\\`*_[\]<~])/g, "\\$1") : s;
+}
+
+function where(account: string | null, style: Style): string {
+    return account ? text(` (account ${account})`, style) : "";
 }
 
 function flag(widens: boolean, word: string, style: Style): string {
@@ -42,9 +47,10 @@ function flag(widens: boolean, word: string, style: Style): string {
 
 export function accessLine(a: AccessChange, style: Style): string {
     const w = flag(a.widens, "widens", style);
+    const t = (s: string) => text(s, style);
     switch (a.kind) {
         case "level":
-            return `${w}${code(`${a.team} / ${a.environment}: ${a.before} -> ${a.after}`, style)}${a.people.length ? ` (${a.people.join(", ")})` : " (no members)"}`;
+            return `${w}${code(`${a.team} / ${a.environment}: ${a.before} -> ${a.after}`, style)}${t(a.people.length ? ` (${a.people.join(", ")})` : " (no members)")}`;
         case "person": {
             const parts = [
                 ...(a.groupsAdded.length ? [`joins ${a.groupsAdded.join(", ")}`] : []),
@@ -52,33 +58,34 @@ export function accessLine(a: AccessChange, style: Style): string {
                 ...a.levels.map((l) => `${l.environment} ${l.before} -> ${l.after}`),
             ];
             const what = a.change === "joined" ? "joins the company" : a.change === "left" ? "leaves the company" : "changes teams";
-            return `${w}${code(a.user, style)} ${what}${parts.length ? `: ${parts.join("; ")}` : ""}`;
+            return `${w}${code(a.user, style)} ${what}${t(parts.length ? `: ${parts.join("; ")}` : "")}`;
         }
         case "identity":
-            return `${w}${a.identity} ${code(a.name, style)}${where(a.account)} ${a.change}`;
+            return `${w}${a.identity} ${code(a.name, style)}${where(a.account, style)} ${a.change}`;
         case "attachment":
-            return `${w}${a.principal}${where(a.account)}: policy ${code(a.policy, style)} ${a.change === "added" ? "attached" : "detached"} (${a.note})`;
+            return `${w}${t(a.principal)}${where(a.account, style)}: policy ${code(a.policy, style)} ${a.change === "added" ? "attached" : "detached"} (${t(a.note)})`;
         case "boundary":
-            return `${w}${a.principal}${where(a.account)}: permissions boundary ${code(a.policy, style)} ${a.change === "added" ? "set" : "removed"}`;
+            return `${w}${t(a.principal)}${where(a.account, style)}: permissions boundary ${code(a.policy, style)} ${a.change === "added" ? "set" : "removed"}`;
         case "statement":
-            return `${w}${a.document}${where(a.account)}: ${a.effect} statement ${code(a.sid, style)} ${a.change}: ${a.reasons.join("; ")}`;
+            return `${w}${t(a.document)}${where(a.account, style)}: ${a.effect} statement ${code(a.sid, style)} ${a.change}: ${t(a.reasons.join("; "))}`;
         case "document":
-            return `${w}${a.document}${where(a.account)} ${a.change === "unknown" ? "changed" : a.change}${a.sids.length ? ` (${a.sids.map((s) => code(s, style)).join(", ")})` : ""}: ${a.note}`;
+            return `${w}${t(a.document)}${where(a.account, style)} ${a.change === "unknown" ? "changed" : a.change}${a.sids.length ? ` (${a.sids.map((s) => code(s, style)).join(", ")})` : ""}: ${t(a.note)}`;
     }
 }
 
 export function guardrailLine(g: GuardrailChange, style: Style): string {
     const w = flag(g.weakens, "weakens", style);
+    const t = (s: string) => text(s, style);
     switch (g.kind) {
         case "statement":
-            return `${w}${g.target}: ${g.policyType} ${g.effect} statement ${code(g.sid, style)} ${g.change}${g.policies.length ? ` (${g.policies.join(", ")})` : ""}: ${g.reasons.join("; ")}`;
+            return `${w}${t(g.target)}: ${g.policyType} ${g.effect} statement ${code(g.sid, style)} ${g.change}${t(g.policies.length ? ` (${g.policies.join(", ")})` : "")}: ${t(g.reasons.join("; "))}`;
         case "attachment":
-            return `${w}${g.target}: ${g.policyType} ${code(g.policy, style)} ${g.change === "added" ? "attached" : "detached"}`;
+            return `${w}${t(g.target)}: ${g.policyType} ${code(g.policy, style)} ${g.change === "added" ? "attached" : "detached"}`;
         case "tag policy":
-            return `${w}${g.target}: tag policy for ${code(g.tagKey, style)} ${g.change}${g.reasons.length ? `: ${g.reasons.join("; ")}` : ""}`;
+            return `${w}${t(g.target)}: tag policy for ${code(g.tagKey, style)} ${g.change}${t(g.reasons.length ? `: ${g.reasons.join("; ")}` : "")}`;
         case "budget": {
             const amount = (x: { amount: string; unit: string } | null) => (x ? `${x.amount} ${x.unit}` : "none");
-            return `${w}budget ${code(g.budget, style)} ${g.change} (${amount(g.before)} -> ${amount(g.after)})${g.reasons.length ? `: ${g.reasons.join("; ")}` : ""}`;
+            return `${w}budget ${code(g.budget, style)} ${g.change} ${t(`(${amount(g.before)} -> ${amount(g.after)})${g.reasons.length ? `: ${g.reasons.join("; ")}` : ""}`)}`;
         }
     }
 }
@@ -93,19 +100,19 @@ function sections(c: Comparison, style: Style): Section[] {
     const r = c.resources;
     const res = (x: { type: string; name: string }) => `${shortType(x.type)} ${code(x.name, style)}`;
     const urnName = (urn: string) => urn.split("::").pop() ?? urn;
-    const v = (x: Comparison["violations"]["new"][number]) => `[${x.enforcementLevel}] ${x.policy}: ${x.resource}: ${x.message.trim().split("\n")[0]}`;
+    const v = (x: Comparison["violations"]["new"][number]) => text(`[${x.enforcementLevel}] ${x.policy}: ${x.resource}: ${x.message.trim().split("\n")[0]}`, style);
     return [
         { title: `Access changes (${c.access.length}, ${c.summary.widens} widening)`, open: true, lines: c.access.map((a) => accessLine(a, style)) },
         { title: `Guardrail changes (${c.guardrails.length}, ${c.summary.weakens} weakening)`, open: true, lines: c.guardrails.map((g) => guardrailLine(g, style)) },
-        { title: `Dangerous operations (${c.dangerous.length})`, open: false, lines: c.dangerous.map((d) => `${d.kind}: ${shortType(d.type)} ${code(d.name, style)}: ${d.detail}`) },
+        { title: `Dangerous operations (${c.dangerous.length})`, open: false, lines: c.dangerous.map((d) => `${d.kind}: ${shortType(d.type)} ${code(d.name, style)}: ${text(d.detail, style)}`) },
         {
             title: `Everything else (${r.added.length} added, ${r.removed.length} removed, ${r.replaced.length} replaced, ${r.updated.length} updated, ${r.renamed.length} renamed)`,
             open: false,
             lines: [
-                ...r.replaced.map((x) => `replace ${res(x)}: ${x.because.join(", ")} forces it${x.paths.length > x.because.length ? ` (also ${x.paths.filter((p) => !x.because.includes(p)).join(", ")})` : ""}`),
+                ...r.replaced.map((x) => `replace ${res(x)}: ${text(`${x.because.join(", ")} forces it${x.paths.length > x.because.length ? ` (also ${x.paths.filter((p) => !x.because.includes(p)).join(", ")})` : ""}`, style)}`),
                 ...r.removed.map((x) => `delete ${res(x)}${x.protect ? " (protected)" : ""}`),
                 ...r.added.map((x) => `create ${res(x)}`),
-                ...r.updated.map((x) => `update ${res(x)}: ${x.paths.join(", ")}`),
+                ...r.updated.map((x) => `update ${res(x)}: ${text(x.paths.join(", "), style)}`),
                 ...r.renamed.map((x) => `rename ${shortType(x.type)} ${code(urnName(x.from), style)} -> ${code(urnName(x.to), style)} (alias, no replacement)`),
             ],
         },
@@ -155,7 +162,7 @@ export function renderChangeMarkdown(c: Comparison, opts: { limit?: number } = {
         `Offline plans of \`${c.head.project}\` / \`${c.head.stack}\`: the working tree (${c.head.resources} resources) against ${html(baseLabel(c))} (${c.base.resources} resources).`,
         "",
     ];
-    const tail = c.notes.length ? ["", ...c.notes.map((n) => `> ${n}`)] : [];
+    const tail = c.notes.length ? ["", ...c.notes.map((n) => `> ${text(n, "markdown")}`)] : [];
     if (isEmpty(c)) return [...head, "No change: the same resources with the same inputs, and the same policy violations.", ...tail, ""].join("\n");
     const render = (parts: Section[]) => {
         const out = [...head];
