@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { BaseError, checkoutBase, runCommand, type Runner } from "../../tools/change/base";
-import { EXIT_FAIL_ON } from "../../tools/change/cli";
+import { EXIT_FAIL_ON } from "../../tools/change/flags";
 import { readSavedPlan, SavedPlanError } from "../../tools/change/report";
 import type { Comparison } from "../../tools/change/types";
 import { parseArgs, UsageError } from "../../tools/plan/cli";

@@ -3,24 +3,13 @@
 // guardrails merged per target, tag policies, budgets, violations across a rename, and the
 // Markdown comment's order and size.
 import * as assert from "assert";
-import { compare } from "../../tools/change/compare";
+import { compare, TYPES } from "../../tools/change/compare";
 import { renderChangeMarkdown } from "../../tools/change/render";
 import type { Comparison, SavedPlan, SavedResource } from "../../tools/change/types";
 
 const STACK = "urn:pulumi:prod::lz::";
 const urn = (type: string, name: string) => `${STACK}${type}::${name}`;
-const T = {
-    org: "aws:organizations/organization:Organization",
-    ou: "aws:organizations/organizationalUnit:OrganizationalUnit",
-    account: "aws:organizations/account:Account",
-    orgPolicy: "aws:organizations/policy:Policy",
-    orgAttachment: "aws:organizations/policyAttachment:PolicyAttachment",
-    budget: "aws:budgets/budget:Budget",
-    role: "aws:iam/role:Role",
-    group: "aws:iam/group:Group",
-    policy: "aws:iam/policy:Policy",
-    groupAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-};
+const T = { ...TYPES, org: TYPES.organization, groupAttachment: TYPES.groupPolicyAttachment };
 
 function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<SavedResource> = {}): SavedResource {
     return { urn: urn(type, name), type, name, parent: null, provider: null, dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, importId: null, aliases: [], ignoreChanges: [], inputs, ...extra };

@@ -2,7 +2,8 @@
 // edits on copies of the shipped stacks, or program changes made on a plan report. Each distinct
 // config is planned once, offline with the real policy pack; the comparison itself is pure.
 import * as assert from "assert";
-import { EXIT_FAIL_ON, exitStatus, FAIL_ON_VALUES } from "../../tools/change/cli";
+import { exitStatus } from "../../tools/change/cli";
+import { EXIT_FAIL_ON, FAIL_ON_VALUES } from "../../tools/change/flags";
 import { compare } from "../../tools/change/compare";
 import { renderChangeMarkdown, verdictLine } from "../../tools/change/render";
 import type { Comparison, SavedPlan } from "../../tools/change/types";

@@ -6,12 +6,11 @@ import * as path from "path";
 import { renderMarkdown, renderText } from "../plan/render";
 import { runPlan, type PlanOptions, type PlanResult } from "../plan/run";
 import { BaseError, checkoutBase, type BaseCheckout, type Runner } from "./base";
-import { compare, failures, type FailOn } from "./compare";
+import { compare, failures } from "./compare";
+import { EXIT_FAIL_ON, type FailOn } from "./flags";
 import { renderChangeMarkdown, renderChangeText } from "./render";
 import { planReport, readSavedPlan, SavedPlanError } from "./report";
 import type { Comparison, SavedPlan } from "./types";
-
-export const FAIL_ON_VALUES: FailOn[] = ["widen", "weaken", "dangerous"];
 
 export interface ReviewArgs {
     stack: string;
@@ -28,9 +27,6 @@ export interface ReviewArgs {
     failOn: FailOn[];
     verbose: boolean;
 }
-
-/** Exit status when a `--fail-on` condition is met (and the plans themselves pass). */
-export const EXIT_FAIL_ON = 3;
 
 export interface ReviewOutput {
     exitCode: number;
@@ -152,30 +148,10 @@ function finish(args: ReviewArgs, base: { plan?: SavedPlan; result?: PlanResult;
     return { exitCode, stdout, stderr, comparison };
 }
 
-export const REVIEW_USAGE = `change review (what a change does, against a base):
-  --base <git-ref | plan.json> plan the stack at the base too (a commit checked out into a temporary
-                               git worktree, or a plan saved with --json) and compare: access changes,
-                               guardrail changes, dangerous operations, other resource changes,
-                               policy violations new and fixed
-  --format text|markdown       markdown: a pull-request comment (verdict line first)
-  --json <file>                write the comparison as JSON
-  --plan-markdown <file>       also write the working tree's full plan as --format markdown prints it
-  --fail-on widen,weaken,dangerous
-                               exit ${EXIT_FAIL_ON} when the change widens access, weakens a guardrail or has a
-                               dangerous operation (after exit 1 and 2 of the plan itself)`;
-
 /** The CLI's `--base` mode: runs the review and prints it; returns the exit status. */
 export async function reviewMain(args: Omit<ReviewArgs, "format" | "failOn"> & { format: string; failOn?: FailOn[] }): Promise<number> {
     const out = await review({ ...args, format: args.format === "markdown" ? "markdown" : "text", failOn: args.failOn ?? [] });
     process.stderr.write(out.stderr);
     process.stdout.write(out.stdout);
     return out.exitCode;
-}
-
-/** `--fail-on` value -> the conditions, or an error message. */
-export function parseFailOn(value: string): FailOn[] | string {
-    const list = value.split(",").map((s) => s.trim()).filter(Boolean);
-    const bad = list.filter((v) => !(FAIL_ON_VALUES as string[]).includes(v));
-    if (bad.length || !list.length) return `--fail-on takes ${FAIL_ON_VALUES.join(", ")} (comma-separated), not '${value}'`;
-    return [...new Set(list)] as FailOn[];
 }

@@ -8,6 +8,7 @@
 // and policy violations new and fixed.
 import { groupName } from "../../components/access/plan";
 import { canonical, compareStatements, mentionsMfa, parseDocument, statementKeys, type Statement, type StatementChange } from "./policy";
+import type { FailOn } from "./flags";
 import { replacementCauses } from "./replace";
 import type {
     AccessChange,
@@ -829,8 +830,6 @@ function sortAccess(list: AccessChange[]): AccessChange[] {
 }
 
 /** Which `--fail-on` conditions the comparison meets. */
-export type FailOn = "widen" | "weaken" | "dangerous";
-
 export function failures(c: Comparison, failOn: FailOn[]): FailOn[] {
     return failOn.filter((f) => (f === "widen" ? c.summary.widens > 0 : f === "weaken" ? c.summary.weakens > 0 : c.summary.dangerous > 0));
 }

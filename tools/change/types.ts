@@ -1,46 +1,33 @@
 // Data model of a change review: the plans it compares (the plan's `--json` report) and the
 // comparison it produces (the review's `--json` output). Plain JSON throughout.
+import type { JsonReport } from "../plan/render";
 
-/** A resource as the plan's `--json` report writes it. Values are displayed: `[unknown]`, `[secret]`. */
-export interface SavedResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    provider: string | null;
-    dependencies: string[];
+type ReportResource = JsonReport["resources"][number];
+
+/**
+ * A resource as the plan's `--json` report writes it (values displayed: `[unknown]`, `[secret]`),
+ * with the fields a comparison reads besides (optional: older reports lack them).
+ */
+export type SavedResource = Omit<ReportResource, "inputs"> & {
+    inputs: Record<string, unknown>;
     /** Input name -> URNs its value came from (which OU an account's parentId is, which policy an attachment attaches). */
     propertyDependencies?: Record<string, string[]>;
-    protect: boolean;
-    retainOnDelete: boolean;
-    importId: string | null;
     /** Old URNs this resource answers to. Also read from `options.aliases`. */
     aliases?: string[];
     ignoreChanges?: string[];
     replaceOnChanges?: string[];
     options?: { aliases?: string[]; ignoreChanges?: string[]; replaceOnChanges?: string[] };
-    inputs: Record<string, unknown>;
-}
+};
 
-export interface SavedViolation {
-    policyPack: string;
-    policy: string;
-    enforcementLevel: string;
-    urn: string | null;
-    message: string;
-}
+export type SavedViolation = JsonReport["violations"][number];
 
 /** A plan's `--json` report: what a change review reads from a saved base plan. */
-export interface SavedPlan {
-    project: string;
-    stack: string;
+export type SavedPlan = Omit<JsonReport, "resources" | "summary"> & {
     resources: SavedResource[];
-    violations: SavedViolation[];
     /** Root stack outputs (the access matrix, environments); absent in reports of older plan tools. */
     outputs?: Record<string, unknown>;
-    summary?: { resources: number; mandatory: number; advisory: number };
-    error?: { kind: string; message: string };
-}
+    summary?: JsonReport["summary"];
+};
 
 // ---------------------------------------------------------------------------------------------
 // The comparison.

@@ -1,8 +1,7 @@
 // npm run plan -- --stack <name> [--dir <project>] [--policy-pack <dir>] [--policy-pack-config <file>]
 //                 [--no-policy-pack] [--json <file>] [--format text|mermaid|markdown] [--verbose]
 import * as fs from "fs";
-import { parseFailOn, REVIEW_USAGE, reviewMain } from "../change/cli";
-import type { FailOn } from "../change/compare";
+import { parseFailOn, REVIEW_USAGE, type FailOn } from "../change/flags";
 import { withComparisonFields } from "../change/report";
 import * as path from "path";
 import { REPO_ROOT } from "./program";
@@ -138,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw e;
     }
-    if (args.base !== undefined && !args.help) return reviewMain({ ...args, base: args.base });
+    if (args.base !== undefined && !args.help) return (await import("../change/cli")).reviewMain({ ...args, base: args.base });
     if (args.help) {
         process.stdout.write(`${USAGE}\n\n${REVIEW_USAGE}\n`);
         return 0;
