@@ -96,6 +96,17 @@ describe("change review: the comparison", () => {
         assert.deepEqual(detached.access.map((a) => a.kind === "attachment" && [a.change, a.policy, a.widens, a.note]), [["removed", "ReadOnlyAccess", false, "an AWS managed policy (grants only)"]]);
     });
 
+    it("levels from the accessMatrix output; a base without it compares groups only, and says so", () => {
+        const user = res("aws:iam/user:User", "alice", { name: "alice" });
+        const membership = (groups: string[]) => res(TYPES.userGroupMembership, "alice", { user: "alice", groups });
+        const matrix = { accessMatrix: { developers: { dev: "write", prod: "none" }, operators: { dev: "none", prod: "admin" } } };
+        const c = run(plan([user, membership(["lz-developers"])], { outputs: matrix }), plan([user, membership(["lz-operators"])], { outputs: matrix }));
+        assert.deepEqual(c.access.map((a) => a.kind === "person" && a.levels), [[{ environment: "dev", before: "write", after: "none" }, { environment: "prod", before: "none", after: "admin" }]]);
+        const old = run(plan([user, membership(["lz-developers"])], { outputs: {} }), plan([user, membership(["lz-operators"])], { outputs: matrix }));
+        assert.deepEqual(old.access.map((a) => a.kind === "person" && [a.groupsAdded, a.groupsRemoved, a.levels]), [[["lz-operators"], ["lz-developers"], []]]);
+        assert.deepEqual(old.notes, ["Team levels not compared: the base plan has no accessMatrix output."]);
+    });
+
     it("a boundary removed from a role that stays widens", () => {
         const boundary = res(T.policy, "lz-dev-boundary", { name: "lz-dev-boundary", policy: doc({ Sid: "Ceiling", Effect: "Allow", Action: "*", Resource: "*" }) });
         const role = (withBoundary: boolean) => res(T.role, "lz-dev-write", { name: "lz-dev-write", assumeRolePolicy: doc({ Sid: "Trust", Effect: "Allow", Principal: { AWS: "111111111111" }, Action: "sts:AssumeRole" }), ...(withBoundary ? { permissionsBoundary: "[unknown]" } : {}) }, { propertyDependencies: withBoundary ? { permissionsBoundary: [boundary.urn] } : {} });

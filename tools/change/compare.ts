@@ -272,11 +272,12 @@ function levelAndPeopleChanges(base: Side, head: Side, notes: string[]): AccessC
         const groupsAdded = sortedSet([...(after ?? [])].filter((g) => !before?.has(g)));
         const groupsRemoved = sortedSet([...(before ?? [])].filter((g) => !after?.has(g)));
         if (before && after && !groupsAdded.length && !groupsRemoved.length) continue;
-        const lb = before && bm ? effectiveLevels(before, bm, envs) : undefined;
-        const la = after && hm ? effectiveLevels(after, hm, envs) : undefined;
-        const levels = envs
-            .map((environment) => ({ environment, before: lb?.[environment] ?? "none", after: la?.[environment] ?? "none" }))
-            .filter((l) => l.before !== l.after);
+        // Effective levels need both matrices: without one, only the groups are compared.
+        const lb = before && bm && hm ? effectiveLevels(before, bm, envs) : undefined;
+        const la = after && bm && hm ? effectiveLevels(after, hm, envs) : undefined;
+        const levels = bm && hm
+            ? envs.map((environment) => ({ environment, before: lb?.[environment] ?? "none", after: la?.[environment] ?? "none" })).filter((l) => l.before !== l.after)
+            : [];
         const change: PersonChange["change"] = !before ? "joined" : !after ? "left" : "changed";
         out.push({ kind: "person", user, change, groupsAdded, groupsRemoved, levels, widens: groupsAdded.length > 0 || levels.some((l) => levelRank(l.after) > levelRank(l.before)) });
     }
