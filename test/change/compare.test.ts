@@ -107,6 +107,15 @@ describe("change review: the comparison", () => {
         assert.deepEqual(old.notes, ["Team levels not compared: the base plan has no accessMatrix output."]);
     });
 
+    it("finds the identity an attachment names by a literal name, so a detach from a removed role is the role's removal", () => {
+        const role = res(T.role, "lz-old", { name: "lz-old", assumeRolePolicy: doc({ Sid: "T", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) });
+        const attachment = res(TYPES.rolePolicyAttachment, "lz-old-ReadOnlyAccess", { role: "lz-old", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, { propertyDependencies: {} });
+        const c = run(plan([role, attachment]), plan([]));
+        assert.deepEqual(c.access.map((a) => [a.kind, a.widens]), [["identity", false]]);
+        const added = run(plan([role]), plan([role, attachment]));
+        assert.deepEqual(added.access.map((a) => a.kind === "attachment" && [a.principal, a.policy, a.widens, a.note]), [["role lz-old", "ReadOnlyAccess", true, "grants to an existing identity"]]);
+    });
+
     it("a boundary removed from a role that stays widens", () => {
         const boundary = res(T.policy, "lz-dev-boundary", { name: "lz-dev-boundary", policy: doc({ Sid: "Ceiling", Effect: "Allow", Action: "*", Resource: "*" }) });
         const role = (withBoundary: boolean) => res(T.role, "lz-dev-write", { name: "lz-dev-write", assumeRolePolicy: doc({ Sid: "Trust", Effect: "Allow", Principal: { AWS: "111111111111" }, Action: "sts:AssumeRole" }), ...(withBoundary ? { permissionsBoundary: "[unknown]" } : {}) }, { propertyDependencies: withBoundary ? { permissionsBoundary: [boundary.urn] } : {} });

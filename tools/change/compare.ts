@@ -84,6 +84,16 @@ class Side {
         const urns = r.propertyDependencies ? (r.propertyDependencies[prop] ?? []) : r.dependencies;
         return urns.filter((u) => types.includes(this.byUrn.get(u)?.type ?? ""));
     }
+    /**
+     * The identities an input names: through its dependencies, else (a literal name) the role,
+     * group or user of that name managed through the same provider.
+     */
+    principals(r: SavedResource, prop: string, types: string[]): string[] {
+        const refs = this.refs(r, prop, types);
+        if (refs.length) return refs;
+        const name = known(r.inputs[prop]);
+        return name ? this.ofType(...types).filter((p) => this.nameOf(p) === name && p.provider === r.provider).map((p) => p.urn) : [];
+    }
     /** Where a resource lives: its explicit provider's name (default providers: null). */
     account(r: SavedResource): string | null {
         if (!r.provider) return null;
@@ -313,7 +323,7 @@ const ATTACHMENT_FIELDS: Record<string, { principal: string; policy: string }> =
 
 function attachmentView(side: Side, r: SavedResource): AttachmentView {
     const f = ATTACHMENT_FIELDS[r.type]!;
-    const principalUrns = side.refs(r, f.principal, PRINCIPAL_TYPES);
+    const principalUrns = side.principals(r, f.principal, PRINCIPAL_TYPES);
     const pr = principalUrns.map((u) => side.byUrn.get(u)!)[0];
     const principal = `${pr ? principalWord(pr.type) : f.principal} ${pr ? side.nameOf(pr) : (known(r.inputs[f.principal]) ?? r.name)}`;
     const policyRes = side.refs(r, f.policy, [TYPES.policy]).map((u) => side.byUrn.get(u)!)[0];
@@ -343,7 +353,7 @@ function documentOf(side: Side, r: SavedResource, isBoundary: boolean): Document
         case TYPES.userPolicy:
         case TYPES.permissionSetInlinePolicy: {
             const field = r.type === TYPES.permissionSetInlinePolicy ? "permissionSetArn" : r.type === TYPES.rolePolicy ? "role" : r.type === TYPES.groupPolicy ? "group" : "user";
-            const principalUrns = side.refs(r, field, PRINCIPAL_TYPES);
+            const principalUrns = side.principals(r, field, PRINCIPAL_TYPES);
             const pr = principalUrns.map((u) => side.byUrn.get(u)!)[0];
             const owner = pr ? `${principalWord(pr.type)} ${side.nameOf(pr)}` : `${field} ${known(r.inputs[field]) ?? "?"}`;
             return { label: `inline policy ${side.nameOf(r)} of ${owner}`, kind: "inline policy", principalUrns, raw: r.type === TYPES.permissionSetInlinePolicy ? r.inputs.inlinePolicy : r.inputs.policy };
