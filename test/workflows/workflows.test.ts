@@ -168,6 +168,7 @@ esac
             assert.deepEqual(odd.log, [], "no API call at all");
             assert.match(odd.stdout, /unexpected pull request number/);
             assert.match(odd.stdout, /unexpected stack name/);
+            assert.deepEqual(post({ "change-review-dev": { stack: "dev", number: "42", comment: "" } }, []).log, [], "an empty review is not posted");
         });
     });
 
