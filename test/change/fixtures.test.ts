@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { exitStatus } from "../../tools/change/cli";
 import { EXIT_FAIL_ON, FAIL_ON_VALUES } from "../../tools/change/flags";
-import { compare } from "../../tools/change/compare";
+import { compare, failures } from "../../tools/change/compare";
 import { renderChangeMarkdown, verdictLine } from "../../tools/change/render";
 import type { Comparison, SavedPlan } from "../../tools/change/types";
 import { checkList, loadFixtures, mutate, planOf, type Fixture } from "./support";
@@ -56,9 +56,11 @@ describe("change review: realistic changes and their expected comparisons", func
             checkList("dangerous", c.dangerous as unknown as Record<string, unknown>[], e.dangerous, vars);
             for (const k of ["added", "removed", "replaced", "updated", "renamed"] as const) checkList(`resources.${k}`, c.resources[k] as unknown as Record<string, unknown>[], e.resources?.[k], vars);
             for (const k of ["new", "fixed"] as const) checkList(`violations.${k}`, c.violations[k] as unknown as Record<string, unknown>[], e.violations?.[k], vars);
-            assert.equal(exitStatus(headExit, c, FAIL_ON_VALUES), f.exitCode, `exit status with --fail-on ${FAIL_ON_VALUES.join(",")}`);
+            assert.deepEqual(failures(c, FAIL_ON_VALUES), f.failOn, "--fail-on conditions met");
+            if (headExit === 0) assert.equal(exitStatus(headExit, c, FAIL_ON_VALUES), f.failOn.length ? EXIT_FAIL_ON : 0);
+            if (f.exitCode !== undefined) assert.equal(exitStatus(headExit, c, FAIL_ON_VALUES), f.exitCode, `exit status with --fail-on ${FAIL_ON_VALUES.join(",")}`);
             // Without --fail-on, the plan's own status.
-            assert.equal(exitStatus(headExit, c, []), f.exitCode === EXIT_FAIL_ON ? 0 : f.exitCode);
+            assert.equal(exitStatus(headExit, c, []), headExit);
 
             const md = renderChangeMarkdown(c);
             assert.equal(md.split("\n")[0], `**Change review, \`${f.stack}\`: ${verdictLine(c)}**`);

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import type { FailOn } from "../../tools/change/flags";
 import { planReport } from "../../tools/change/report";
 import type { SavedPlan } from "../../tools/change/types";
 import { runPlan } from "../../tools/plan/run";
@@ -52,7 +53,10 @@ export interface Fixture {
     base?: ConfigEdits;
     head?: ConfigEdits;
     headMutation?: PlanMutation;
-    exitCode: number;
+    /** The `--fail-on` conditions the comparison meets. */
+    failOn: FailOn[];
+    /** The review's exit status with every `--fail-on` condition, where the policy pack's verdict is part of the fixture. */
+    exitCode?: number;
     expect: {
         summary?: Partial<Record<"widens" | "weakens" | "dangerous", number>>;
         access?: ListExpectation;
