@@ -5,9 +5,11 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse } from "yaml";
+import { MARKDOWN_LIMIT } from "../../tools/change/render";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -31,8 +33,8 @@ function pulumiSteps(wf: any, job: string): any[] {
 }
 
 describe("workflows", () => {
-    it("ships the pull-request, deploy, policy-pack and estate-review workflows", () => {
-        assert.deepEqual(files.sort(), ["deploy.yml", "policy-pack.yml", "pull-request.yml", "review.yml"]);
+    it("ships the pull-request, change-review, deploy, policy-pack and estate-review workflows", () => {
+        assert.deepEqual(files.sort(), ["change-review.yml", "deploy.yml", "policy-pack.yml", "pull-request.yml", "review.yml"]);
     });
 
     for (const f of files) {
@@ -63,6 +65,111 @@ describe("workflows", () => {
         assert.match(plan.run, /GITHUB_STEP_SUMMARY/);
         assert.equal(wf.jobs["offline-plan"].permissions, undefined, "inherits read-only contents permission");
         assert.deepEqual(wf.permissions, { contents: "read" });
+    });
+
+    it("pull requests review each stack's change against the base commit: summary with the full plan, comment text in an artifact", () => {
+        const job = workflows["pull-request.yml"].jobs["offline-plan"];
+        const checkout = job.steps.find((s: any) => String(s.uses).startsWith("actions/checkout@"));
+        assert.equal(checkout.with["fetch-depth"], 2, "the merge commit's first parent is the base commit");
+        const step = job.steps.find((s: any) => /npm run --silent plan/.test(s.run ?? ""));
+        assert.match(step.run, /--stack "\$STACK" --base HEAD\^1 --format markdown/);
+        assert.match(step.run, /--json change-review\/comparison\.json --plan-markdown plan\.md \$\{FAIL_ON:\+--fail-on "\$FAIL_ON"\} > change-review\/comment\.md/);
+        assert.match(step.run, /\{ cat change-review\/comment\.md; echo; cat plan\.md 2>\/dev\/null; \} >> "\$GITHUB_STEP_SUMMARY"/);
+        assert.match(step.run, /echo "\$PR_NUMBER" > change-review\/pr-number/);
+        assert.match(step.run, /exit \$status$/m);
+        assert.deepEqual(step.env, { STACK: "${{ matrix.stack }}", PR_NUMBER: "${{ github.event.pull_request.number }}", FAIL_ON: "${{ vars.CHANGE_REVIEW_FAIL_ON }}" });
+        const upload = job.steps.find((s: any) => String(s.uses).startsWith("actions/upload-artifact@"));
+        assert.ok(job.steps.indexOf(upload) > job.steps.indexOf(step));
+        assert.equal(upload.if, "always()", "a failing plan still reports");
+        assert.deepEqual([upload.with.name, upload.with.path], ["change-review-${{ matrix.stack }}", "change-review/"]);
+    });
+
+    it("posts the change review as one comment per stack, updated in place, from the base repository's context (forks too)", () => {
+        const wf = workflows["change-review.yml"];
+        assert.deepEqual(wf.on, { workflow_run: { workflows: [workflows["pull-request.yml"].name], types: ["completed"] } });
+        assert.deepEqual(wf.permissions, {});
+        const job = wf.jobs.comment;
+        assert.match(job.if, /workflow_run\.event == 'pull_request'/);
+        assert.deepEqual(job.permissions, { actions: "read", "pull-requests": "write" });
+        assert.ok(!job.steps.some((s: any) => String(s.uses ?? "").startsWith("actions/checkout@")), "no code of the pull request is checked out");
+        const download = job.steps.find((s: any) => String(s.uses).startsWith("actions/download-artifact@"));
+        assert.deepEqual(download.with, { pattern: "change-review-*", path: "change-review", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
+        const post = job.steps.find((s: any) => /gh api/.test(s.run ?? ""));
+        assert.equal(post.env.HEAD_SHA, "${{ github.event.workflow_run.head_sha }}");
+        assert.match(post.run, /case "\$number" in \*\[!0-9\]\*/, "the number from the artifact is a number");
+        assert.match(post.run, /if \[ "\$pr_head" != "\$HEAD_SHA" \]/, "and names a pull request at the planned commit");
+        assert.match(post.run, /marker="<!-- change-review:\$stack -->"/);
+        assert.match(post.run, /gh api --method PATCH "repos\/\$REPO\/issues\/comments\/\$id" -F body=@body\.md/, "updated in place");
+        assert.match(post.run, /gh api --method POST "repos\/\$REPO\/issues\/\$number\/comments" -F body=@body\.md/);
+        assert.match(post.run, /head -c (\d+)/);
+        assert.ok(Number(/head -c (\d+)/.exec(post.run)![1]) >= MARKDOWN_LIMIT, "the workflow never cuts a review the renderer kept");
+    });
+
+    describe("the comment script, run as GitHub runs it, with a stand-in gh", function () {
+        const script = workflows["change-review.yml"].jobs.comment.steps.find((s: any) => /gh api/.test(s.run ?? "")).run as string;
+        let dir: string;
+        const HEAD = "abc123";
+        // Answers like the GitHub API (filtered with the real jq), records what was sent.
+        const FAKE_GH = `#!/usr/bin/env bash
+echo "$*" >> "$GH_LOG"
+jqf=""; prev=""
+for a in "$@"; do [ "$prev" = "--jq" ] && jqf="$a"; prev="$a"; done
+case "$*" in
+  *"--method PATCH"*|*"--method POST"*) for a in "$@"; do case "$a" in body=@*) cp "\${a#body=@}" "$GH_BODY" ;; esac; done ;;
+  *"/pulls/"*) printf '{"head":{"sha":"%s"}}' "$FAKE_HEAD" | jq -r "$jqf" ;;
+  *"/comments"*) jq -r "$jqf" "$FAKE_COMMENTS" ;;
+esac
+`;
+        before(function () {
+            if (spawnSync("jq", ["--version"]).status !== 0) this.skip();
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "change-review-comment-"));
+            fs.mkdirSync(path.join(dir, "bin"));
+            fs.writeFileSync(path.join(dir, "bin", "gh"), FAKE_GH, { mode: 0o755 });
+            fs.writeFileSync(path.join(dir, "step.sh"), script);
+        });
+        after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+        function post(artifacts: Record<string, { stack: string; number: string; comment: string }>, comments: object[], prHead = HEAD) {
+            const work = fs.mkdtempSync(path.join(dir, "run-"));
+            for (const [name, a] of Object.entries(artifacts)) {
+                const d = path.join(work, "change-review", name);
+                fs.mkdirSync(d, { recursive: true });
+                fs.writeFileSync(path.join(d, "stack"), `${a.stack}\n`);
+                fs.writeFileSync(path.join(d, "pr-number"), `${a.number}\n`);
+                fs.writeFileSync(path.join(d, "comment.md"), a.comment);
+            }
+            fs.writeFileSync(path.join(work, "comments.json"), JSON.stringify(comments));
+            const env = { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GH_LOG: path.join(work, "gh.log"), GH_BODY: path.join(work, "body.sent"), FAKE_HEAD: prHead, FAKE_COMMENTS: path.join(work, "comments.json"), REPO: "example-org/landing-zone", HEAD_SHA: HEAD, GH_TOKEN: "t" };
+            const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(dir, "step.sh")], { cwd: work, env, encoding: "utf8" });
+            assert.equal(r.status, 0, r.stderr);
+            const log = fs.existsSync(env.GH_LOG) ? fs.readFileSync(env.GH_LOG, "utf8").trim().split("\n") : [];
+            return { log, body: fs.existsSync(env.GH_BODY) ? fs.readFileSync(env.GH_BODY, "utf8") : undefined, stdout: r.stdout };
+        }
+
+        it("updates the stack's own comment in place", () => {
+            const comments = [
+                { id: 7, user: { login: "someone" }, body: "<!-- change-review:prod --> quoted by a person" },
+                { id: 8, user: { login: "github-actions[bot]" }, body: "<!-- change-review:dev -->\nold dev review" },
+                { id: 9, user: { login: "github-actions[bot]" }, body: "<!-- change-review:prod -->\nold prod review" },
+            ];
+            const r = post({ "change-review-prod": { stack: "prod", number: "42", comment: "**Change review, `prod`: ...**\n" } }, comments);
+            assert.equal(r.log.filter((l) => /--method/.test(l)).join("\n"), "api --method PATCH repos/example-org/landing-zone/issues/comments/9 -F body=@body.md");
+            assert.equal(r.body, "<!-- change-review:prod -->\n**Change review, `prod`: ...**\n");
+        });
+
+        it("adds a comment when the stack has none yet", () => {
+            const r = post({ "change-review-dev": { stack: "dev", number: "42", comment: "review" } }, []);
+            assert.deepEqual(r.log.filter((l) => /--method/.test(l)), ["api --method POST repos/example-org/landing-zone/issues/42/comments -F body=@body.md"]);
+        });
+
+        it("posts nothing for a pull request that moved on, or an artifact that is not what it says", () => {
+            assert.deepEqual(post({ "change-review-dev": { stack: "dev", number: "42", comment: "review" } }, [], "newer").log.filter((l) => /--method/.test(l)), []);
+            const odd = post({ "change-review-a": { stack: "dev", number: "42; echo hi", comment: "x" }, "change-review-b": { stack: "../dev", number: "42", comment: "x" } }, []);
+            assert.deepEqual(odd.log, [], "no API call at all");
+            assert.match(odd.stdout, /unexpected pull request number/);
+            assert.match(odd.stdout, /unexpected stack name/);
+            assert.deepEqual(post({ "change-review-dev": { stack: "dev", number: "42", comment: "" } }, []).log, [], "an empty review is not posted");
+        });
     });
 
     it("previews with the policy pack and its per-stack config, and never for forks", () => {

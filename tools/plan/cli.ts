@@ -1,6 +1,8 @@
 // npm run plan -- --stack <name> [--dir <project>] [--policy-pack <dir>] [--policy-pack-config <file>]
 //                 [--no-policy-pack] [--json <file>] [--format text|mermaid|markdown] [--verbose]
 import * as fs from "fs";
+import { parseFailOn, REVIEW_USAGE, type FailOn } from "../change/flags";
+import { withComparisonFields } from "../change/report";
 import * as path from "path";
 import { REPO_ROOT } from "./program";
 import { renderMarkdown, renderMermaid, renderText, toJsonReport } from "./render";
@@ -36,6 +38,10 @@ export interface CliArgs {
     format: "text" | "mermaid" | "markdown";
     verbose: boolean;
     help: boolean;
+    /** Change review: the base to compare with (a git ref or a saved plan). */
+    base?: string;
+    failOn?: FailOn[];
+    planMarkdown?: string;
 }
 
 export class UsageError extends Error {}
@@ -83,6 +89,18 @@ export function parseArgs(argv: string[]): CliArgs {
             case "-v":
                 args.verbose = true;
                 break;
+            case "--base":
+                args.base = value();
+                break;
+            case "--fail-on": {
+                const f = parseFailOn(value());
+                if (typeof f === "string") throw new UsageError(f);
+                args.failOn = f;
+                break;
+            }
+            case "--plan-markdown":
+                args.planMarkdown = path.resolve(value());
+                break;
             case "--help":
             case "-h":
                 args.help = true;
@@ -92,6 +110,8 @@ export function parseArgs(argv: string[]): CliArgs {
         }
     }
     if (!args.help && !args.stack) throw new UsageError("--stack is required");
+    if (args.base === undefined && (args.failOn || args.planMarkdown)) throw new UsageError(`${args.failOn ? "--fail-on" : "--plan-markdown"} needs --base`);
+    if (args.base !== undefined && args.format === "mermaid") throw new UsageError("--base takes --format text or markdown");
     return args;
 }
 
@@ -112,20 +132,21 @@ export async function main(argv: string[]): Promise<number> {
         args = parseArgs(argv);
     } catch (e) {
         if (e instanceof UsageError) {
-            process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
+            process.stderr.write(`error: ${e.message}\n\n${USAGE}\n\n${REVIEW_USAGE}\n`);
             return 2;
         }
         throw e;
     }
+    if (args.base !== undefined && !args.help) return (await import("../change/cli")).reviewMain({ ...args, base: args.base });
     if (args.help) {
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${USAGE}\n\n${REVIEW_USAGE}\n`);
         return 0;
     }
     const opts: PlanOptions = { dir: args.dir, stack: args.stack, policyPackDir: args.policyPack, stackTraces: args.verbose, ...(args.policyPackConfig ? { policyConfigFile: args.policyPackConfig } : {}) };
     const result = await runPlan(opts);
     if (args.json) {
         fs.mkdirSync(path.dirname(args.json), { recursive: true });
-        fs.writeFileSync(args.json, JSON.stringify(toJsonReport(result), null, 2) + "\n");
+        fs.writeFileSync(args.json, JSON.stringify(withComparisonFields(toJsonReport(result), result), null, 2) + "\n");
     }
     if (result.error && args.format !== "text") {
         // The drawing or comment goes to stdout; the error still reaches the terminal.
