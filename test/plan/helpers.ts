@@ -44,27 +44,4 @@ export function copyFixture(name: string, to: string): string {
 }
 
 /** The `--json` report, as read back by the tests. */
-export interface JsonReport {
-    project: string;
-    stack: string;
-    resources: {
-        urn: string;
-        type: string;
-        name: string;
-        operation: string;
-        parent: string | null;
-        provider: string | null;
-        dependencies: string[];
-        protect: boolean;
-        retainOnDelete: boolean;
-        importId: string | null;
-        aliases: string[];
-        ignoreChanges: string[];
-        inputs: Record<string, unknown>;
-    }[];
-    violations: { policyPack: string; policy: string; enforcementLevel: string; urn: string | null; message: string }[];
-    summary: { resources: number; create: number; import: number; read: number; mandatory: number; advisory: number };
-    policyPack?: { name: string; version: string | null; configFile: string | null; disabledPolicies: string[] };
-    notes: string[];
-    error?: { kind: string; message: string };
-}
+export type { JsonReport } from "../../tools/plan/render";

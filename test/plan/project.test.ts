@@ -79,7 +79,7 @@ describe("plan: Pulumi project and stack config", () => {
             );
             fs.writeFileSync(path.join(t.dir, "index.ts"), "");
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: many\n  token: plain-text\n  flags: not-a-list\n");
-            const p = loadProject(t.dir, "dev");
+            const p = loadProject(t.dir, "dev", { problems: "collect" });
             assert.deepStrictEqual(p.problems, [
                 "p:layout: missing: stack 'dev' must set it (declared in Pulumi.yaml without a default)",
                 "p:count: must be an integer, not \"many\" (declared type 'integer' in Pulumi.yaml)",
@@ -88,6 +88,11 @@ describe("plan: Pulumi project and stack config", () => {
             ]);
             // The program still gets the values, to report its own problems with these.
             assert.strictEqual(p.config["p:count"], "many");
+            // Callers that do not collect them (the estate review) get them all in one ConfigError.
+            assert.throws(
+                () => loadProject(t.dir, "dev"),
+                (e: unknown) => e instanceof ConfigError && e.message.startsWith("Stack settings (4 problems the Pulumi CLI would refuse):\n  - p:layout: missing") && e.message.includes("  - p:token: declared secret"),
+            );
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: 5\n  layout: x\n  flags: [a]\n  token:\n    secure: AAAA\n");
             assert.deepStrictEqual(loadProject(t.dir, "dev").problems, []);
         } finally {
@@ -104,7 +109,7 @@ describe("plan: Pulumi project and stack config", () => {
                 path.join(t.dir, "Pulumi.dev.yaml"),
                 "config:\n  p:accounts:\n    audit:\n      existingId: 012345678901\n      quoted: '012345678901'\n    logs:\n      existingId: 123456789012\n  p:ids: [000000000042]\n",
             );
-            const p = loadProject(t.dir, "dev");
+            const p = loadProject(t.dir, "dev", { problems: "collect" });
             assert.deepStrictEqual(p.problems, [
                 "p:accounts.audit.existingId: 012345678901 in Pulumi.dev.yaml is not quoted, so YAML reads it as the number 12345678901 and the leading zero is lost; quote account IDs: '012345678901'",
                 "p:ids[0]: 000000000042 in Pulumi.dev.yaml is not quoted, so YAML reads it as the number 42 and the leading zero is lost; quote account IDs: '000000000042'",

@@ -121,6 +121,7 @@ describe("plan: rendering", () => {
         assert.match(text, /Diagnostics:\n {4}warning: an entry point is missing\n/);
         assert.ok(!text.includes("building the readers group"));
         assert.match(renderText(p, { verbose: true }), / {4}stderr: building the readers group\n/);
+        assert.match(renderMarkdown(p), /shows them\n\n- policy config: the pack's defaults\n/);
     });
 
     it("renders the access matrix output as a teams x environments table", () => {

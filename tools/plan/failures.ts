@@ -1,7 +1,7 @@
 // How a failed plan explains itself: the program's error (a config error or not), what its
 // process said when it ended without a result, and the stack settings' own problems merged
 // with the program's.
-import { SECRET_PLACEHOLDER, type ProjectInfo } from "./project";
+import { SECRET_PLACEHOLDER, describeProblems, type ProjectInfo } from "./project";
 import { readReports, unknownInvokeMessage } from "./process-report";
 import type { PlannedResource, ProgramRun } from "./types";
 import { displayTypeName } from "./names";
@@ -55,8 +55,7 @@ export function markSecretProblems(message: string, project: Pick<ProjectInfo, "
 
 /** The stack settings' problems (ProjectInfo.problems), then what the program said. */
 export function mergeConfigProblems(project: ProjectInfo, programError?: { message: string; config?: boolean }): string {
-    const n = project.problems.length;
-    const head = `Stack settings (${n} problem${n === 1 ? "" : "s"} the Pulumi CLI would refuse):\n${project.problems.map((p) => `  - ${p}`).join("\n")}`;
+    const head = describeProblems(project.problems);
     if (!programError) return head;
     if (programError.config) return `${head}\n${markSecretProblems(programError.message, project)}`;
     return `${head}\nThe program then failed: ${programError.message}`;

@@ -189,8 +189,26 @@ function typeProblem(v: unknown, type: string): string | undefined {
 
 const stackNamePattern = /^[A-Za-z0-9_.\-/]+$/;
 
-/** Loads Pulumi.yaml and Pulumi.<stack>.yaml from `dir`. Throws ConfigError on any problem. */
-export function loadProject(dir: string, stack: string): ProjectInfo {
+/** The stack settings' problems, one per line under a heading. */
+export function describeProblems(problems: string[]): string {
+    const n = problems.length;
+    return `Stack settings (${n} problem${n === 1 ? "" : "s"} the Pulumi CLI would refuse):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+}
+
+export interface LoadOptions {
+    /**
+     * What to do with what the CLI would refuse in the stack settings (ProjectInfo.problems):
+     * "throw" (default) a ConfigError listing them all; "collect" them and go on, as the plan
+     * does to report them with the program's own config problems.
+     */
+    problems?: "throw" | "collect";
+}
+
+/**
+ * Loads Pulumi.yaml and Pulumi.<stack>.yaml from `dir`. Throws ConfigError on any problem (with
+ * `problems: "collect"`, only on those that stop it reading the project).
+ */
+export function loadProject(dir: string, stack: string, opts: LoadOptions = {}): ProjectInfo {
     const absDir = path.resolve(dir);
     if (!stack || !stackNamePattern.test(stack)) {
         throw new ConfigError(`invalid stack name '${stack}'`);
@@ -308,6 +326,9 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
         }
     }
 
+    if (problems.length > 0 && opts.problems !== "collect") {
+        throw new ConfigError(describeProblems(problems));
+    }
     return {
         dir: absDir,
         name,

@@ -345,6 +345,7 @@ export function renderMarkdown(result: PlanResult): string {
     const s = result.summary;
     const icon = result.error ? "Error" : s.mandatory > 0 ? "Blocked" : "OK";
     const out = [`### Offline plan: \`${result.project}\` / \`${result.stack}\` (${icon})`, "", summaryLine(result).replace(/^Summary: /, ""), ""];
+    if (result.notes?.length) out.push(...result.notes.map((n) => `- ${n}`), "");
     if (result.error) {
         out.push(`**${result.error.kind} error:**`, "", "```text", result.error.message, "```", "");
     }

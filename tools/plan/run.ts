@@ -13,7 +13,7 @@ import type { WorkerMessage } from "./worker";
 import { isSecretValue, isUnknownValue } from "./types";
 import { PolicyConfigError, PolicyPackClient, UNKNOWN, secret, type AnalyzerInfo, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
 import { StreamingEvaluation } from "./evaluation";
-import { errorSummary, firstLines, mergeConfigProblems, programError, programFailure, type PlanError, type PlanErrorKind } from "./failures";
+import { firstLines, mergeConfigProblems, programError, programFailure, type PlanError, type PlanErrorKind } from "./failures";
 import { loadMocksFile } from "./mocks-file";
 import type { UserMocks } from "./mocks";
 import { checkPackages, repositoryVersion } from "./packages";
@@ -429,7 +429,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     let policyConfig: PolicyConfigChoice = { config: {}, source: "defaults" };
     let userMocks: UserMocks | undefined;
     try {
-        project = loadProject(dir, opts.stack);
+        project = loadProject(dir, opts.stack, { problems: "collect" });
         result.project = project.name;
         userMocks = opts.mocks ?? (opts.mocksFile ? loadMocksFile(path.resolve(opts.mocksFile)) : undefined);
         if (opts.policyPackDir !== null) {
