@@ -26,7 +26,7 @@ describe("bench: generated stacks", function () {
     });
 
     it("reports each figure's median over the runs", () => {
-        const row = (programMs: number, floorMs: number) => ({ accounts: 10, resources: 152, programMs, floorMs, policyMs: programMs / 2, analyzeMs: 1, analyzeStackMs: 1, policyFloorMs: 1, sequentialTotalMs: 1, streamedTotalMs: 1, peakRssMb: 1, floorPeakRssMb: 1, groupsFloorMs: 1 });
+        const row = (programMs: number, floorMs: number) => ({ accounts: 10, resources: 152, programMs, floorMs, policyMs: programMs / 2, analyzeMs: 1, analyzeStackMs: 1, policyFloorMs: 1, sequentialTotalMs: 1, streamedTotalMs: 1, peakRssMb: 1, floorPeakRssMb: 1, groupsFloorMs: 1, programCpuMs: 1, floorCpuMs: 1, policyCpuMs: 1, policyFloorCpuMs: 1 });
         const m = medianRow([row(900, 500), row(1500, 400), row(1000, 450)]);
         assert.strictEqual(m.programMs, 1000);
         assert.strictEqual(m.floorMs, 450);

@@ -6,6 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { parseDuration } from "../../tools/plan/cli";
 import { runPlan } from "../../tools/plan/run";
 import { ROOT, copyFixture, fixture, runCli, tempDir } from "./helpers";
 
@@ -77,6 +78,7 @@ describe("plan: bounded, explained failures", function () {
         const r = runCli(["--stack", "dev", "--dir", fixture("hangs"), "--no-policy-pack", "--timeout", "6s"]);
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
         assert.match(r.stdout, /error \(program\): the program did not finish within 6 s; the last resource it registered was aws:iam:Group 'first'/);
+        assert.deepStrictEqual(["90", "90s", "1m30s", "500ms", "2h"].map(parseDuration), [90_000, 90_000, 90_000, 500, 7_200_000]);
         const bad = runCli(["--stack", "dev", "--timeout", "soon"]);
         assert.strictEqual(bad.status, 2);
         assert.match(bad.stderr, /--timeout must be a duration such as 90, 90s, 5m or 1m30s, not 'soon'/);

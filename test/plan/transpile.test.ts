@@ -108,3 +108,20 @@ describe("plan: TypeScript loader", function () {
         }
     });
 });
+
+describe("plan: the SDK's quicker start (tools/lib/sdk-startup.js)", function () {
+    this.timeout(60_000);
+
+    it("leaves function serialization and the Automation API unloaded until used, and they still work", () => {
+        const script = [
+            "const p = require('@pulumi/pulumi');",
+            "const loaded = (m) => Object.keys(require.cache).some((k) => k.includes(require('path').join('node_modules', m, '')));",
+            "const before = { typescript: loaded('typescript'), arborist: loaded('@npmcli/arborist') };",
+            "const automation = typeof p.automation.LocalWorkspace;",
+            "p.runtime.serializeFunction(() => 'forty-two').then((s) => console.log(JSON.stringify({ before, automation, serialized: s.text.includes('forty-two'), typescript: loaded('typescript') })));",
+        ].join("\n");
+        const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "lib", "sdk-startup.js"), "-e", script], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.deepStrictEqual(JSON.parse(r.stdout), { before: { typescript: false, arborist: false }, automation: "function", serialized: true, typescript: true });
+    });
+});

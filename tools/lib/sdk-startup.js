@@ -4,8 +4,8 @@
 // processes.
 //
 // Loading @pulumi/pulumi loads, at once, its function serialization (runtime/closure: the
-// TypeScript compiler and npm's package tree reader, about 60% of the SDK's load time) and its
-// Automation API. A program (or a policy) that serializes a function, or uses the Automation
+// TypeScript compiler and npm's package tree reader, about 60% of the SDK's load time), its
+// Automation API, and gRPC (the mock monitor answers the program without it). A program (or a policy) that serializes a function, or uses the Automation
 // API, still gets them, on first use: the SDK's exports are the same functions and namespaces,
 // only loaded later.
 "use strict";
@@ -25,13 +25,20 @@ const DEFERRED_FUNCTIONS = {
 
 /**
  * Modules the SDK imports as namespaces (__importStar) and uses only inside functions, by the
- * SDK files that import them that way: the Automation API, semantic versions, tracing.
+ * SDK files that import them that way: the Automation API, semantic versions, tracing, gRPC.
  */
 /** @type {Record<string, string[]>} */
 const DEFERRED_NAMESPACES = {
     "./automation": ["index.js"],
+    // Writing a provider (pulumi.provider), which serves gRPC.
+    "./provider": ["index.js"],
     semver: [path.join("runtime", "rpc.js")],
     "@opentelemetry/api": [path.join("runtime", "settings.js")],
+    // gRPC talks to the engine; under the mock monitor nothing does.
+    "@grpc/grpc-js": ["errors.js", ...["settings.js", "resource.js", "invoke.js", "callbacks.js"].map((f) => path.join("runtime", f))],
+    "../proto/engine_grpc_pb": [path.join("runtime", "settings.js")],
+    "../proto/resource_grpc_pb": [path.join("runtime", "settings.js")],
+    "../proto/callback_grpc_pb": [path.join("runtime", "callbacks.js")],
 };
 
 /** A namespace object (it says __esModule, so __importStar keeps it) that loads on first use. */

@@ -143,6 +143,12 @@ export interface RunProgramOptions {
     userMocks?: UserMocks;
 }
 
+/** CPU time this process has used (user and system), in milliseconds. */
+function cpuMs(): number {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+}
+
 const dynamicImport = new Function("u", "return import(u)") as (u: string) => Promise<Record<string, unknown>>;
 
 /**
@@ -276,7 +282,7 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
         logs,
         ...(error ? { error } : {}),
         ...(fellBack.size ? { resolvedFromRepo: [...fellBack].sort() } : {}),
-        timings: { loadMs: loadedAt - started, programMs: finishedAt - loadedAt },
+        timings: { loadMs: loadedAt - started, programMs: finishedAt - loadedAt, cpuMs: cpuMs() },
         peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
 }

@@ -77,6 +77,7 @@ export interface ProgramRun {
     error?: { message: string; stack?: string; /** A config error (see program.ts isConfigError). */ config?: boolean };
     /** Packages the program could not resolve from its project and took from this repository. */
     resolvedFromRepo?: string[];
-    timings: { loadMs: number; programMs: number };
+    /** cpuMs: CPU time of the program's process up to the end of the program (start-up included). */
+    timings: { loadMs: number; programMs: number; cpuMs?: number };
     peakRssMb: number;
 }
