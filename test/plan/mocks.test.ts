@@ -92,8 +92,11 @@ describe("plan: mocks", () => {
         assert.strictEqual(ami.imageOwnerAlias, "amazon");
         assert.strictEqual(ami.state, "available");
         assert.deepStrictEqual(await call("aws:ec2/getAmi:getAmi", { mostRecent: true, owners: ["amazon"], filters: [{ name: "name", values: ["al2023-ami-*-arm64"] }] }), ami);
-        const other = await call("aws:ec2/getAmi:getAmi", { owners: ["self"] });
+        const other = await call("aws:ec2/getAmi:getAmi", { owners: ["self"], nameRegex: "^golden-.*-v2$" });
         assert.notStrictEqual(other.id, ami.id);
+        // A name the given regular expression matches, without its operators.
+        assert.match(String(other.name), new RegExp("^golden-.*-v2$"));
+        assert.ok(!/[*^$]/.test(String(other.name)), String(other.name));
 
         const vpc = await call("aws:ec2/getVpc:getVpc", { default: true });
         assert.match(String(vpc.id), /^vpc-[0-9a-f]{17}$/);

@@ -395,8 +395,14 @@ function commonLookups(ctx: MockContext, region: string, partition: string, mgmt
         "aws:ec2/getAmi:getAmi": (inputs) => {
             const seed = seedOf("getAmi", inputs);
             const id = awsId("ami", seed);
-            const pattern = filterValues(inputs, "name")[0] ?? str(inputs.nameRegex)?.replace(/[\^$\\]/g, "") ?? "image";
-            const name = pattern.replace(/\*/g, "2024.01.01").replace(/[.][*+]|[?]/g, "");
+            // A name matching the filter's wildcards (or the regular expression), with a date for them.
+            const wildcard = filterValues(inputs, "name")[0];
+            const regex = str(inputs.nameRegex);
+            const name = wildcard !== undefined
+                ? wildcard.replace(/\*/g, "2024.01.01").replace(/\?/g, "0")
+                : regex !== undefined
+                  ? regex.replace(/\.[*+]/g, "2024.01.01").replace(/[\^$\\?]/g, "")
+                  : "image-2024.01.01";
             const arch = filterValues(inputs, "architecture")[0] ?? (/arm64|aarch64/.test(name) ? "arm64" : "x86_64");
             const owners = Array.isArray(inputs.owners) ? inputs.owners.map(String) : [];
             const alias = owners.find((o) => !/^\d{12}$/.test(o));
