@@ -1,7 +1,7 @@
 // The benchmark's generated stacks must be stacks the program accepts, of the size asked for.
 import * as assert from "assert";
 import * as fs from "fs";
-import { benchPolicyConfig, generateStackConfig, medianRow, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject } from "../../tools/bench/bench";
+import { benchPolicyConfig, benchStartupOnce, generateStackConfig, medianOf, medianRow, spread, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject, writeTrivialProject } from "../../tools/bench/bench";
 import { runPlan } from "../../tools/plan/run";
 import { tempDir } from "./helpers";
 
@@ -26,12 +26,34 @@ describe("bench: generated stacks", function () {
     });
 
     it("reports each figure's median over the runs", () => {
-        const row = (programMs: number, floorMs: number) => ({ accounts: 10, resources: 152, programMs, floorMs, policyMs: programMs / 2, analyzeMs: 1, analyzeStackMs: 1, policyFloorMs: 1, sequentialTotalMs: 1, streamedTotalMs: 1, peakRssMb: 1, floorPeakRssMb: 1, groupsFloorMs: 1 });
+        const row = (programMs: number, floorMs: number) => ({ accounts: 10, resources: 152, programMs, floorMs, policyMs: programMs / 2, analyzeMs: 1, analyzeStackMs: 1, policyFloorMs: 1, sequentialTotalMs: 1, streamedTotalMs: 1, peakRssMb: 1, floorPeakRssMb: 1, groupsFloorMs: 1, programCpuMs: 1, floorCpuMs: 1, policyCpuMs: 1, policyFloorCpuMs: 1 });
         const m = medianRow([row(900, 500), row(1500, 400), row(1000, 450)]);
         assert.strictEqual(m.programMs, 1000);
         assert.strictEqual(m.floorMs, 450);
         assert.strictEqual(m.policyMs, 500);
         assert.strictEqual(medianRow([row(900, 500), row(1000, 400)]).programMs, 950);
+    });
+
+    it("reports the start-up figures' medians and their spread", () => {
+        const sample = (prodPlanMs: number, floorMs: number) => ({ prodPlanMs, prodPlanColdMs: 2 * prodPlanMs, trivialPlanMs: prodPlanMs / 2, floorMs });
+        assert.deepStrictEqual(medianOf([sample(2000, 1000), sample(2600, 1200), sample(2200, 900)]), { prodPlanMs: 2200, prodPlanColdMs: 4400, trivialPlanMs: 1100, floorMs: 1000 });
+        assert.strictEqual(spread([900, 1000, 1200]), 0.3);
+    });
+
+    it("times a start-up sample: the prod plan, a trivial plan and the floor, each a process run to its end", async () => {
+        const t = tempDir("bench-startup-");
+        try {
+            writeTrivialProject(t.dir);
+            const trivial = await runPlan({ dir: t.dir, stack: "dev", policyPackDir: null });
+            assert.strictEqual(trivial.error, undefined, trivial.error?.message);
+            assert.deepStrictEqual(trivial.resources.map((r) => r.type), ["pulumi:pulumi:Stack", "aws:iam/group:Group"]);
+            const s = await benchStartupOnce(t.dir);
+            assert.deepStrictEqual(Object.keys(s).sort(), ["floorMs", "prodPlanColdMs", "prodPlanMs", "trivialPlanMs"]);
+            for (const [k, v] of Object.entries(s)) assert.ok(Number.isInteger(v) && v > 0, `${k}: ${v}`);
+            process.stdout.write(`      start-up sample: ${JSON.stringify(s)}\n`);
+        } finally {
+            t.remove();
+        }
     });
 
     it("runs the real program on a generated stack, and the floor with as many resources", async () => {

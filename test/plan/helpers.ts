@@ -17,11 +17,11 @@ export interface CliRun {
     stderr: string;
 }
 
-/** Runs tools/plan/cli.ts in a child process, as `npm run plan --` would. */
+/** Runs tools/plan/cli.ts in a child process, as `npm run plan --` does (node -r tools/lib/register.js). */
 export function runCli(args: string[]): CliRun {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_")) env[k] = v;
-    const r = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "tools", "plan", "cli.ts"), ...args], {
+    const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "lib", "register.js"), path.join(ROOT, "tools", "plan", "cli.ts"), ...args], {
         cwd: ROOT,
         env,
         encoding: "utf8",
@@ -44,10 +44,4 @@ export function copyFixture(name: string, to: string): string {
 }
 
 /** The `--json` report, as read back by the tests. */
-export interface JsonReport {
-    project: string;
-    stack: string;
-    resources: { urn: string; type: string; name: string; parent: string | null; provider: string | null; dependencies: string[]; protect: boolean; retainOnDelete: boolean; importId: string | null; inputs: Record<string, unknown> }[];
-    violations: { policyPack: string; policy: string; enforcementLevel: string; urn: string | null; message: string }[];
-    summary: { resources: number; mandatory: number; advisory: number };
-}
+export type { JsonReport } from "../../tools/plan/render";

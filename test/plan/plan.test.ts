@@ -67,6 +67,23 @@ describe("plan: programs under the mock monitor", function () {
         assert.strictEqual(billing.summary.create, billing.resources.length - 1);
     });
 
+    it("writes those options to the JSON report, with each resource's operation", () => {
+        const report = toJsonReport(billing);
+        const role = report.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "legacy")!;
+        assert.deepStrictEqual(role.aliases, ["urn:pulumi:ci::billing-app::aws:iam/role:Role::legacy-role"]);
+        assert.strictEqual(role.operation, "import");
+        assert.strictEqual(role.importId, "billing-legacy");
+        const policy = report.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.name === "billing-read")!;
+        assert.deepStrictEqual(policy.ignoreChanges, ["description"]);
+        assert.strictEqual(policy.retainOnDelete, true);
+        assert.strictEqual(policy.operation, "create");
+        for (const r of report.resources) assert.ok(Array.isArray(r.aliases) && Array.isArray(r.ignoreChanges), r.urn);
+        assert.deepStrictEqual(
+            { create: report.summary.create, import: report.summary.import, read: report.summary.read },
+            { create: billing.resources.length - 1, import: 1, read: 0 },
+        );
+    });
+
     it("leaves cloud-computed outputs unknown, as a preview does, while invokes are answered", () => {
         const org = orgIdsFor("billing-app", "ci");
         assert.strictEqual(billing.outputs.callerAccountId, org.managementAccountId);
@@ -141,10 +158,16 @@ describe("plan: programs under the mock monitor", function () {
         assert.strictEqual(r.error?.message, "cannot decide the account layout: no environments left after filtering");
     });
 
-    it("names the token of an invoke it cannot answer", async () => {
+    it("names the token of an invoke it cannot answer, and how to answer it; a mocks file answers it", async () => {
         const r = await runPlan({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.exitCode, 2);
-        assert.match(r.error?.message ?? "", /aws:ec2\/getVpc:getVpc/);
+        assert.strictEqual(r.error?.kind, "program");
+        assert.match(r.error!.message, /no answer for the function 'aws:ec2\/getInstance:getInstance'/);
+        assert.match(r.error!.message, /mocks file \(--mocks <file>, under "invokes:", key "aws:ec2\/getInstance:getInstance"\)/);
+        const answered = await runPlan({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null, mocksFile: path.join(fixture("unknown-invoke"), "mocks.json") });
+        assert.strictEqual(answered.error, undefined, answered.error?.message);
+        assert.strictEqual(answered.outputs.instanceType, "t3.small");
+        assert.strictEqual(one(answered, "aws:ec2/securityGroup:SecurityGroup", "web").inputs.vpcId, "sg-0123456789abcdef0");
     });
 });
 
@@ -154,7 +177,7 @@ describe("plan: CLI", function () {
     it("shows a config error plainly, with exit status 2", () => {
         const r = runCli(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack"]);
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
-        assert.match(r.stdout, /error \(program\): invalid configuration: bad-config-demo:environments must be a list of environment names/);
+        assert.match(r.stdout, /error \(config\): invalid configuration: bad-config-demo:environments must be a list of environment names/);
         assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), "no stack trace without --verbose");
     });
 
@@ -168,7 +191,7 @@ describe("plan: CLI", function () {
         const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--no-policy-pack"]);
         assert.strictEqual(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /\+\s+├─ aws:iam:Group\s+dev\s+create/);
-        assert.match(r.stdout, /Summary: 3 resources \(3 to create\); 0 mandatory, 0 advisory violations; ok/);
+        assert.match(r.stdout, /Summary: 3 resources \(3 to create\); 0 mandatory, 0 advisory violations; ok; deletes not shown: the offline plan has no state; a change review against a base plan shows them\n$/);
     });
 
     it("fails with exit status 2 when the policy pack is missing", () => {
@@ -180,8 +203,7 @@ describe("plan: CLI", function () {
     it("fails with exit status 2 when the policy pack cannot start", () => {
         const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", fixture("broken-pack")]);
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
-        assert.match(r.stdout, /error \(policy-pack\): policy pack .*broken-pack did not start/);
-        assert.match(r.stdout, /broken policy pack: cannot load its policies/);
+        assert.match(r.stdout, /error \(policy-pack\): policy pack .*broken-pack failed to start \(exit code 1\):\nError: broken policy pack: cannot load its policies\n/);
     });
 
     it("fails with exit status 2, naming the policy, when the pack fails while analyzing", async () => {

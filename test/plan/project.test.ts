@@ -53,7 +53,7 @@ describe("plan: Pulumi project and stack config", () => {
         }
     });
 
-    it("reports config problems as ConfigError", () => {
+    it("reports what stops it reading the project as ConfigError", () => {
         const t = tempDir("plan-project-");
         try {
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /no Pulumi.yaml/.test(e.message));
@@ -61,23 +61,91 @@ describe("plan: Pulumi project and stack config", () => {
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /runtime 'python'/.test(e.message));
             fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nmain: missing.ts\n");
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /missing.ts/.test(e.message));
-            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nconfig:\n  token:\n    secret: true\n");
-            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  token: plain-text\n");
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /p:token.*secret/.test(e.message));
-            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nconfig:\n  count:\n    type: integer\n    default: 2\n");
-            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: many\n");
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /'p:count' must be an integer, not "many"/.test(e.message));
-            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: 5\n");
-            assert.strictEqual(loadProject(t.dir, "dev").config["p:count"], "5");
-            // A project key declared without a default must be set by every stack, as the CLI requires.
-            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nconfig:\n  layout:\n    type: string\n    description: required\n");
-            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  other: 1\n");
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /Stack 'dev' is missing configuration value 'p:layout'/.test(e.message));
-            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  layout: x\n");
-            assert.strictEqual(loadProject(t.dir, "dev").config["p:layout"], "x");
+            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config: [unclosed\n");
             assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /not valid YAML/.test(e.message));
             assert.throws(() => loadProject(t.dir, "bad stack"), ConfigError);
+        } finally {
+            t.remove();
+        }
+    });
+
+    it("collects what the CLI would refuse (types, required keys, plain secrets) as problems, all of them, without stopping", () => {
+        const t = tempDir("plan-project-");
+        try {
+            fs.writeFileSync(
+                path.join(t.dir, "Pulumi.yaml"),
+                "name: p\nruntime: nodejs\nconfig:\n  count:\n    type: integer\n    default: 2\n  layout:\n    type: string\n    description: required\n  token:\n    secret: true\n  flags:\n    type: array\n",
+            );
+            fs.writeFileSync(path.join(t.dir, "index.ts"), "");
+            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: many\n  token: plain-text\n  flags: not-a-list\n");
+            const p = loadProject(t.dir, "dev", { problems: "collect" });
+            assert.deepStrictEqual(p.problems, [
+                "p:layout: missing: stack 'dev' must set it (declared in Pulumi.yaml without a default)",
+                "p:count: must be an integer, not \"many\" (declared type 'integer' in Pulumi.yaml)",
+                "p:flags: must be a list (declared type 'array' in Pulumi.yaml)",
+                "p:token: declared secret in Pulumi.yaml but not a secure value (set it with `pulumi config set --secret`)",
+            ]);
+            // The program still gets the values, to report its own problems with these.
+            assert.strictEqual(p.config["p:count"], "many");
+            // Callers that do not collect them (the estate review) get them all in one ConfigError.
+            assert.throws(
+                () => loadProject(t.dir, "dev"),
+                (e: unknown) => e instanceof ConfigError && e.message.startsWith("Stack settings (4 problems the Pulumi CLI would refuse):\n  - p:layout: missing") && e.message.includes("  - p:token: declared secret"),
+            );
+            fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: 5\n  layout: x\n  flags: [a]\n  token:\n    secure: AAAA\n");
+            assert.deepStrictEqual(loadProject(t.dir, "dev").problems, []);
+        } finally {
+            t.remove();
+        }
+    });
+
+    it("says to quote a 12-digit account ID with a leading zero, which YAML reads as a number, with the original text", () => {
+        const t = tempDir("plan-project-");
+        try {
+            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+            fs.writeFileSync(path.join(t.dir, "index.ts"), "");
+            fs.writeFileSync(
+                path.join(t.dir, "Pulumi.dev.yaml"),
+                "config:\n  p:accounts:\n    audit:\n      existingId: 012345678901\n      quoted: '012345678901'\n    logs:\n      existingId: 123456789012\n  p:ids: [000000000042]\n",
+            );
+            const p = loadProject(t.dir, "dev", { problems: "collect" });
+            assert.deepStrictEqual(p.problems, [
+                "p:accounts.audit.existingId: 012345678901 in Pulumi.dev.yaml is not quoted, so YAML reads it as the number 12345678901 and the leading zero is lost; quote account IDs: '012345678901'",
+                "p:ids[0]: 000000000042 in Pulumi.dev.yaml is not quoted, so YAML reads it as the number 42 and the leading zero is lost; quote account IDs: '000000000042'",
+            ]);
+            assert.deepStrictEqual(JSON.parse(p.config["p:accounts"]!).audit, { existingId: 12345678901, quoted: "012345678901" });
+        } finally {
+            t.remove();
+        }
+    });
+
+    it("knows where secret values sit inside structured config", () => {
+        const p = loadProject(fixture("secret-config"), "dev");
+        assert.deepStrictEqual(p.secretKeys, ["secret-demo:contact"]);
+        assert.deepStrictEqual(p.secretPaths, ["secret-demo:contact.email"]);
+        assert.deepStrictEqual(JSON.parse(p.config["secret-demo:contact"]!), { name: "platform", email: SECRET_PLACEHOLDER });
+    });
+
+    it("chooses the entry point as the language host does: package.json main, ES modules' index files", () => {
+        const esm = loadProject(fixture("esm-program"), "dev");
+        assert.strictEqual(esm.moduleType, "module");
+        assert.strictEqual(esm.main, path.join(fixture("esm-program"), "index.ts"));
+        const cjs = loadProject(fixture("program-output"), "dev");
+        assert.strictEqual(cjs.moduleType, "commonjs");
+        assert.strictEqual(cjs.main, fixture("program-output"));
+        assert.deepStrictEqual(cjs.warnings, [`Could not find entry point 'bin/index.js' specified in package.json; using '${fixture("program-output")}' instead`]);
+        const t = tempDir("plan-project-");
+        try {
+            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+            fs.mkdirSync(path.join(t.dir, "src"));
+            fs.writeFileSync(path.join(t.dir, "src", "main.ts"), "");
+            fs.writeFileSync(path.join(t.dir, "package.json"), JSON.stringify({ main: "src/main.ts" }));
+            assert.strictEqual(loadProject(t.dir, "dev").main, path.join(t.dir, "src", "main.ts"));
+            fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nmain: src/index.mts\n");
+            fs.writeFileSync(path.join(t.dir, "src", "index.mts"), "");
+            const mts = loadProject(t.dir, "dev");
+            assert.strictEqual(mts.moduleType, "module", ".mts is an ES module whatever the package type");
         } finally {
             t.remove();
         }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { renderAccessTable, renderMarkdown, renderMermaid, renderText, toJsonReport } from "../../tools/plan/render";
+import { renderAccessTable, renderMarkdown, renderMermaid, renderText, summaryLine, toJsonReport } from "../../tools/plan/render";
 import type { PlanResult } from "../../tools/plan/run";
 import type { PlanValue, PlannedResource } from "../../tools/plan/types";
 
@@ -82,7 +82,7 @@ describe("plan: rendering", () => {
         const text = renderText(p);
         assert.match(text, /^ \+ {3}pulumi:pulumi:Stack\s+demo-dev\s+create$/m);
         assert.match(text, /^ = {3}└─ aws:iam:Role\s+legacy\s+import \[protected; id legacy; ignore changes: tags\]$/m);
-        assert.match(text, /Summary: 2 resources \(1 to create, 1 to import\); 0 mandatory, 0 advisory violations; ok/);
+        assert.match(text, /Summary: 2 resources \(1 to create, 1 to import\); 0 mandatory, 0 advisory violations; ok; deletes not shown/);
     });
 
     it("groups violations by policy, with level and resource; stack-level ones name no resource", () => {
@@ -97,7 +97,31 @@ describe("plan: rendering", () => {
         assert.match(text, /2 mandatory, 1 advisory violations; blocked by mandatory policy/);
         const json = toJsonReport(p);
         assert.deepStrictEqual(json.violations[1], { policyPack: "pack", policy: "budget", enforcementLevel: "advisory", urn: null, message: "no budget for dev" });
-        assert.deepStrictEqual(json.summary, { resources: all.length, mandatory: 2, advisory: 1 });
+        assert.deepStrictEqual(json.summary, { resources: all.length, create: all.length, import: 0, read: 0, mandatory: 2, advisory: 1 });
+    });
+
+    it("says on every summary that deletes are not shown, and which policies the config disabled", () => {
+        const p = plan([stack, org]);
+        assert.match(summaryLine(p), /; ok; deletes not shown: the offline plan has no state; a change review against a base plan shows them$/);
+        p.policyPack = { name: "pack", dir: "/pack", disabled: ["iam-tag-isolation", "org-account-quota"] };
+        assert.match(summaryLine(p), /0 advisory violations; disabled by policy config: iam-tag-isolation, org-account-quota; ok; deletes not shown/);
+        assert.match(renderMarkdown(p), /disabled by policy config: iam-tag-isolation, org-account-quota; ok; deletes not shown/);
+        assert.deepStrictEqual(toJsonReport(p).policyPack, { name: "pack", version: null, configFile: null, disabledPolicies: ["iam-tag-isolation", "org-account-quota"] });
+    });
+
+    it("shows notes, and program output only with --verbose (it is output, not a diagnostic)", () => {
+        const p = plan([stack]);
+        p.notes = ["policy config: the pack's defaults"];
+        p.logs = [
+            { severity: "info", stream: "stderr", message: "building the readers group" },
+            { severity: "warning", message: "an entry point is missing" },
+        ];
+        const text = renderText(p);
+        assert.match(text, /Notes:\n {4}- policy config: the pack's defaults\n/);
+        assert.match(text, /Diagnostics:\n {4}warning: an entry point is missing\n/);
+        assert.ok(!text.includes("building the readers group"));
+        assert.match(renderText(p, { verbose: true }), / {4}stderr: building the readers group\n/);
+        assert.match(renderMarkdown(p), /shows them\n\n- policy config: the pack's defaults\n/);
     });
 
     it("renders the access matrix output as a teams x environments table", () => {

@@ -22,6 +22,9 @@ describe("plan: shipped stacks", function () {
         assert.strictEqual(prod.exitCode, 0, renderText(prod));
         assert.strictEqual(prod.summary.mandatory, 0);
         assert.strictEqual(prod.policyPack?.configFile, path.join(ROOT, "policypack", "config", "prod.json"));
+        // CPU time of the program's and the pack's processes (the benchmark compares them).
+        assert.ok(prod.timings.programCpuMs! > 0, JSON.stringify(prod.timings));
+        if (process.platform === "linux") assert.ok(prod.timings.policyCpuMs! > 0, JSON.stringify(prod.timings));
         const text = renderText(prod);
         assert.match(text, /^ \+ {3}pulumi:pulumi:Stack\s+landing-zone-prod\s+create$/m);
         assert.match(text, /Summary: \d+ resources/);

@@ -8,13 +8,18 @@
 // prints its port on stdout. The engine then calls GetAnalyzerInfo, Configure (with the policy
 // config reconciled against the schema defaults), Analyze per resource and AnalyzeStack at the end.
 //
-// This client does the same. By default it starts the pack with ts-node in transpile-only mode
-// (same cwd, same entry point, same server) because type checking the pack at every start is
-// slow and is already done by `tsc --noEmit`; pass `{ launcher: "engine" }` to start it exactly
-// as the engine does.
+// This client does the same. By default it starts the pack transpile-only (same cwd, same entry
+// point, same server), through this repository's TypeScript loader (register.js: esbuild, files
+// cached), because type checking the pack at every start is slow and is already done by
+// `tsc --noEmit`; the pack's process also preloads pack-hook.ts, which lets the client name the
+// policy a timeout or a crash caught. Pass `{ launcher: "engine" }` to start it exactly as the
+// engine does.
 
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { POLICY_MARKER, type Evaluating } from "./pack-report";
+import { closest } from "./suggest";
 import { UnaryChannel } from "./unary";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -109,6 +114,145 @@ export interface StartOptions {
     project?: string;
     organization?: string;
     dryRun?: boolean;
+    /** Stops a start under way (the pack's process is killed; start() rejects). */
+    signal?: AbortSignal;
+    /**
+     * Time limit of each Analyze and AnalyzeStack call (default: none). On expiry the call fails
+     * naming the policy that was evaluating the resource, and the pack is stopped.
+     */
+    callTimeoutMs?: number;
+}
+
+/** A policy config the pack cannot take (an unknown policy, a value its schema refuses). */
+export class PolicyConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyConfigError";
+    }
+}
+
+/** An Analyze or AnalyzeStack call that did not finish in time. */
+export class PolicyTimeoutError extends Error {
+    constructor(message: string, readonly policy?: string, readonly urn?: string) {
+        super(message);
+        this.name = "PolicyTimeoutError";
+    }
+}
+
+/** The pack's process ended while the plan still needed it. */
+export class PolicyPackExitError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyPackExitError";
+    }
+}
+
+/** "urn:...::aws:iam/role:Role::ops" -> "aws:iam/role:Role 'ops'"; "(stack)" stays. */
+export function describeUrn(urn: string): string {
+    const parts = urn.split("::");
+    if (parts.length < 4) return urn;
+    const type = (parts[2] ?? "").split("$").pop() ?? "";
+    return `${type} '${parts.slice(3).join("::")}'`;
+}
+
+/** The last `n` lines of a process's stderr worth reading: no stack frames, no Node.js banner. */
+export function stderrTail(text: string, n = 12): string {
+    const lines = text.split("\n").map((l) => l.replace(/\s+$/, "")).filter((l) => l !== "" && !/^\s+at /.test(l) && !/^Node\.js v\d/.test(l));
+    return lines.slice(-n).join("\n");
+}
+
+/**
+ * Why a process failed, from its stderr: from the error Node.js printed (its name and message,
+ * with what follows, such as TypeScript's diagnostics), without the source excerpt Node prints
+ * before it or the stack frames; else the last lines.
+ */
+export function thrownError(text: string, n = 15): string {
+    const lines = stderrTail(text, 400).split("\n");
+    const at = lines.map((l) => /^(?:[A-Z]\w*)?(?:Error|Exception)\b.*:/.test(l)).lastIndexOf(true);
+    return at >= 0 ? lines.slice(at, at + n).join("\n") : lines.slice(-n).join("\n");
+}
+
+/** What the pack's process said about itself: its stderr and the pack hook's reports. */
+class PackProcess {
+    readonly lines: string[] = [];
+    readonly evaluating: Evaluating[] = [];
+    exit?: { code: number | null; signal: string | null };
+    private partial = "";
+    private readonly listeners = new Set<() => void>();
+
+    constructor(readonly child: ChildProcess) {
+        child.stderr!.setEncoding("utf8");
+        child.stderr!.on("data", (d: string) => this.take(d));
+        child.once("exit", (code, signal) => {
+            this.take("\n");
+            this.exit = { code, signal };
+            this.changed();
+        });
+    }
+
+    private take(chunk: string): void {
+        const text = this.partial + chunk;
+        const parts = text.split("\n");
+        this.partial = parts.pop() ?? "";
+        for (const line of parts) {
+            const i = line.indexOf(POLICY_MARKER);
+            if (i >= 0) {
+                try {
+                    this.evaluating.push(JSON.parse(line.slice(i + POLICY_MARKER.length)) as Evaluating);
+                    this.changed();
+                    continue;
+                } catch {
+                    // not a report after all
+                }
+            }
+            this.lines.push(line);
+            if (this.lines.length > 400) this.lines.shift();
+        }
+    }
+
+    private changed(): void {
+        for (const l of [...this.listeners]) l();
+    }
+
+    get stderr(): string {
+        return [...this.lines, this.partial].join("\n");
+    }
+
+    /** Resolves when `test` holds, or after `ms` (whichever comes first). */
+    until(test: () => boolean, ms: number): Promise<void> {
+        if (test()) return Promise.resolve();
+        return new Promise((resolve) => {
+            const done = () => {
+                clearTimeout(timer);
+                this.listeners.delete(check);
+                resolve();
+            };
+            const check = () => {
+                if (test()) done();
+            };
+            const timer = setTimeout(done, ms);
+            this.listeners.add(check);
+        });
+    }
+
+    /** "exit code 3" or "signal SIGKILL". */
+    describeExit(): string {
+        if (!this.exit) return "still running";
+        return this.exit.signal ? `signal ${this.exit.signal}` : `exit code ${this.exit.code}`;
+    }
+}
+
+const REGISTER = path.join(__dirname, "register.js");
+const SDK_STARTUP = path.join(__dirname, "sdk-startup.js");
+const PACK_HOOK = path.join(__dirname, "pack-hook.ts");
+
+/** The tsconfig.json ts-node would use for a pack: the nearest one from the pack's directory up. */
+function nearestTsconfig(dir: string): string | undefined {
+    for (let d = dir; ; d = path.dirname(d)) {
+        const f = path.join(d, "tsconfig.json");
+        if (fs.existsSync(f)) return f;
+        if (path.dirname(d) === d) return undefined;
+    }
 }
 
 const LEVEL_TO_PROTO: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -227,7 +371,23 @@ export function reconcilePolicyConfig(info: AnalyzerInfo, given: Record<string, 
         }
     };
     apply(info.initialConfig);
-    apply(parsePolicyPackConfig(given));
+    let parsed: ReturnType<typeof parsePolicyPackConfig>;
+    try {
+        parsed = parsePolicyPackConfig(given);
+    } catch (e) {
+        throw new PolicyConfigError((e as Error).message);
+    }
+    // A misspelled policy name would configure nothing: the engine would ignore it silently.
+    const known = info.policies.map((p) => p.name);
+    const unknown = Object.keys(parsed).filter((k) => k !== "all" && !known.includes(k));
+    if (unknown.length > 0) {
+        const lines = unknown.map((k) => {
+            const near = closest(k, known);
+            return `unknown policy '${k}'${near ? ` (did you mean '${near}'?)` : ""}`;
+        });
+        throw new PolicyConfigError(`${lines.join("; ")}; the policies of ${info.name || "the pack"} are: ${[...known].sort().join(", ")} (or 'all')`);
+    }
+    apply(parsed);
     const errors: string[] = [];
     for (const p of info.policies) {
         const schema = p.configSchema;
@@ -241,7 +401,7 @@ export function reconcilePolicyConfig(info: AnalyzerInfo, given: Record<string, 
             if (s) checkAgainstSchema(v, s, `${p.name}.${k}`, errors);
         }
     }
-    if (errors.length > 0) throw new Error(`policy pack configuration is invalid:\n  ${errors.join("\n  ")}`);
+    if (errors.length > 0) throw new PolicyConfigError(`policy pack configuration is invalid:\n  ${errors.join("\n  ")}`);
     return result;
 }
 
@@ -286,20 +446,33 @@ function stackEntry(...parts: Uint8Array[]): Buffer {
     return Buffer.concat([Buffer.from([0x0a, ...len]), ...parts]);
 }
 
+/** The analyzer protocol's calls the client makes, with their response message types. */
+const RESPONSES = {
+    Analyze: "AnalyzeResponse",
+    AnalyzeStack: "AnalyzeResponse",
+    GetAnalyzerInfo: "AnalyzerInfo",
+    Configure: "Empty",
+    ConfigureStack: "AnalyzerStackConfigureResponse",
+} as const;
+type Method = keyof typeof RESPONSES;
+
 export class PolicyPackClient {
     private info_?: AnalyzerInfo;
     private closed = false;
     /** Analyze and AnalyzeStack, the calls made per resource and with the whole stack. */
     private readonly unary: UnaryChannel;
 
+    /** Time limit of each Analyze and AnalyzeStack call. */
+    callTimeoutMs?: number;
+    /** Resources whose Analyze (or AnalyzeStack, "(stack)") is waiting for an answer. */
+    private readonly inFlight = new Set<string>();
+
     private constructor(
         private readonly child: ChildProcess,
-        private readonly client: Any,
-        private readonly service: Any,
         private readonly pb: Any,
         private readonly structpb: Any,
         private readonly emptypb: Any,
-        private readonly stderrLines: () => string,
+        private readonly proc: PackProcess,
         readonly port: number,
     ) {
         this.unary = new UnaryChannel(`127.0.0.1:${port}`);
@@ -310,21 +483,14 @@ export class PolicyPackClient {
         const dir = path.resolve(policyPackDir);
         // Resolved from the pack first (as the engine does), then from this tool's own dependencies.
         const fromPack = (m: string) => require.resolve(m, { paths: [dir, __dirname] });
-        const pb = require(fromPack("@pulumi/pulumi/proto/analyzer_pb"));
-        const grpcPb = require(fromPack("@pulumi/pulumi/proto/analyzer_grpc_pb"));
-        const pulumiDir = path.dirname(fromPack("@pulumi/pulumi/package.json"));
-        const structpb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
-        const emptypb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] }));
-        const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
 
         const launcher = opts.launcher ?? "fast";
         let args: string[];
         if (launcher === "engine") {
             args = [fromPack("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."];
         } else {
-            const tsnode = require.resolve("ts-node/register/transpile-only", { paths: [dir, __dirname] });
             // Require the pack directory (package.json "main"), as run-policy-pack does.
-            args = ["-r", tsnode, "-e", "require(require('path').resolve(process.argv[1]))", dir];
+            args = ["-r", REGISTER, "-r", SDK_STARTUP, "-r", PACK_HOOK, "-e", "require(require('path').resolve(process.argv[1]))", dir];
         }
         const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.env ?? {}) };
         const setEnv = (k: string, v: string | undefined) => {
@@ -336,23 +502,35 @@ export class PolicyPackClient {
         setEnv("PULUMI_DRY_RUN", opts.dryRun === undefined ? undefined : String(opts.dryRun));
         // ts-node settings of the parent (a test runner, the plan tool) must not leak into the pack.
         for (const k of Object.keys(env)) if (k.startsWith("TS_NODE_")) delete env[k];
+        // The pack's compiler options: its own tsconfig.json, as ts-node finds it from the cwd.
+        env.PLAN_TSCONFIG = nearestTsconfig(opts.cwd ?? dir) ?? "";
+        if (opts.callTimeoutMs) env.PLAN_POLICY_TIMEOUT_MS = String(opts.callTimeoutMs);
+        else delete env.PLAN_POLICY_TIMEOUT_MS;
+        if (opts.signal?.aborted) throw new Error("the policy pack's start was cancelled");
+        // Started before this process loads the protocol's modules, which it does meanwhile.
         const child = spawn(process.execPath, args, { cwd: opts.cwd ?? dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const proc = new PackProcess(child);
+        const stderrText = () => stderrTail(proc.stderr, 20);
+        const onAbort = () => child.kill("SIGKILL");
+        opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-        const stderr: string[] = [];
-        child.stderr!.setEncoding("utf8");
-        child.stderr!.on("data", (d: string) => { stderr.push(d); if (stderr.length > 200) stderr.shift(); });
-        const stderrText = () => stderr.join("");
+        const pb = require(fromPack("@pulumi/pulumi/proto/analyzer_pb"));
+        const pulumiDir = path.dirname(fromPack("@pulumi/pulumi/package.json"));
+        const structpb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
+        const emptypb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] }));
 
         const timeoutMs = opts.timeoutMs ?? 60_000;
         const port = await new Promise<number>((resolve, reject) => {
             let buf = "";
             const timer = setTimeout(() => {
-                child.kill();
-                reject(new Error(`policy pack in ${dir} did not print its port within ${timeoutMs} ms\n${stderrText()}`));
+                child.kill("SIGKILL");
+                reject(new Error(`policy pack ${dir} did not start within ${+(timeoutMs / 1000).toFixed(1)} s (it printed no port; it was stopped)${stderrText() ? `; its stderr:\n${stderrText()}` : ""}`));
             }, timeoutMs);
             const onExit = (code: number | null, signal: string | null) => {
                 clearTimeout(timer);
-                reject(new Error(`policy pack in ${dir} failed to start (exit code ${code}${signal ? `, signal ${signal}` : ""}):\n${stderrText()}\n${buf}`));
+                if (opts.signal?.aborted) return reject(new Error("the policy pack's start was cancelled"));
+                const said = thrownError(proc.stderr);
+                reject(new Error(`policy pack ${dir} failed to start (${signal ? `signal ${signal}` : `exit code ${code}`})${said ? `:\n${said}` : ""}${buf ? `\n${buf}` : ""}`));
             };
             child.once("exit", onExit);
             child.once("error", (e) => { clearTimeout(timer); reject(e); });
@@ -368,7 +546,7 @@ export class PolicyPackClient {
                 clearTimeout(timer);
                 if (!Number.isInteger(n) || n <= 0) {
                     child.kill();
-                    reject(new Error(`policy pack in ${dir} printed "${line}" instead of a port\n${stderrText()}`));
+                    reject(new Error(`policy pack ${dir} printed "${line}" instead of a port\n${stderrText()}`));
                 } else {
                     resolve(n);
                 }
@@ -378,34 +556,22 @@ export class PolicyPackClient {
         // Keep draining stdout so that a chatty pack never blocks on a full pipe.
         child.stdout!.on("data", () => undefined);
 
-        const client = new grpcPb.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-            "grpc.max_receive_message_length": 400 * 1024 * 1024,
-            "grpc.max_send_message_length": 400 * 1024 * 1024,
-        });
-        await new Promise<void>((resolve, reject) => {
-            client.waitForReady(Date.now() + timeoutMs, (err: Error | undefined) => err ? reject(err) : resolve());
-        });
-        return new PolicyPackClient(child, client, grpcPb.AnalyzerService, pb, structpb, emptypb, stderrText, port);
+        opts.signal?.removeEventListener("abort", onAbort);
+        const c = new PolicyPackClient(child, pb, structpb, emptypb, proc, port);
+        c.callTimeoutMs = opts.callTimeoutMs;
+        return c;
     }
 
-    /** Everything the pack wrote on stderr so far (most recent chunks). */
-    get stderr(): string { return this.stderrLines(); }
+    /** What the pack wrote on stderr so far (its last lines). */
+    get stderr(): string { return this.proc.stderr; }
 
-    private call<T>(method: string, req: unknown): Promise<T> {
-        if (this.closed) return Promise.reject(new Error("policy pack client is closed"));
-        return new Promise<T>((resolve, reject) => {
-            this.client[method](req, (err: Error | null, resp: T) => {
-                if (err) {
-                    reject(new Error(`${method} failed: ${err.message}\n${this.stderrLines()}`));
-                } else {
-                    resolve(resp);
-                }
-            });
-        });
+    /** A call with a protocol message (serialized here), answered with a message of `response`'s type. */
+    private call<T>(method: Method, req: { serializeBinary(): Uint8Array }): Promise<T> {
+        return this.callBytes(method, Buffer.from(req.serializeBinary()));
     }
 
     async info(): Promise<AnalyzerInfo> {
-        const resp: Any = await this.call("getAnalyzerInfo", new this.emptypb.Empty());
+        const resp: Any = await this.call("GetAnalyzerInfo", new this.emptypb.Empty());
         const policies: PolicyInfo[] = resp.getPoliciesList().map((p: Any) => {
             const schema = p.getConfigschema();
             const info: PolicyInfo = {
@@ -447,7 +613,7 @@ export class PolicyPackClient {
      * Sends a policy config, given in the form of a --policy-pack-config file, after reconciling it
      * with the schema defaults as the engine does. Each call replaces the previous configuration.
      */
-    async configure(config: Record<string, unknown>): Promise<void> {
+    async configure(config: Record<string, unknown>): Promise<ReturnType<typeof reconcilePolicyConfig>> {
         const info = this.info_ ?? await this.info();
         const reconciled = reconcilePolicyConfig(info, config);
         const req = new this.pb.ConfigureAnalyzerRequest();
@@ -458,7 +624,8 @@ export class PolicyPackClient {
             pc.setProperties(this.structpb.Struct.fromJavaScript(c.properties));
             map.set(name, pc);
         }
-        await this.call("configure", req);
+        await this.call("Configure", req);
+        return reconciled;
     }
 
     /**
@@ -474,7 +641,7 @@ export class PolicyPackClient {
         for (const [k, v] of Object.entries(stack.tags ?? {})) req.getTagsMap().set(k, v);
         for (const [k, v] of Object.entries(stack.config ?? {})) req.getConfigMap().set(k, v);
         req.setConfigSecretKeysList(stack.configSecretKeys ?? []);
-        await this.call("configureStack", req);
+        await this.call("ConfigureStack", req);
     }
 
     private struct(props: Record<string, unknown>): Any {
@@ -556,21 +723,74 @@ export class PolicyPackClient {
         return { urn: resource.urn, analyzeRequest, stackEntry: stackEntry(analyzeRequest, rest.serializeBinary()) };
     }
 
-    /** A unary call with an already serialized request (see unary.ts for why not grpc-js). */
-    private async callBytes(method: "analyze" | "analyzeStack", body: Buffer): Promise<Any> {
+    /**
+     * A unary call with an already serialized request (see unary.ts for why not grpc-js), within
+     * callTimeoutMs. `urn` is the resource analyzed ("(stack)" for AnalyzeStack), for messages.
+     */
+    private async callBytes(method: Method, body: Buffer, urn?: string): Promise<Any> {
         if (this.closed) throw new Error("policy pack client is closed");
-        const def = this.service[method];
+        const limit = this.callTimeoutMs;
+        let timer: NodeJS.Timeout | undefined;
+        const expired = Symbol("expired");
+        if (urn !== undefined) this.inFlight.add(urn);
         try {
-            return def.responseDeserialize(await this.unary.call(def.path, body));
+            const call = this.unary.call(`/pulumirpc.Analyzer/${method}`, body);
+            const answer = limit
+                ? await Promise.race([call, new Promise<typeof expired>((resolve) => (timer = setTimeout(() => resolve(expired), limit)))])
+                : await call;
+            if (answer === expired) {
+                call.catch(() => undefined);
+                throw await this.timedOut(method, urn, limit!);
+            }
+            const response = RESPONSES[method];
+            return (response === "Empty" ? this.emptypb.Empty : this.pb[response]).deserializeBinary(answer);
         } catch (e) {
-            throw new Error(`${method} failed: ${(e as Error).message}\n${this.stderrLines()}`);
+            if (e instanceof PolicyTimeoutError || e instanceof PolicyPackExitError) throw e;
+            throw await this.failed(method, urn, e as Error);
+        } finally {
+            clearTimeout(timer);
+            if (urn !== undefined) this.inFlight.delete(urn);
         }
+    }
+
+    /** The pack took too long: name the policy (the pack hook reports it), then stop the pack. */
+    private async timedOut(method: Method, urn: string | undefined, limitMs: number): Promise<PolicyTimeoutError> {
+        const mine = () => this.proc.evaluating.find((e) => urn === undefined || e.urn === urn);
+        if (urn !== undefined) await this.proc.until(() => mine() !== undefined || this.proc.exit !== undefined, 1500);
+        const e = mine() ?? this.proc.evaluating[0];
+        this.kill();
+        const seconds = `${+(limitMs / 1000).toFixed(1)} s`;
+        const what = (u: string) => (u === "(stack)" ? "the stack (AnalyzeStack)" : describeUrn(u));
+        return e
+            ? new PolicyTimeoutError(`policy '${e.policy}' did not finish evaluating ${what(e.urn)} within ${seconds}; the policy pack was stopped (raise the limit with --timeout)`, e.policy, urn)
+            : new PolicyTimeoutError(`the policy pack did not answer ${method}${urn ? ` for ${what(urn)}` : ""} within ${seconds}; the policy pack was stopped (raise the limit with --timeout)`, undefined, urn);
+    }
+
+    /** A failed call; when the pack's process died, its exit code or signal and its last words. */
+    private async failed(method: Method, urn: string | undefined, e: Error): Promise<Error> {
+        // A dropped connection is how a dying pack shows first; its exit follows at once.
+        const connection = /UNAVAILABLE|ECONNRESET|ECONNREFUSED|without a gRPC status|GOAWAY|closed/i.test(e.message);
+        if (connection) await this.proc.until(() => this.proc.exit !== undefined, 1000);
+        if (this.proc.exit) {
+            // The pack hook's word on what was being evaluated, else the calls that were waiting.
+            const last = this.proc.evaluating[this.proc.evaluating.length - 1];
+            const what = (u: string) => (u === "(stack)" ? "the stack (AnalyzeStack)" : describeUrn(u));
+            const waiting = [...this.inFlight].slice(0, 3).map(what);
+            const during = last
+                ? `while policy '${last.policy}' was evaluating ${what(last.urn)}`
+                : waiting.length
+                  ? `while it was analyzing ${waiting.join(", ")}${this.inFlight.size > waiting.length ? ` and ${this.inFlight.size - waiting.length} more` : ""}`
+                  : `while answering ${method}`;
+            const tail = stderrTail(this.proc.stderr);
+            return new PolicyPackExitError(`the policy pack's process ended (${this.proc.describeExit()}) ${during}${tail ? `; the last lines of its stderr:\n${tail}` : "; it wrote nothing on stderr"}`);
+        }
+        return new Error(`${method} failed: ${e.message}\n${stderrTail(this.proc.stderr)}`);
     }
 
     /** Analyze: one resource's inputs, as the engine sends them before each step. */
     async analyze(resource: AnalyzerResource | EncodedResource): Promise<Violation[]> {
         const e = isEncoded(resource) ? resource : this.encode(resource);
-        return this.violations(await this.callBytes("analyze", e.analyzeRequest), e.urn);
+        return this.violations(await this.callBytes("Analyze", e.analyzeRequest, e.urn), e.urn);
     }
 
     /** AnalyzeStack: every resource of the stack, as the engine sends them at the end. */
@@ -578,14 +798,37 @@ export class PolicyPackClient {
         // `repeated AnalyzerResource resources = 1` is the request's only field: its encoding is
         // the concatenation of the resources' entries.
         const body = Buffer.concat(resources.map((r) => (isEncoded(r) ? r : this.encode(r)).stackEntry));
-        return this.violations(await this.callBytes("analyzeStack", body), null);
+        return this.violations(await this.callBytes("AnalyzeStack", body, "(stack)"), null);
+    }
+
+    /**
+     * CPU time the pack's process has used so far (user and system, its start included), in
+     * milliseconds; undefined where /proc is not there to say (Linux only).
+     */
+    cpuMs(): number | undefined {
+        try {
+            const stat = fs.readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
+            // Fields after the command name (which may contain spaces), from field 3 on.
+            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
+            // Clock ticks are 1/100 s on Linux (USER_HZ).
+            return Number.isFinite(ticks) ? ticks * 10 : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    /** Stops the pack's process at once (no goodbye), as after a timeout. */
+    kill(): void {
+        this.closed = true;
+        this.unary.close();
+        this.child.kill("SIGKILL");
     }
 
     /** Closes the connection and stops the pack process. */
     async close(): Promise<void> {
         if (this.closed) return;
         this.closed = true;
-        try { this.client.close(); } catch { /* already closed */ }
         this.unary.close();
         if (this.child.exitCode === null && this.child.signalCode === null) {
             await new Promise<void>((resolve) => {

@@ -1,12 +1,13 @@
 // npm run plan -- --stack <name> [--dir <project>] [--policy-pack <dir>] [--policy-pack-config <file>]
-//                 [--no-policy-pack] [--json <file>] [--format text|mermaid|markdown] [--verbose]
+//                 [--no-policy-pack] [--mocks <file>] [--timeout <duration>] [--json <file>]
+//                 [--format text|mermaid|markdown] [--verbose]
 import * as fs from "fs";
 import { parseFailOn, REVIEW_USAGE, type FailOn } from "../change/flags";
 import { withComparisonFields } from "../change/report";
 import * as path from "path";
-import { REPO_ROOT } from "./program";
+import { REPO_ROOT } from "./paths";
 import { renderMarkdown, renderMermaid, renderText, toJsonReport } from "./render";
-import { runPlan, type PlanOptions, type PlanResult } from "./run";
+import { DEFAULT_TIMEOUT_MS, runPlan, type PlanOptions, type PlanResult } from "./run";
 
 export const USAGE = `usage: npm run plan -- --stack <name> [options]
 
@@ -18,8 +19,13 @@ options:
   --stack <name>               stack to plan (reads Pulumi.<name>.yaml; absent: empty config)
   --dir <dir>                  Pulumi project directory (default: this repository)
   --policy-pack <dir>          policy pack directory (default: policypack/)
-  --policy-pack-config <file>  policy pack config JSON (default: <policy-pack>/config/<stack>.json if present)
+  --policy-pack-config <file>  policy pack config JSON (default: <policy-pack>/config/<stack>.json if present
+                               and the project is the pack's own; otherwise the pack's defaults)
   --no-policy-pack             run the program only
+  --mocks <file>               answers the plan cannot know, JSON or YAML: invoke token -> result
+                               (under invokes:), resource type or name -> outputs (under resources:)
+  --timeout <duration>         time limit of each step: the program, the policy pack's start, each
+                               resource's Analyze and AnalyzeStack (seconds, or 90s, 5m; default ${DEFAULT_TIMEOUT_MS / 1000}s)
   --json <file>                also write the plan as JSON
   --format text|mermaid|markdown
                                text: resource tree, violations, summary (default)
@@ -27,13 +33,16 @@ options:
                                markdown: a pull-request comment with the access table
   --verbose                    program output and stack traces
 
-exit status: 0 no mandatory violation, 1 a mandatory violation, 2 config, program or policy pack error`;
+exit status: 0 no mandatory violation, 1 a mandatory violation, 2 config, program or policy pack error
+(deletes are not shown: the offline plan has no state; compare with a base plan for them)`;
 
 export interface CliArgs {
     stack: string;
     dir: string;
     policyPack: string | null;
     policyPackConfig?: string;
+    mocks?: string;
+    timeoutMs?: number;
     json?: string;
     format: "text" | "mermaid" | "markdown";
     verbose: boolean;
@@ -45,6 +54,22 @@ export interface CliArgs {
 }
 
 export class UsageError extends Error {}
+
+/** "90", "90s", "1m30s", "500ms" -> milliseconds. */
+export function parseDuration(text: string): number {
+    const t = text.trim();
+    if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+    const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    const re = /^(\d+(?:\.\d+)?)(ms|s|m|h)/;
+    for (let m = re.exec(rest); m; m = re.exec(rest)) {
+        total += Number(m[1]) * units[m[2]!]!;
+        rest = rest.slice(m[0].length);
+    }
+    if (rest !== "" || total <= 0) throw new UsageError(`--timeout must be a duration such as 90, 90s, 5m or 1m30s, not '${text}'`);
+    return total;
+}
 
 export function parseArgs(argv: string[]): CliArgs {
     const args: CliArgs = { stack: "", dir: REPO_ROOT, policyPack: path.join(REPO_ROOT, "policypack"), format: "text", verbose: false, help: false };
@@ -75,6 +100,12 @@ export function parseArgs(argv: string[]): CliArgs {
                 break;
             case "--policy-pack-config":
                 args.policyPackConfig = path.resolve(value());
+                break;
+            case "--mocks":
+                args.mocks = path.resolve(value());
+                break;
+            case "--timeout":
+                args.timeoutMs = parseDuration(value());
                 break;
             case "--json":
                 args.json = path.resolve(value());
@@ -142,7 +173,15 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n\n${REVIEW_USAGE}\n`);
         return 0;
     }
-    const opts: PlanOptions = { dir: args.dir, stack: args.stack, policyPackDir: args.policyPack, stackTraces: args.verbose, ...(args.policyPackConfig ? { policyConfigFile: args.policyPackConfig } : {}) };
+    const opts: PlanOptions = {
+        dir: args.dir,
+        stack: args.stack,
+        policyPackDir: args.policyPack,
+        stackTraces: args.verbose,
+        ...(args.policyPackConfig ? { policyConfigFile: args.policyPackConfig } : {}),
+        ...(args.mocks ? { mocksFile: args.mocks } : {}),
+        ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}),
+    };
     const result = await runPlan(opts);
     if (args.json) {
         fs.mkdirSync(path.dirname(args.json), { recursive: true });

@@ -10,6 +10,8 @@
 // Only type imports from @pulumi/pulumi: the program's own SDK instance is loaded at run time.
 import { createHash } from "crypto";
 import type { runtime } from "@pulumi/pulumi";
+import { displayTypeName } from "./names";
+import { unknownInvokeMessage } from "./process-report";
 
 export type MockResourceArgs = runtime.MockResourceArgs;
 export type MockResourceResult = runtime.MockResourceResult;
@@ -341,15 +343,269 @@ export function policyDocument(args: Props): { json: string; minifiedJson: strin
 
 // ---------------------------------------------------------------------------------------------
 
-/** Thrown for an invoke the mocks do not know: the message names its token. */
+/** Thrown for an invoke the mocks do not know: the message names its token and how to answer it. */
 export class UnknownInvokeError extends Error {
     /** The SDK reports a failed invoke with the gRPC error's `details`, not its message. */
     readonly details: string;
     constructor(readonly token: string) {
-        super(`the offline plan has no answer for the function '${token}'; it cannot be evaluated without AWS`);
+        super(unknownInvokeMessage(token));
         this.name = "UnknownInvokeError";
         this.details = this.message;
     }
+}
+
+/**
+ * Answers a user gives in a `--mocks` file (JSON or YAML, see mocks-file.ts): results of invokes
+ * by token, and outputs of resources by type or by logical name (the name wins).
+ */
+export interface UserMocks {
+    invokes: Record<string, Props>;
+    resources: Record<string, Props>;
+}
+
+/** By token or type, written in full or short ("aws:ec2:getAmi", as the CLI shows them). */
+function lookup(table: Record<string, Props>, key: string): Props | undefined {
+    return table[key] ?? table[displayTypeName(key)];
+}
+
+/** A resource-ish ID of AWS's form: prefix and 17 hex digits ("vpc-0a1b..."). */
+function awsId(prefix: string, seed: string, len = 17): string {
+    return `${prefix}-${hex(seed, len)}`;
+}
+
+function uuidFor(seed: string): string {
+    return `${hex(seed + "a", 8)}-${hex(seed + "b", 4)}-4${hex(seed + "c", 3)}-8${hex(seed + "d", 3)}-${hex(seed + "e", 12)}`;
+}
+
+/** A filter's values by name, from `filters: [{ name, values }]` of an EC2 lookup. */
+function filterValues(inputs: Props, name: string): string[] {
+    const filters = Array.isArray(inputs.filters) ? (inputs.filters as { name?: unknown; values?: unknown }[]) : [];
+    return filters.filter((f) => f.name === name).flatMap((f) => (Array.isArray(f.values) ? f.values.map(String) : []));
+}
+
+/**
+ * Plausible answers for the data sources programs use most: the same inputs give the same
+ * answer, IDs and ARNs have AWS's forms, and what a lookup was given comes back.
+ */
+function commonLookups(ctx: MockContext, region: string, partition: string, mgmt: string): Record<string, (inputs: Props) => Props> {
+    const seedOf = (token: string, inputs: Props) => `${ctx.project}/${ctx.stack}/${token}/${JSON.stringify(inputs)}`;
+    const regionOf = (inputs: Props) => str(inputs.region) ?? region;
+    const defaultVpcId = (r: string) => awsId("vpc", `${ctx.project}/${ctx.stack}/default-vpc/${r}`);
+    return {
+        "aws:ec2/getAmi:getAmi": (inputs) => {
+            const seed = seedOf("getAmi", inputs);
+            const id = awsId("ami", seed);
+            // A name matching the filter's wildcards (or the regular expression), with a date for them.
+            const wildcard = filterValues(inputs, "name")[0];
+            const regex = str(inputs.nameRegex);
+            const name = wildcard !== undefined
+                ? wildcard.replace(/\*/g, "2024.01.01").replace(/\?/g, "0")
+                : regex !== undefined
+                  ? regex.replace(/\.[*+]/g, "2024.01.01").replace(/[\^$\\?]/g, "")
+                  : "image-2024.01.01";
+            const arch = filterValues(inputs, "architecture")[0] ?? (/arm64|aarch64/.test(name) ? "arm64" : "x86_64");
+            const owners = Array.isArray(inputs.owners) ? inputs.owners.map(String) : [];
+            const alias = owners.find((o) => !/^\d{12}$/.test(o));
+            const ownerId = owners.find((o) => /^\d{12}$/.test(o)) ?? accountIdFor(`ami-owner/${alias ?? "self"}`);
+            const snapshot = awsId("snap", seed);
+            return {
+                ...inputs,
+                id,
+                imageId: id,
+                arn: `arn:${partition}:ec2:${regionOf(inputs)}::image/${id}`,
+                name,
+                description: name,
+                architecture: arch,
+                ownerId,
+                imageOwnerAlias: alias ?? "",
+                imageLocation: `${alias ?? ownerId}/${name}`,
+                imageType: "machine",
+                platform: "",
+                platformDetails: "Linux/UNIX",
+                usageOperation: "RunInstances",
+                virtualizationType: "hvm",
+                hypervisor: "xen",
+                rootDeviceName: "/dev/xvda",
+                rootDeviceType: "ebs",
+                rootSnapshotId: snapshot,
+                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { snapshot_id: snapshot, volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true", iops: "3000", throughput: "125" }, noDevice: "", virtualName: "" }],
+                bootMode: "uefi-preferred",
+                creationDate: "2024-01-01T00:00:00.000Z",
+                deprecationTime: "2026-01-01T00:00:00.000Z",
+                lastLaunchedTime: "",
+                enaSupport: true,
+                sriovNetSupport: "simple",
+                imdsSupport: "v2.0",
+                tpmSupport: "",
+                kernelId: "",
+                ramdiskId: "",
+                productCodes: [],
+                public: alias !== undefined,
+                state: "available",
+                stateReason: { code: "UNSET", message: "UNSET" },
+                tags: {},
+                region: regionOf(inputs),
+            };
+        },
+        "aws:ec2/getVpc:getVpc": (inputs) => {
+            const r = regionOf(inputs);
+            const id = str(inputs.id) ?? filterValues(inputs, "vpc-id")[0] ?? (inputs.default === true || !inputs.filters ? defaultVpcId(r) : awsId("vpc", seedOf("getVpc", inputs)));
+            const isDefault = id === defaultVpcId(r);
+            // A default VPC is always 172.31.0.0/16.
+            const cidrBlock = str(inputs.cidrBlock) ?? (isDefault ? "172.31.0.0/16" : "10.0.0.0/16");
+            return {
+                ...inputs,
+                id,
+                arn: `arn:${partition}:ec2:${r}:${mgmt}:vpc/${id}`,
+                cidrBlock,
+                cidrBlockAssociations: [{ associationId: awsId("vpc-cidr-assoc", id), cidrBlock, state: "associated" }],
+                default: isDefault,
+                dhcpOptionsId: str(inputs.dhcpOptionsId) ?? awsId("dopt", id),
+                enableDnsHostnames: isDefault,
+                enableDnsSupport: true,
+                enableNetworkAddressUsageMetrics: false,
+                instanceTenancy: "default",
+                ipv6AssociationId: "",
+                ipv6CidrBlock: "",
+                ipv6CidrBlockAssociations: [],
+                mainRouteTableId: awsId("rtb", id),
+                ownerId: mgmt,
+                region: r,
+                state: "available",
+                tags: (inputs.tags as Props | undefined) ?? {},
+            };
+        },
+        "aws:ec2/getSubnets:getSubnets": (inputs) => {
+            const r = regionOf(inputs);
+            // One subnet per availability zone, as a default VPC has; of the VPC filtered on.
+            const vpc = filterValues(inputs, "vpc-id")[0] ?? defaultVpcId(r);
+            const zones = filterValues(inputs, "availability-zone");
+            const names = zones.length ? zones : ["a", "b", "c"].map((z) => `${r}${z}`);
+            return { ...inputs, id: r, ids: names.map((z) => awsId("subnet", `${vpc}/${z}/${JSON.stringify(inputs.tags ?? {})}`)), region: r, tags: (inputs.tags as Props | undefined) ?? {} };
+        },
+        "aws:iam/getRole:getRole": (inputs) => {
+            const name = str(inputs.name) ?? "role";
+            const service = /^AWSServiceRoleFor/.test(name);
+            const trust = service
+                ? { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: `${name.replace(/^AWSServiceRoleFor/, "").toLowerCase()}.amazonaws.com` }, Action: "sts:AssumeRole" }] }
+                : { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${mgmt}:root` }, Action: "sts:AssumeRole" }] };
+            const rolePath = service ? "/aws-service-role/" : "/";
+            return {
+                id: name,
+                name,
+                arn: `arn:${partition}:iam::${mgmt}:role${rolePath}${name}`,
+                path: rolePath,
+                assumeRolePolicy: JSON.stringify(trust),
+                createDate: "2024-01-01T00:00:00Z",
+                description: "",
+                maxSessionDuration: 3600,
+                permissionsBoundary: "",
+                roleLastUseds: [],
+                tags: (inputs.tags as Props | undefined) ?? {},
+                uniqueId: iamUniqueId("AROA", `role/${name}`),
+            };
+        },
+        "aws:kms/getKey:getKey": (inputs) => {
+            const given = str(inputs.keyId) ?? "";
+            const r = regionOf(inputs);
+            const keyId = /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(given.split("/").pop() ?? "") && !given.includes("alias/") ? given.split("/").pop()! : uuidFor(`${ctx.project}/${ctx.stack}/kms/${given}`);
+            const awsManaged = /alias\/aws\//.test(given);
+            return {
+                ...inputs,
+                id: keyId,
+                keyId,
+                arn: `arn:${partition}:kms:${r}:${mgmt}:key/${keyId}`,
+                awsAccountId: mgmt,
+                cloudHsmClusterId: "",
+                creationDate: "2024-01-01T00:00:00Z",
+                customKeyStoreId: "",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                keySpec: "SYMMETRIC_DEFAULT",
+                deletionDate: "",
+                description: awsManaged ? `Default key that protects my ${given.split("/").pop()} data when no other key is defined` : "",
+                enabled: true,
+                expirationModel: "",
+                keyManager: awsManaged ? "AWS" : "CUSTOMER",
+                keyState: "Enabled",
+                keyUsage: "ENCRYPT_DECRYPT",
+                multiRegion: false,
+                multiRegionConfigurations: [],
+                origin: "AWS_KMS",
+                pendingDeletionWindowInDays: 0,
+                region: r,
+                validTo: "",
+                xksKeyConfigurations: [],
+            };
+        },
+        "aws:ssm/getParameter:getParameter": (inputs) => {
+            const name = str(inputs.name) ?? "parameter";
+            const r = regionOf(inputs);
+            // The public AMI parameters (/aws/service/ami-...) hold an image ID.
+            const value = /^\/aws\/service\/.*ami/.test(name) ? awsId("ami", `${r}${name}`) : `offline-value-of-${name.replace(/^\//, "").replace(/\//g, "-")}`;
+            return {
+                ...inputs,
+                id: name,
+                name,
+                arn: `arn:${partition}:ssm:${r}:${name.startsWith("/aws/") ? "" : mgmt}:parameter/${name.replace(/^\//, "")}`,
+                type: "String",
+                value,
+                insecureValue: value,
+                version: 1,
+                region: r,
+            };
+        },
+        "aws:ssoadmin/getInstances:getInstances": (inputs) => {
+            const r = regionOf(inputs);
+            const seed = `${ctx.project}/${ctx.stack}/sso`;
+            return { id: r, arns: [`arn:${partition}:sso:::instance/ssoins-${hex(seed, 16)}`], identityStoreIds: [`d-${hex(seed + "/store", 10)}`], region: r };
+        },
+        "aws:s3/getBucket:getBucket": (inputs) => {
+            const bucket = str(inputs.bucket) ?? "bucket";
+            const r = regionOf(inputs);
+            return {
+                ...inputs,
+                id: bucket,
+                bucket,
+                arn: `arn:${partition}:s3:::${bucket}`,
+                bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                bucketRegionalDomainName: `${bucket}.s3.${r}.amazonaws.com`,
+                bucketRegion: r,
+                hostedZoneId: `Z${hex(`s3/${r}`, 12).toUpperCase()}`,
+                region: r,
+                websiteDomain: "",
+                websiteEndpoint: "",
+            };
+        },
+        "aws:route53/getZone:getZone": (inputs) => {
+            const name = (str(inputs.name) ?? "example.com").replace(/\.$/, "");
+            const zoneId = str(inputs.zoneId) ?? `Z${hex(`${ctx.project}/${ctx.stack}/zone/${name}/${String(inputs.privateZone ?? false)}`, 20).toUpperCase()}`;
+            const n = digest(zoneId).readUInt16BE(0);
+            return {
+                ...inputs,
+                id: zoneId,
+                zoneId,
+                name,
+                arn: `arn:${partition}:route53:::hostedzone/${zoneId}`,
+                callerReference: uuidFor(zoneId),
+                comment: "",
+                linkedServiceDescription: "",
+                linkedServicePrincipal: "",
+                nameServers: [`ns-${n % 2048}.awsdns-${n % 64}.org`, `ns-${(n + 1) % 2048}.awsdns-${(n + 1) % 64}.co.uk`, `ns-${(n + 2) % 2048}.awsdns-${(n + 2) % 64}.com`, `ns-${(n + 3) % 2048}.awsdns-${(n + 3) % 64}.net`],
+                primaryNameServer: `ns-${n % 2048}.awsdns-${n % 64}.org`,
+                privateZone: inputs.privateZone === true,
+                resourceRecordSetCount: 2,
+                tags: (inputs.tags as Props | undefined) ?? {},
+                ...(inputs.vpcId ? { vpcId: inputs.vpcId } : {}),
+            };
+        },
+        "aws:acm/getCertificate:getCertificate": (inputs) => {
+            const domain = str(inputs.domain) ?? "example.com";
+            const r = regionOf(inputs);
+            const id = uuidFor(`${ctx.project}/${ctx.stack}/acm/${r}/${domain}`);
+            const arn = `arn:${partition}:acm:${r}:${mgmt}:certificate/${id}`;
+            return { ...inputs, id: arn, arn, domain, status: "ISSUED", certificate: "", certificateChain: "", region: r, tags: (inputs.tags as Props | undefined) ?? {} };
+        },
+    };
 }
 
 /** The invokes the plan can answer offline, keyed by token. */
@@ -379,6 +635,7 @@ export function invokeHandlers(ctx: MockContext): Record<string, (inputs: Props)
         nonMasterAccounts: [],
     });
     return {
+        ...commonLookups(ctx, region, partition, mgmt),
         "aws:index/getCallerIdentity:getCallerIdentity": () => ({
             id: mgmt,
             accountId: mgmt,
@@ -420,9 +677,30 @@ export function invokeHandlers(ctx: MockContext): Record<string, (inputs: Props)
     };
 }
 
-/** Builds the object to hand to `setMocks`. */
-export function createMocks(ctx: MockContext): runtime.Mocks {
+/**
+ * Builds the object to hand to `setMocks`. `user` answers first (a --mocks file);
+ * `unanswered` hears each invoke token nothing could answer.
+ */
+export function createMocks(ctx: MockContext, user?: UserMocks, unanswered?: (token: string) => void): runtime.Mocks {
     const handlers = invokeHandlers(ctx);
+    const mocks = createBuiltInMocks(ctx, handlers, unanswered);
+    if (!user) return mocks;
+    return {
+        newResource(args: MockResourceArgs): MockResourceResult {
+            const result = mocks.newResource(args) as MockResourceResult;
+            const given = user.resources[args.name] ?? lookup(user.resources, args.type);
+            if (!given) return result;
+            const { id, ...outputs } = given;
+            return { id: typeof id === "string" ? id : result.id, state: { ...result.state, ...outputs } };
+        },
+        call(args: MockCallArgs): MockCallResult {
+            const given = lookup(user.invokes, args.token);
+            return given ? { ...given } : mocks.call(args);
+        },
+    };
+}
+
+function createBuiltInMocks(ctx: MockContext, handlers: ReturnType<typeof invokeHandlers>, unanswered?: (token: string) => void): runtime.Mocks {
     return {
         newResource(args: MockResourceArgs): MockResourceResult {
             const inputs = { ...(args.inputs as Props) };
@@ -453,6 +731,7 @@ export function createMocks(ctx: MockContext): runtime.Mocks {
         call(args: MockCallArgs): MockCallResult {
             const handler = handlers[args.token];
             if (!handler) {
+                unanswered?.(args.token);
                 throw new UnknownInvokeError(args.token);
             }
             try {

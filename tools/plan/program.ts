@@ -6,39 +6,49 @@ import * as fs from "fs";
 import * as path from "path";
 import Module = require("module");
 import { performance } from "perf_hooks";
+import { pathToFileURL } from "url";
+import { MessageChannel } from "worker_threads";
 import type * as pulumiType from "@pulumi/pulumi";
 import { Recorder, installCapture, type RecordEvent } from "./capture";
-import { createMocks } from "./mocks";
+import { createMocks, type UserMocks } from "./mocks";
 import type { ProjectInfo } from "./project";
 import type { ProgramLog, ProgramRun } from "./types";
+import { REPO_ROOT } from "./paths";
+import { writeReport } from "./process-report";
 
-/** Repository root: where @pulumi/pulumi and @pulumi/aws resolve from when a project has none. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 
 /** Directory of the @pulumi/pulumi package the program will use: the project's own, else ours. */
-export function resolveSdkRoot(projectDir: string): string {
-    for (const base of [projectDir, REPO_ROOT]) {
+export function resolveSdkRoot(projectDir: string, orRepository = true): string | undefined {
+    for (const base of orRepository ? [projectDir, REPO_ROOT] : [projectDir]) {
         try {
             return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [base] }));
         } catch {
             // not resolvable from there
         }
     }
+    if (!orRepository) return undefined;
     throw new Error("cannot find @pulumi/pulumi from the project or from this repository");
 }
 
 type ResolveFilename = (request: string, parent: unknown, isMain: boolean, options?: { paths?: string[] }) => string;
 
+/** "@scope/name/sub/path" -> "@scope/name"; "name/sub" -> "name". */
+export function packageNameOf(request: string): string {
+    const parts = request.split("/");
+    return request.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
 /**
  * Makes bare module names the project cannot resolve fall back to this repository, and sends
  * every "@pulumi/pulumi" request to one SDK instance: the mocks are installed into that instance,
  * so a second copy (say, loaded by a @pulumi/aws from another node_modules) would not see them.
+ * `fellBack` hears the package names resolved from this repository.
  */
-export function installResolver(sdkRoot: string): () => void {
+export function installResolver(sdkRoot: string, fellBack: (pkg: string) => void = () => undefined): () => void {
     const mod = Module as unknown as { _resolveFilename: ResolveFilename };
     const original = mod._resolveFilename;
-    // node_modules/@pulumi/pulumi -> the directory that holds node_modules.
-    const sdkBase = path.resolve(sdkRoot, "..", "..", "..");
+    const sdkBase = sdkBaseOf(sdkRoot);
     mod._resolveFilename = function (request, parent, isMain, options) {
         if (request === "@pulumi/pulumi" || request.startsWith("@pulumi/pulumi/")) {
             return original.call(this, request, parent, isMain, { paths: [sdkBase] });
@@ -50,12 +60,55 @@ export function installResolver(sdkRoot: string): () => void {
             if (!bare || (e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") {
                 throw e;
             }
-            return original.call(this, request, parent, isMain, { paths: [REPO_ROOT] });
+            const found = original.call(this, request, parent, isMain, { paths: [REPO_ROOT] });
+            fellBack(packageNameOf(request));
+            return found;
         }
     };
     return () => {
         mod._resolveFilename = original;
     };
+}
+
+/** node_modules/@pulumi/pulumi -> the directory that holds node_modules. */
+function sdkBaseOf(sdkRoot: string): string {
+    return path.resolve(sdkRoot, "..", "..", "..");
+}
+
+/**
+ * ES modules resolve and load through hooks (tools/lib/esm-hooks.mjs) rather than
+ * Module._resolveFilename: the same fallback and the same single SDK, TypeScript transpiled as
+ * ES modules. Hooks run on their own thread; fallbacks are reported through a message port.
+ */
+function installEsmHooks(sdkRoot: string, fellBack: (pkg: string) => void): void {
+    const { port1, port2 } = new MessageChannel();
+    port1.on("message", (m: { fellBack?: string }) => {
+        if (m.fellBack) fellBack(m.fellBack);
+    });
+    port1.unref();
+    const hooks = pathToFileURL(path.join(REPO_ROOT, "tools", "lib", "esm-hooks.mjs")).href;
+    (Module as unknown as { register(specifier: string, options: unknown): void }).register(hooks, {
+        data: { sdkBase: sdkBaseOf(sdkRoot), repoRoot: REPO_ROOT, port: port2 },
+        transferList: [port2],
+    });
+}
+
+/** Pulumi's own config errors (config.require*, with their class names), and errors named ConfigError. */
+const CONFIG_ERROR_NAMES = new Set(["ConfigError", "ConfigMissingError", "ConfigTypeError", "ConfigEnumError", "ConfigRangeError", "ConfigPatternError"]);
+
+/**
+ * Whether a program's error is about its configuration: one of the SDK's config errors, an
+ * error named ConfigError (anywhere in its causes), or a message that says so at its start
+ * ("Invalid stack configuration", "invalid configuration"), as the landing zone's does.
+ */
+export function isConfigError(e: unknown): boolean {
+    let err = e;
+    for (let i = 0; i < 6 && err instanceof Error; i++) {
+        if (CONFIG_ERROR_NAMES.has(err.name) || CONFIG_ERROR_NAMES.has(err.constructor?.name ?? "")) return true;
+        if (/^\s*(invalid (stack )?configuration|missing required configuration)\b/i.test(unwrapError(err).message)) return true;
+        err = err.cause;
+    }
+    return false;
 }
 
 /** The error a program raised, without the SDK's wrappers around it. */
@@ -86,29 +139,83 @@ export interface RunProgramOptions {
     echo?: boolean;
     /** Hears every registration (and component outputs) as it is recorded. */
     onRecord?: (e: RecordEvent) => void;
+    /** Answers from a --mocks file, before the built-in ones. */
+    userMocks?: UserMocks;
+}
+
+/** CPU time this process has used (user and system), in milliseconds. */
+function cpuMs(): number {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+}
+
+const dynamicImport = new Function("u", "return import(u)") as (u: string) => Promise<Record<string, unknown>>;
+
+/**
+ * Loads the program as the language host does: require() for CommonJS, import() for an ES
+ * module, whose default export, if any, stands for the module.
+ */
+async function loadProgram(project: ProjectInfo): Promise<unknown> {
+    let program = project.main;
+    if (project.moduleType === "module") {
+        const exported = await dynamicImport(pathToFileURL(fs.realpathSync(program)).href);
+        if (Object.getOwnPropertyDescriptor(exported, "default") !== undefined) {
+            if (Object.keys(exported).length !== 1) throw new Error("expected entrypoint module to have either a default export or named exports but not both");
+            return exported.default;
+        }
+        return exported;
+    }
+    if (fs.statSync(program).isDirectory() && !program.endsWith(path.sep)) {
+        program += path.sep;
+    }
+    return require(program) as unknown;
 }
 
 /** Runs the project's program once in this process and returns what it registered. */
 export async function runProgramInProcess(project: ProjectInfo, opts: RunProgramOptions = {}): Promise<ProgramRun> {
     const preview = opts.preview ?? true;
     const started = performance.now();
-    const logs: ProgramLog[] = [];
+    const logs: ProgramLog[] = project.warnings.map((message) => ({ severity: "warning", message }));
     let firstError: unknown;
+    const unanswered: string[] = [];
+    let finished = false;
     const fail = (e: unknown) => {
-        if (firstError === undefined) firstError = e;
+        if (firstError !== undefined) return;
+        firstError = e;
+        // Said at once: the process may yet end without a result.
+        writeReport({ error: { ...unwrapError(e), config: isConfigError(e) } });
     };
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
 
-    const sdkRoot = resolveSdkRoot(project.dir);
-    const restoreResolver = installResolver(sdkRoot);
+    const sdkRoot = resolveSdkRoot(project.dir)!;
+    const fellBack = new Set<string>();
+    // Every @pulumi/pulumi the program asks for is this one: this repository's, when the project has none.
+    if (sdkRoot !== resolveSdkRoot(project.dir, false)) fellBack.add("@pulumi/pulumi");
+    const restoreResolver = installResolver(sdkRoot, (p) => fellBack.add(p));
+    if (project.moduleType === "module") installEsmHooks(sdkRoot, (p) => fellBack.add(p));
     const sdk = require(sdkRoot) as typeof pulumiType;
+    // The process ending before the program finished (process.exit, or the event loop running
+    // dry with promises that never settle): say what is known, synchronously.
+    const onExit = (code: number) => {
+        if (finished) return;
+        let pending: string | undefined;
+        try {
+            const debuggable = require(path.join(sdkRoot, "runtime", "debuggable")) as { leakedPromises?: () => [Set<unknown>, string] };
+            const [leaks, message] = debuggable.leakedPromises?.() ?? [new Set(), ""];
+            if (leaks.size > 0) pending = message.split("\n")[0];
+        } catch {
+            // an SDK without leak tracking
+        }
+        writeReport({ exitCode: code, ...(unanswered.length ? { unanswered } : {}), ...(pending ? { pending } : {}) });
+    };
+    process.on("exit", onExit);
     const runtime = sdk.runtime as typeof sdk.runtime & {
         getMonitor(): unknown;
         waitForRPCs?: () => Promise<void>;
     };
 
-    // Program output and SDK log calls become diagnostics, as the engine shows them.
+    // SDK log calls become diagnostics, as the engine shows them; pulumi.log.error fails the run.
     const log = sdk.log as unknown as Record<string, (msg: string) => Promise<void>>;
     for (const [fn, severity] of [["info", "info"], ["warn", "warning"], ["error", "error"]] as const) {
         log[fn] = (msg: string) => {
@@ -118,29 +225,31 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     }
     log.debug = () => Promise.resolve();
     if (!opts.echo) {
-        console.log = (...a: unknown[]) => void logs.push({ severity: "info", message: a.map(String).join(" ") });
+        // What the program prints is its output, on stdout or stderr, as the engine shows it:
+        // console.error and Node's own warnings (printed through console.error) are no errors.
+        const print = (stream: "stdout" | "stderr") => (...a: unknown[]) => void logs.push({ severity: "info", stream, message: a.map(String).join(" ") });
+        console.log = print("stdout");
         console.info = console.log;
-        console.warn = (...a: unknown[]) => void logs.push({ severity: "warning", message: a.map(String).join(" ") });
-        console.error = (...a: unknown[]) => void logs.push({ severity: "error", message: a.map(String).join(" ") });
+        console.warn = print("stderr");
+        console.error = print("stderr");
     }
 
     const recorder = new Recorder({ project: project.name, stack: project.stack }, opts.onRecord);
-    await runtime.setMocks(createMocks({ project: project.name, stack: project.stack, preview, config: project.config }), project.name, project.stack, preview);
+    const mocks = createMocks({ project: project.name, stack: project.stack, preview, config: project.config }, opts.userMocks, (token) => {
+        if (!unanswered.includes(token)) unanswered.push(token);
+    });
+    await runtime.setMocks(mocks, project.name, project.stack, preview);
     runtime.setAllConfig(project.config, project.secretKeys);
     installCapture(runtime.getMonitor() as Parameters<typeof installCapture>[0], recorder);
 
     // The language host runs the program from the project directory.
     process.chdir(project.dir);
-    let program = project.main;
-    if (fs.statSync(program).isDirectory() && !program.endsWith(path.sep)) {
-        program += path.sep;
-    }
     const loadedAt = performance.now();
     try {
         await runtime.runInPulumiStack(async () => {
             // Same contract as the language host: module exports are the stack outputs; an
             // exported function is called and its result awaited.
-            const exported = require(program) as unknown;
+            const exported = await loadProgram(project);
             const result = exported instanceof Function ? (exported as () => unknown)() : exported;
             return (await result) as Record<string, unknown>;
         });
@@ -152,13 +261,15 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     }
     // Let queued rejections surface before deciding the run succeeded.
     await new Promise((r) => setImmediate(r));
-    const finished = performance.now();
+    const finishedAt = performance.now();
+    finished = true;
     restoreResolver();
     process.off("uncaughtException", fail);
     process.off("unhandledRejection", fail);
+    process.off("exit", onExit);
 
     const errorLogs = logs.filter((l) => l.severity === "error");
-    let error = firstError !== undefined ? unwrapError(firstError) : undefined;
+    let error: ProgramRun["error"] = firstError !== undefined ? { ...unwrapError(firstError), ...(isConfigError(firstError) ? { config: true } : {}) } : undefined;
     if (!error && errorLogs.length > 0) {
         // A program that reports errors with pulumi.log.error fails the update as well.
         error = { message: errorLogs.map((l) => l.message).join("\n") };
@@ -170,7 +281,8 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
         outputs: recorder.stackOutputs,
         logs,
         ...(error ? { error } : {}),
-        timings: { loadMs: loadedAt - started, programMs: finished - loadedAt },
+        ...(fellBack.size ? { resolvedFromRepo: [...fellBack].sort() } : {}),
+        timings: { loadMs: loadedAt - started, programMs: finishedAt - loadedAt, cpuMs: cpuMs() },
         peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
 }

@@ -36,6 +36,22 @@ export interface ProjectInfo {
     config: Record<string, string>;
     /** Full keys whose value is (or contains) a secret. */
     secretKeys: string[];
+    /**
+     * Where a `secure:` value sits: the full key, then the path inside a structured value
+     * ("landing-zone:accounts.dev.email"). The program sees the placeholder there.
+     */
+    secretPaths: string[];
+    /**
+     * Problems with the stack's settings that the CLI would refuse (a value of the wrong type for
+     * Pulumi.yaml's declaration, a required key missing, an account ID YAML read as a number).
+     * They do not stop the program: it runs, so that its own config problems are reported with
+     * them, and the plan then fails as a config error.
+     */
+    problems: string[];
+    /** The nearest package.json's "type": "module" makes .ts and .js files ES modules. */
+    moduleType: "commonjs" | "module";
+    /** Said about the entry point, as the language host says it (a missing package.json main). */
+    warnings: string[];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -47,15 +63,25 @@ function isSecure(v: unknown): boolean {
     return isPlainObject(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
 }
 
-/** Replaces every nested `secure:` value by the placeholder; reports whether it found any. */
-function stripSecure(v: unknown): { value: unknown; secret: boolean } {
+/** "key", ".name" or "[2]" appended to a config path, as the landing zone's messages write them. */
+function childPath(parent: string, key: string | number): string {
+    if (typeof key === "number") return `${parent}[${key}]`;
+    return /^[A-Za-z_][\w-]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Replaces every nested `secure:` value by the placeholder; reports whether it found any and
+ * where (paths below `at`).
+ */
+function stripSecure(v: unknown, at: string, paths: string[]): { value: unknown; secret: boolean } {
     if (isSecure(v)) {
+        paths.push(at);
         return { value: SECRET_PLACEHOLDER, secret: true };
     }
     if (Array.isArray(v)) {
         let secret = false;
-        const value = v.map((e) => {
-            const r = stripSecure(e);
+        const value = v.map((e, i) => {
+            const r = stripSecure(e, childPath(at, i), paths);
             secret = secret || r.secret;
             return r.value;
         });
@@ -65,7 +91,7 @@ function stripSecure(v: unknown): { value: unknown; secret: boolean } {
         let secret = false;
         const value: Record<string, unknown> = {};
         for (const [k, e] of Object.entries(v)) {
-            const r = stripSecure(e);
+            const r = stripSecure(e, childPath(at, k), paths);
             secret = secret || r.secret;
             value[k] = r.value;
         }
@@ -88,18 +114,48 @@ function toConfigString(v: unknown): string {
     return JSON.stringify(v);
 }
 
-function readYaml(file: string): unknown {
+function readYaml(file: string): { value: unknown; doc: YAML.Document.Parsed } {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
         throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
     }
-    try {
-        return YAML.parse(text) ?? {};
-    } catch (e) {
-        throw new ConfigError(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    const doc = YAML.parseDocument(text);
+    if (doc.errors.length > 0) {
+        throw new ConfigError(`${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
     }
+    return { value: doc.toJS() ?? {}, doc };
+}
+
+/**
+ * Account IDs are 12 digits and may start with 0. Unquoted, YAML reads `012345678901` as the
+ * number 12345678901, and the program gets an 11-digit number: the leading zero is lost before
+ * any validation can see it. Finds such values under a config mapping node, with their text.
+ */
+function unquotedZeroLedIds(node: unknown, at: string, out: { path: string; text: string; value: unknown }[]): void {
+    if (YAML.isScalar(node)) {
+        const text = (node as YAML.Scalar & { source?: string }).source;
+        if (node.type === "PLAIN" && typeof text === "string" && /^0\d{11}$/.test(text)) out.push({ path: at, text, value: node.value });
+    } else if (YAML.isSeq(node)) {
+        node.items.forEach((item, i) => unquotedZeroLedIds(item, childPath(at, i), out));
+    } else if (YAML.isMap(node)) {
+        for (const pair of node.items) {
+            const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+            unquotedZeroLedIds(pair.value, childPath(at, key), out);
+        }
+    }
+}
+
+function zeroLedIdProblems(doc: YAML.Document.Parsed, fileName: string, keyOf: (k: string) => string): string[] {
+    const config = doc.get("config", true);
+    if (!YAML.isMap(config)) return [];
+    const found: { path: string; text: string; value: unknown }[] = [];
+    for (const pair of config.items) {
+        const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        unquotedZeroLedIds(pair.value, keyOf(key), found);
+    }
+    return found.map((f) => `${f.path}: ${f.text} in ${fileName} is not quoted, so YAML reads it as the number ${String(f.value)} and the leading zero is lost; quote account IDs: '${f.text}'`);
 }
 
 /** "key" belongs to the project; "ns:key" to namespace ns. Returns the full key. */
@@ -133,8 +189,26 @@ function typeProblem(v: unknown, type: string): string | undefined {
 
 const stackNamePattern = /^[A-Za-z0-9_.\-/]+$/;
 
-/** Loads Pulumi.yaml and Pulumi.<stack>.yaml from `dir`. Throws ConfigError on any problem. */
-export function loadProject(dir: string, stack: string): ProjectInfo {
+/** The stack settings' problems, one per line under a heading. */
+export function describeProblems(problems: string[]): string {
+    const n = problems.length;
+    return `Stack settings (${n} problem${n === 1 ? "" : "s"} the Pulumi CLI would refuse):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+}
+
+export interface LoadOptions {
+    /**
+     * What to do with what the CLI would refuse in the stack settings (ProjectInfo.problems):
+     * "throw" (default) a ConfigError listing them all; "collect" them and go on, as the plan
+     * does to report them with the program's own config problems.
+     */
+    problems?: "throw" | "collect";
+}
+
+/**
+ * Loads Pulumi.yaml and Pulumi.<stack>.yaml from `dir`. Throws ConfigError on any problem (with
+ * `problems: "collect"`, only on those that stop it reading the project).
+ */
+export function loadProject(dir: string, stack: string, opts: LoadOptions = {}): ProjectInfo {
     const absDir = path.resolve(dir);
     if (!stack || !stackNamePattern.test(stack)) {
         throw new ConfigError(`invalid stack name '${stack}'`);
@@ -144,7 +218,7 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
     if (!projectFile) {
         throw new ConfigError(`no Pulumi.yaml found in ${absDir}`);
     }
-    const project = readYaml(projectFile);
+    const { value: project, doc: projectDoc } = readYaml(projectFile);
     if (!isPlainObject(project)) {
         throw new ConfigError(`${projectFile}: expected a mapping`);
     }
@@ -165,13 +239,18 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
     if (!fs.existsSync(main)) {
         throw new ConfigError(`${projectFile}: main '${mainField}' does not exist`);
     }
+    const entry = resolveEntry(main, mainField !== undefined);
 
     const config: Record<string, string> = {};
     const secret = new Set<string>();
+    const secretPaths = new Map<string, string[]>();
     const raws = new Map<string, unknown>();
+    const problems: string[] = [];
     const set = (key: string, raw: unknown) => {
         raws.set(key, raw);
-        const r = stripSecure(raw);
+        const paths: string[] = [];
+        const r = stripSecure(raw, key, paths);
+        secretPaths.set(key, paths);
         config[key] = toConfigString(r.value);
         if (r.secret) {
             secret.add(key);
@@ -190,6 +269,7 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
     const declaredType = new Map<string, string>();
     /** Project keys declared with no default or value: the CLI requires every stack to set them. */
     const requiredKeys: string[] = [];
+    problems.push(...zeroLedIdProblems(projectDoc, path.basename(projectFile), (k) => fullKey(name, k)));
     for (const [key, decl] of Object.entries(projectConfig)) {
         const k = fullKey(name, key);
         if (isPlainObject(decl) && !isSecure(decl) && ("type" in decl || "default" in decl || "value" in decl || "secret" in decl || "description" in decl)) {
@@ -211,7 +291,7 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
 
     const stackFile = ["yaml", "yml"].map((ext) => path.join(absDir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
     if (stackFile) {
-        const settings = readYaml(stackFile);
+        const { value: settings, doc } = readYaml(stackFile);
         if (!isPlainObject(settings)) {
             throw new ConfigError(`${stackFile}: expected a mapping`);
         }
@@ -222,10 +302,13 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
         for (const [key, value] of Object.entries(stackConfig)) {
             set(fullKey(name, key), value);
         }
+        problems.push(...zeroLedIdProblems(doc, path.basename(stackFile), (k) => fullKey(name, k)));
     }
+    // What the CLI refuses before it starts the program: collected, not thrown, so that the
+    // program's own config problems are reported with them (see ProjectInfo.problems).
     for (const k of requiredKeys) {
         if (!(k in config)) {
-            throw new ConfigError(`Stack '${stack}' is missing configuration value '${k}' (declared in Pulumi.yaml without a default)`);
+            problems.push(`${k}: missing: stack '${stack}' must set it (declared in Pulumi.yaml without a default)`);
         }
     }
     // The CLI checks values against the simple types Pulumi.yaml declares.
@@ -233,25 +316,92 @@ export function loadProject(dir: string, stack: string): ProjectInfo {
         if (!raws.has(k) || secret.has(k)) continue;
         const problem = typeProblem(raws.get(k), type);
         if (problem) {
-            throw new ConfigError(`configuration key '${k}' ${problem} (declared type '${type}' in Pulumi.yaml)`);
+            problems.push(`${k}: ${problem} (declared type '${type}' in Pulumi.yaml)`);
         }
     }
     for (const k of declaredSecret) {
         if (k in config && !secret.has(k)) {
             // The CLI refuses a plain value for a key the project declares secret.
-            throw new ConfigError(`configuration key '${k}' is declared secret in Pulumi.yaml but is not a secure value`);
+            problems.push(`${k}: declared secret in Pulumi.yaml but not a secure value (set it with \`pulumi config set --secret\`)`);
         }
     }
 
+    if (problems.length > 0 && opts.problems !== "collect") {
+        throw new ConfigError(describeProblems(problems));
+    }
     return {
         dir: absDir,
         name,
         runtime,
-        main,
+        main: entry.main,
         hasMain: mainField !== undefined,
         stack,
         stackFile,
         config,
         secretKeys: [...secret].sort(),
+        secretPaths: [...secret].sort().flatMap((k) => secretPaths.get(k) ?? []),
+        problems,
+        moduleType: entry.moduleType,
+        warnings: entry.warnings,
     };
+}
+
+/** The nearest package.json at or above `dir`, as the language host finds the package root. */
+export function findPackageJson(dir: string): string | undefined {
+    for (let d = dir; ; d = path.dirname(d)) {
+        const f = path.join(d, "package.json");
+        if (fs.existsSync(f)) return f;
+        if (path.dirname(d) === d) return undefined;
+    }
+}
+
+function readPackageJson(file: string | undefined): Record<string, unknown> {
+    if (!file) return {};
+    try {
+        const v = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+        return isPlainObject(v) ? v : {};
+    } catch {
+        return {};
+    }
+}
+
+/**
+ * The program's entry point as the Node.js language host chooses it: `main` from Pulumi.yaml;
+ * else the package's `exports` or `main` (a missing one is warned about and skipped); else the
+ * project directory. An ES module package ("type": "module") is imported, so a directory
+ * becomes its index file (index.js, index.mjs, index.ts, index.mts, in that order).
+ *
+ * One difference: the language host takes `exports`/`main` from the nearest package.json above
+ * the program, wherever it is; the plan only from the project directory's own, so that a
+ * project nested in another package (a test fixture) is not mistaken for that package.
+ */
+function resolveEntry(main: string, fromPulumiYaml: boolean): { main: string; moduleType: "commonjs" | "module"; warnings: string[] } {
+    const isDir = fs.statSync(main).isDirectory();
+    const pkgFile = findPackageJson(isDir ? main : path.dirname(main));
+    const pkg = readPackageJson(pkgFile);
+    const moduleType = pkg.type === "module" ? "module" : "commonjs";
+    const warnings: string[] = [];
+    let entry = main;
+    if (!fromPulumiYaml && isDir && pkgFile && path.dirname(pkgFile) === main) {
+        const root = path.dirname(pkgFile);
+        const exp = pkg.exports;
+        const dot = isPlainObject(exp) ? exp["."] : undefined;
+        const declared =
+            typeof exp === "string" ? exp
+            : typeof dot === "string" ? dot
+            : isPlainObject(dot) ? [dot.default, dot.require, dot.import].find((x): x is string => typeof x === "string")
+            : typeof pkg.main === "string" && pkg.main !== "" ? pkg.main
+            : undefined;
+        if (declared !== undefined) {
+            const p = path.join(root, declared);
+            if (fs.existsSync(p)) entry = p;
+            else warnings.push(`Could not find entry point '${declared}' specified in package.json; using '${main}' instead`);
+        }
+    }
+    if ((moduleType === "module" || /\.m[jt]s$/.test(entry)) && fs.statSync(entry).isDirectory()) {
+        const index = ["index.js", "index.mjs", "index.ts", "index.mts"].find((f) => fs.existsSync(path.join(entry, f)));
+        if (!index) throw new ConfigError(`no entry point found in ${entry} (index.js, index.mjs, index.ts or index.mts)`);
+        entry = path.join(entry, index);
+    }
+    return { main: entry, moduleType: moduleType === "module" || /\.m[jt]s$/.test(entry) ? "module" : "commonjs", warnings };
 }

@@ -4,6 +4,7 @@ import type { PlanResult, PlanViolation } from "./run";
 import { operationOf } from "./run";
 import type { PlanValue, PlannedResource } from "./types";
 import { isSecretValue, isUnknownValue } from "./types";
+import { displayTypeName } from "./names";
 
 /** Shown instead of a secret's value, everywhere. */
 export const SECRET_TEXT = "[secret]";
@@ -24,10 +25,7 @@ export function displayValue(v: PlanValue): unknown {
 }
 
 /** "aws:organizations/account:Account" -> "aws:organizations:Account", as the CLI displays types. */
-export function displayType(type: string): string {
-    const m = /^([^:]+):([^/:]+)\/[^:]+:(.+)$/.exec(type);
-    return m ? `${m[1]}:${m[2]}:${m[3]}` : type;
-}
+export const displayType = displayTypeName;
 
 const opSymbol = { create: "+", import: "=", read: ">" } as const;
 
@@ -100,6 +98,12 @@ function groupViolations(violations: PlanViolation[]): { key: string; pack: stri
     return [...groups.values()].sort((a, b) => rank(a.level) - rank(b.level) || a.policy.localeCompare(b.policy));
 }
 
+/**
+ * Said on every plan's summary: the offline plan has no state, so it cannot know what an update
+ * would delete (or rename, or replace). A comparison with the plan of a base revision can.
+ */
+export const DELETES_NOTE = "deletes not shown: the offline plan has no state; a change review against a base plan shows them";
+
 export function summaryLine(result: PlanResult): string {
     const s = result.summary;
     if (result.error) {
@@ -107,7 +111,9 @@ export function summaryLine(result: PlanResult): string {
     }
     const ops = [`${s.create} to create`, ...(s.import ? [`${s.import} to import`] : []), ...(s.read ? [`${s.read} to read`] : [])];
     const status = s.mandatory > 0 ? "blocked by mandatory policy" : "ok";
-    return `Summary: ${s.resources} resources (${ops.join(", ")}); ${s.mandatory} mandatory, ${s.advisory} advisory${s.remediate ? `, ${s.remediate} remediate` : ""} violations; ${status}`;
+    const disabled = result.policyPack?.disabled ?? [];
+    const off = disabled.length ? `; disabled by policy config: ${disabled.join(", ")}` : "";
+    return `Summary: ${s.resources} resources (${ops.join(", ")}); ${s.mandatory} mandatory, ${s.advisory} advisory${s.remediate ? `, ${s.remediate} remediate` : ""} violations${off}; ${status}; ${DELETES_NOTE}`;
 }
 
 function indentLines(text: string, by: string): string {
@@ -137,10 +143,16 @@ export function renderText(result: PlanResult, opts: { verbose?: boolean } = {})
     if (result.resources.length) {
         out.push(renderTree(result), "");
     }
+    // Program output (console, Node's warnings) and info logs with --verbose; warnings and errors always.
     const diags = result.logs.filter((l) => opts.verbose || l.severity !== "info");
     if (diags.length) {
         out.push("Diagnostics:");
-        for (const l of diags) out.push(indentLines(`${l.severity}: ${l.message}`, "    "));
+        for (const l of diags) out.push(indentLines(l.stream ? `${l.stream}: ${l.message}` : `${l.severity}: ${l.message}`, "    "));
+        out.push("");
+    }
+    if (result.notes?.length) {
+        out.push("Notes:");
+        for (const n of result.notes) out.push(indentLines(`- ${n}`, "    "));
         out.push("");
     }
     if (!result.error || result.error.kind === "policy-pack") {
@@ -333,6 +345,7 @@ export function renderMarkdown(result: PlanResult): string {
     const s = result.summary;
     const icon = result.error ? "Error" : s.mandatory > 0 ? "Blocked" : "OK";
     const out = [`### Offline plan: \`${result.project}\` / \`${result.stack}\` (${icon})`, "", summaryLine(result).replace(/^Summary: /, ""), ""];
+    if (result.notes?.length) out.push(...result.notes.map((n) => `- ${n}`), "");
     if (result.error) {
         out.push(`**${result.error.kind} error:**`, "", "```text", result.error.message, "```", "");
     }
@@ -362,16 +375,23 @@ export interface JsonReport {
         urn: string;
         type: string;
         name: string;
+        /** What the engine would do: create, import or read. */
+        operation: "create" | "import" | "read";
         parent: string | null;
         provider: string | null;
         dependencies: string[];
         protect: boolean;
         retainOnDelete: boolean;
         importId: string | null;
+        /** Old URNs this resource answers to (a rename that must not replace it). */
+        aliases: string[];
+        ignoreChanges: string[];
         inputs: unknown;
     }[];
     violations: { policyPack: string; policy: string; enforcementLevel: string; urn: string | null; message: string }[];
-    summary: { resources: number; mandatory: number; advisory: number };
+    summary: { resources: number; create: number; import: number; read: number; mandatory: number; advisory: number };
+    policyPack?: { name: string; version: string | null; configFile: string | null; disabledPolicies: string[] };
+    notes: string[];
     error?: { kind: string; message: string };
 }
 
@@ -383,16 +403,30 @@ export function toJsonReport(result: PlanResult): JsonReport {
             urn: r.urn,
             type: r.type,
             name: r.name,
+            operation: operationOf(r),
             parent: r.parent ?? null,
             provider: r.provider ?? null,
             dependencies: r.dependencies,
             protect: r.options.protect,
             retainOnDelete: r.options.retainOnDelete,
             importId: r.options.importId ?? null,
+            aliases: r.options.aliases,
+            ignoreChanges: r.options.ignoreChanges,
             inputs: displayValue(r.inputs),
         })),
         violations: result.violations.map((v) => ({ policyPack: v.policyPack, policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message })),
-        summary: { resources: result.summary.resources, mandatory: result.summary.mandatory, advisory: result.summary.advisory },
+        summary: {
+            resources: result.summary.resources,
+            create: result.summary.create,
+            import: result.summary.import,
+            read: result.summary.read,
+            mandatory: result.summary.mandatory,
+            advisory: result.summary.advisory,
+        },
+        ...(result.policyPack
+            ? { policyPack: { name: result.policyPack.name, version: result.policyPack.version ?? null, configFile: result.policyPack.configFile ?? null, disabledPolicies: result.policyPack.disabled ?? [] } }
+            : {}),
+        notes: result.notes ?? [],
         ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
     };
 }

@@ -7,12 +7,21 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { ConfigError, loadProject, type ProjectInfo } from "./project";
-import { REPO_ROOT } from "./program";
+import { REPO_ROOT } from "./paths";
 import type { PlanValue, PlannedResource, ProgramLog, ProgramRun } from "./types";
 import type { WorkerMessage } from "./worker";
 import { isSecretValue, isUnknownValue } from "./types";
-import { PolicyPackClient, UNKNOWN, secret, type AnalyzerInfo, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
+import { PolicyConfigError, PolicyPackClient, UNKNOWN, secret, type AnalyzerInfo, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
 import { StreamingEvaluation } from "./evaluation";
+import { firstLines, mergeConfigProblems, programError, programFailure, type PlanError, type PlanErrorKind } from "./failures";
+import { loadMocksFile } from "./mocks-file";
+import type { UserMocks } from "./mocks";
+import { checkPackages, repositoryVersion } from "./packages";
+
+export type { PlanError, PlanErrorKind };
+
+/** The time limit of each step when none is given: see PlanOptions.timeoutMs. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 export interface PlanOptions {
     /** Pulumi project directory (holds Pulumi.yaml). */
@@ -25,12 +34,22 @@ export interface PlanOptions {
     policyPackDir?: string | null;
     /** Policy pack configuration object (the `--policy-pack-config` file format). */
     policyConfig?: Record<string, unknown>;
-    /** Policy pack configuration file; default: <policyPackDir>/config/<stack>.json if present. */
+    /**
+     * Policy pack configuration file. Default: <policyPackDir>/config/<stack>.json if present and
+     * the project lies in the directory that holds the pack (this repository's stacks, or a
+     * project with its own pack); another project gets the pack's own defaults unless asked.
+     */
     policyConfigFile?: string;
     /** Preview mode (default true): cloud-computed outputs are unknown. */
     preview?: boolean;
-    /** Kill the program's process after this long (default 10 minutes). */
+    /**
+     * Time limit of each step (default 120 s): the program, the policy pack's start, each
+     * Analyze call and AnalyzeStack. On expiry the plan fails naming the program's last
+     * registered resource, or the policy and the resource it was evaluating.
+     */
     timeoutMs?: number;
+    /** The policy pack's steps only (its start, each Analyze, AnalyzeStack); default timeoutMs. */
+    policyTimeoutMs?: number;
     /** Keep full stack traces of program errors (slower; for --verbose). */
     stackTraces?: boolean;
     /**
@@ -47,6 +66,10 @@ export interface PlanOptions {
      * running: whoever started it closes it. For running many programs against one pack.
      */
     policyPack?: PolicyPackClient;
+    /** Answers for invokes and resource outputs the plan cannot know (a --mocks file, JSON or YAML). */
+    mocksFile?: string;
+    /** The same answers as an object (see mocks-file.ts); wins over mocksFile. */
+    mocks?: UserMocks;
 }
 
 export interface PlanViolation {
@@ -60,16 +83,6 @@ export interface PlanViolation {
     message: string;
 }
 
-export type PlanErrorKind = "config" | "program" | "policy-pack";
-
-export interface PlanError {
-    kind: PlanErrorKind;
-    /** One or a few lines, for people. */
-    message: string;
-    /** Stack trace or captured output, shown only with --verbose. */
-    detail?: string;
-}
-
 export interface PlanSummary {
     resources: number;
     create: number;
@@ -78,6 +91,17 @@ export interface PlanSummary {
     mandatory: number;
     advisory: number;
     remediate: number;
+}
+
+/** Which policy configuration was applied, and why. */
+export interface PolicyConfigChoice {
+    config: Record<string, unknown>;
+    /** The file it came from; none for an object given to runPlan or the pack's defaults. */
+    file?: string;
+    /** "given" (runPlan's policyConfig), "file" (asked for), "stack" (<pack>/config/<stack>.json), "defaults". */
+    source: "given" | "file" | "stack" | "defaults";
+    /** A stack config file of the pack that was not applied (the project is not the pack's). */
+    skipped?: string;
 }
 
 export interface PlanResult {
@@ -93,7 +117,18 @@ export interface PlanResult {
     /** 0: no mandatory violation; 1: a mandatory violation; 2: config, program or policy pack error. */
     exitCode: 0 | 1 | 2;
     error?: PlanError;
-    policyPack?: { name: string; version?: string; dir: string; configFile?: string };
+    policyPack?: {
+        name: string;
+        version?: string;
+        dir: string;
+        configFile?: string;
+        /** Where the policy config came from (see PolicyConfigChoice). */
+        configSource?: PolicyConfigChoice["source"];
+        /** Policies the applied config sets to "disabled". */
+        disabled?: string[];
+    };
+    /** What people should know about how the plan was made (packages from this repository, the policy config, ...). */
+    notes?: string[];
     /**
      * programMs: running the program (after module loading, programLoadMs). The policy pack
      * starts (policyStartMs) and is configured while the program runs and analyzes each resource
@@ -102,7 +137,22 @@ export interface PlanResult {
      * analyzeStackMs of it, and stopping the pack). With phasesInTurn the pack starts after the
      * program, and policyMs runs from its start: Configure, every Analyze call, AnalyzeStack.
      */
-    timings: { programMs: number; programLoadMs: number; policyStartMs: number; policyMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
+    timings: {
+        programMs: number;
+        programLoadMs: number;
+        policyStartMs: number;
+        policyMs: number;
+        analyzeMs: number;
+        analyzeStackMs: number;
+        totalMs: number;
+        /**
+         * CPU time, less disturbed than wall time on a shared machine: of the program's process
+         * (start-up included), and of the policy pack's process from its start to the end of
+         * the evaluation (Linux; absent elsewhere).
+         */
+        programCpuMs?: number;
+        policyCpuMs?: number;
+    };
     /** Peak resident memory of the program's process. */
     peakRssMb: number;
 }
@@ -127,10 +177,15 @@ function summarize(resources: PlannedResource[], violations: PlanViolation[]): P
     };
 }
 
+/** The TypeScript loader, and the SDK's quicker start, that the program's process starts with. */
+const REGISTER = path.join(REPO_ROOT, "tools", "lib", "register.js");
+const SDK_STARTUP = path.join(REPO_ROOT, "tools", "lib", "sdk-startup.js");
+
+/** The plan's environment for a child: no ts-node or Pulumi settings, none of the plan's per-process ones. */
 function stripTsNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     const out: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(env)) {
-        if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_")) out[k] = v;
+        if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_") && !["PLAN_TSCONFIG", "PLAN_SOURCE_MAPS", "PLAN_POLICY_TIMEOUT_MS"].includes(k)) out[k] = v;
     }
     return out;
 }
@@ -143,32 +198,28 @@ function stripTsNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  *
  * The child streams each registration over its IPC channel as the program makes it
  * (`onResource` hears them in order); `programDone` resolves when the program has finished,
- * before the child process has exited.
+ * before the child process has exited. Past `timeoutMs` the child is killed (`timedOutMs`).
  */
 export async function spawnProgram(
     project: ProjectInfo,
-    opts: { preview: boolean; timeoutMs: number; stackTraces?: boolean; onResource?: (r: PlannedResource) => void; programDone?: () => void },
-): Promise<{ run?: ProgramRun; output: string; code: number | null }> {
+    opts: { preview: boolean; timeoutMs: number; stackTraces?: boolean; userMocks?: UserMocks; onResource?: (r: PlannedResource) => void; programDone?: () => void },
+): Promise<{ run?: ProgramRun; output: string; code: number | null; signal: NodeJS.Signals | null; timedOutMs?: number; resources: PlannedResource[] }> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const reqFile = path.join(tmp, "request.json");
-    fs.writeFileSync(reqFile, JSON.stringify({ project, preview: opts.preview, stackTraces: opts.stackTraces ?? false }));
+    fs.writeFileSync(reqFile, JSON.stringify({ project, preview: opts.preview, stackTraces: opts.stackTraces ?? false, userMocks: opts.userMocks }));
     // TypeScript like the language host: the project's tsconfig.json when it has one, else
-    // the host's defaults (CommonJS).
+    // the host's defaults.
     const env = stripTsNodeEnv(process.env);
     const tsconfig = path.join(project.dir, "tsconfig.json");
-    if (fs.existsSync(tsconfig)) {
-        env.TS_NODE_PROJECT = tsconfig;
-    } else {
-        env.TS_NODE_SKIP_PROJECT = "true";
-        env.TS_NODE_COMPILER_OPTIONS = JSON.stringify({ target: "ES2020", module: "commonjs", moduleResolution: "node", sourceMap: true, esModuleInterop: true });
-    }
-    const tsNode = require.resolve("ts-node/register/transpile-only", { paths: [REPO_ROOT] });
+    env.PLAN_TSCONFIG = fs.existsSync(tsconfig) ? tsconfig : "";
+    if (opts.stackTraces) env.PLAN_SOURCE_MAPS = "1";
     const worker = path.join(__dirname, "worker.ts");
     const resources: PlannedResource[] = [];
     const byUrn = new Map<string, PlannedResource>();
     let done: Omit<ProgramRun, "resources"> | undefined;
+    let timedOutMs: number | undefined;
     try {
-        const child = spawn(process.execPath, ["-r", tsNode, worker, reqFile], { cwd: project.dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+        const child = spawn(process.execPath, ["-r", REGISTER, "-r", SDK_STARTUP, worker, reqFile], { cwd: project.dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
         let output = "";
         child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
         child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -189,20 +240,21 @@ export async function spawnProgram(
                 opts.programDone?.();
             }
         });
-        const code = await new Promise<number | null>((resolve, reject) => {
+        const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
             const timer = setTimeout(() => {
-                output += `\nthe program did not finish within ${Math.round(opts.timeoutMs / 1000)} s`;
+                if (done) return;
+                timedOutMs = opts.timeoutMs;
                 child.kill("SIGKILL");
             }, opts.timeoutMs);
             child.on("error", reject);
             // "close", not "exit": it comes after the IPC channel has delivered every message.
-            child.on("close", (c) => {
+            child.on("close", (c, sig) => {
                 clearTimeout(timer);
-                resolve(c);
+                resolve({ code: c, signal: sig });
             });
         });
         const run = done ? { ...done, resources } : undefined;
-        return { run, output, code };
+        return { run, output, code, signal, resources, ...(timedOutMs !== undefined ? { timedOutMs } : {}) };
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -294,30 +346,37 @@ function toPlanViolation(v: Violation): PlanViolation {
     };
 }
 
-function firstLines(s: string, n: number): string {
-    return s.trim().split("\n").slice(0, n).join("\n");
+/** Whether `child` is `dir` or lies below it. */
+function isWithin(child: string, dir: string): boolean {
+    const rel = path.relative(dir, child);
+    return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
-/** The first line of a failure, plus the thrown error's own line when the output has one. */
-function errorSummary(s: string): string {
-    const lines = s.trim().split("\n");
-    const first = lines[0] ?? "";
-    const thrown = lines.slice(1).find((l) => /^\s*[A-Z]\w*(Error|Exception)\b.*:/.test(l));
-    return thrown ? `${first}\n${thrown.trim()}` : firstLines(s, 3);
-}
-
-/** Resolves which policy pack configuration applies (explicit object, file, or the stack default). */
-export function resolvePolicyConfig(opts: PlanOptions, policyPackDir: string): { config: Record<string, unknown>; file?: string } {
+/**
+ * Which policy pack configuration applies: an object given to runPlan, a file asked for, else
+ * the pack's <pack>/config/<stack>.json when the project belongs with the pack (the project lies
+ * in the directory that holds the pack), else the pack's own defaults.
+ */
+export function resolvePolicyConfig(opts: PlanOptions, policyPackDir: string, projectDir: string = opts.dir): PolicyConfigChoice {
     if (opts.policyConfig) {
-        return { config: opts.policyConfig };
+        return { config: opts.policyConfig, source: "given" };
     }
     let file = opts.policyConfigFile ? path.resolve(opts.policyConfigFile) : undefined;
+    let source: PolicyConfigChoice["source"] = "file";
+    let skipped: string | undefined;
     if (!file) {
         const byStack = path.join(policyPackDir, "config", `${opts.stack}.json`);
-        if (fs.existsSync(byStack)) file = byStack;
+        if (fs.existsSync(byStack)) {
+            if (isWithin(path.resolve(projectDir), path.dirname(policyPackDir))) {
+                file = byStack;
+                source = "stack";
+            } else {
+                skipped = byStack;
+            }
+        }
     }
     if (!file) {
-        return { config: {} };
+        return { config: {}, source: "defaults", ...(skipped ? { skipped } : {}) };
     }
     let parsed: unknown;
     try {
@@ -328,7 +387,36 @@ export function resolvePolicyConfig(opts: PlanOptions, policyPackDir: string): {
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new ConfigError(`policy pack config ${file}: expected a JSON object`);
     }
-    return { config: parsed as Record<string, unknown>, file };
+    return { config: parsed as Record<string, unknown>, file, source };
+}
+
+/** A note saying which policy config was applied. */
+function policyConfigNote(choice: PolicyConfigChoice): string {
+    const where = (f: string) => path.relative(process.cwd(), f) || f;
+    switch (choice.source) {
+        case "given":
+            return "policy config: the one given to the plan";
+        case "file":
+        case "stack":
+            return `policy config: ${where(choice.file!)}`;
+        default:
+            return choice.skipped
+                ? `policy config: the pack's defaults; ${where(choice.skipped)} belongs to the pack's own project and was not applied to this one (pass --policy-pack-config to apply it)`
+                : "policy config: the pack's defaults";
+    }
+}
+
+type Pack =
+    | { client: PolicyPackClient; info: AnalyzerInfo; disabled: string[]; startMs: number }
+    | { error: Error; stage: "start" | "configure"; startMs: number };
+
+function packError(s: Extract<Pack, { error: Error }>, policyPackDir: string, configFile?: string): PlanError {
+    if (s.error instanceof PolicyConfigError) {
+        return { kind: "config", message: `policy pack config${configFile ? ` ${configFile}` : ""}: ${s.error.message}` };
+    }
+    // A start failure names the pack already.
+    const message = s.stage === "start" ? s.error.message : `policy pack ${policyPackDir}: ${firstLines(s.error.message ?? String(s.error), 12)}`;
+    return { kind: "policy-pack", message, detail: s.error.stack };
 }
 
 export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
@@ -344,6 +432,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         violations: [],
         summary: summarize([], []),
         exitCode: 2,
+        notes: [],
         timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, analyzeMs: 0, analyzeStackMs: 0, totalMs: 0 },
         peakRssMb: 0,
     });
@@ -354,44 +443,60 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         return result;
     };
 
+    const result = base();
+    const notes: string[] = (result.notes = []);
     let project: ProjectInfo;
     let policyPackDir: string | undefined;
-    let policyConfig: { config: Record<string, unknown>; file?: string } = { config: {} };
+    let policyConfig: PolicyConfigChoice = { config: {}, source: "defaults" };
+    let userMocks: UserMocks | undefined;
     try {
-        project = loadProject(dir, opts.stack);
+        project = loadProject(dir, opts.stack, { problems: "collect" });
+        result.project = project.name;
+        userMocks = opts.mocks ?? (opts.mocksFile ? loadMocksFile(path.resolve(opts.mocksFile)) : undefined);
         if (opts.policyPackDir !== null) {
             policyPackDir = path.resolve(opts.policyPackDir ?? path.join(REPO_ROOT, "policypack"));
             if (!fs.existsSync(policyPackDir) || !fs.statSync(policyPackDir).isDirectory()) {
-                return failed(base(), { kind: "policy-pack", message: `policy pack not found: ${policyPackDir}` });
+                return failed(result, { kind: "policy-pack", message: `policy pack not found: ${policyPackDir}` });
             }
-            policyConfig = resolvePolicyConfig(opts, policyPackDir);
+            policyConfig = resolvePolicyConfig(opts, policyPackDir, dir);
         }
     } catch (e) {
         if (e instanceof ConfigError) {
-            return failed(base(), { kind: "config", message: e.message });
+            return failed(result, { kind: "config", message: e.message });
         }
         throw e;
     }
+    const packages = checkPackages(project.dir);
+    notes.push(...packages.notes);
+    if (packages.refusal) {
+        return failed(result, { kind: "program", message: packages.refusal });
+    }
+    if (policyPackDir) notes.push(policyConfigNote(policyConfig));
 
-    const result = base();
-    result.project = project.name;
     const preview = opts.preview ?? true;
-    const timeoutMs = opts.timeoutMs ?? 600_000;
-    // The policy pack starts (another Node.js process compiling TypeScript) while the program
-    // runs, and is configured as soon as it is up; from then on each resource the program
-    // registers goes to it at once (Analyze), as the engine does at each step of a preview.
-    // AnalyzeStack waits for the program to finish. With phasesInTurn, the pack starts only
-    // once the program has finished.
-    type Pack = { client: PolicyPackClient; info: AnalyzerInfo; startMs: number } | { error: Error; stage: "start" | "configure"; startMs: number };
-    const evaluation = policyPackDir ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const policyTimeoutMs = opts.policyTimeoutMs ?? timeoutMs;
+    // Settings the CLI would refuse make the plan a config error whatever follows: the program
+    // still runs, for its own config problems, but the pack is not started.
+    const configFails = project.problems.length > 0;
+    // The policy pack starts (another Node.js process) while the program runs, and is configured
+    // as soon as it is up; from then on each resource the program registers goes to it at once
+    // (Analyze), as the engine does at each step of a preview. AnalyzeStack waits for the
+    // program to finish. With phasesInTurn, the pack starts only once the program has finished.
+    const evaluation = policyPackDir && !configFails ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
     const converter = new AnalyzerResourceConverter(project);
+    const abortStart = new AbortController();
+    // A pack handed in (opts.policyPack) belongs to the caller, who stops it.
+    const stopPack = (client: PolicyPackClient) => {
+        if (client !== opts.policyPack) client.kill();
+    };
     let packStartedAt = 0;
-    const startPack = policyPackDir
+    const startPack = policyPackDir && evaluation
         ? async (): Promise<Pack> => {
               const t0 = performance.now();
               let client: PolicyPackClient;
               try {
-                  client = opts.policyPack ?? await PolicyPackClient.start(policyPackDir, { timeoutMs: Math.min(timeoutMs, 120_000), stack: project.stack, project: project.name, dryRun: preview });
+                  client = opts.policyPack ?? await PolicyPackClient.start(policyPackDir, { timeoutMs: policyTimeoutMs, callTimeoutMs: policyTimeoutMs, signal: abortStart.signal, stack: project.stack, project: project.name, dryRun: preview });
               } catch (e) {
                   return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
               }
@@ -406,19 +511,21 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
                           if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
                       });
                   const info = await client.info();
-                  await client.configure(policyConfig.config);
-                  evaluation!.attach(client);
-                  return { client, info, startMs };
+                  const reconciled = await client.configure(policyConfig.config);
+                  const disabled = Object.entries(reconciled).filter(([, c]) => c.enforcementLevel === "disabled").map(([name]) => name).sort();
+                  evaluation.attach(client);
+                  return { client, info, disabled, startMs };
               } catch (e) {
-                  if (!opts.policyPack) await client.close().catch(() => undefined);
+                  stopPack(client);
                   return { error: e as Error, stage: "configure", startMs };
               }
           }
         : undefined;
     let pack: Promise<Pack> | undefined = opts.phasesInTurn ? undefined : startPack?.();
-    const closePack = async () => {
-        const s = await pack;
-        if (s && "client" in s && !opts.policyPack) await s.client.close().catch(() => undefined);
+    // A plan that fails before evaluating does not wait for the pack: its start is abandoned.
+    const dropPack = () => {
+        abortStart.abort();
+        void pack?.then((s) => ("client" in s ? stopPack(s.client) : undefined));
     };
 
     let programDoneAt = 0;
@@ -426,28 +533,36 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         preview,
         timeoutMs,
         stackTraces: opts.stackTraces,
+        userMocks,
         onResource: evaluation ? (r) => evaluation.add(converter.convert(r)) : undefined,
         programDone: () => (programDoneAt = performance.now()),
     });
     const run = spawned.run;
     if (!run) {
-        await closePack();
-        return failed(result, {
-            kind: "program",
-            message: `the program's process ended without a result (exit code ${spawned.code})${spawned.output ? `:\n${errorSummary(spawned.output)}` : ""}`,
-            detail: spawned.output,
-        });
+        dropPack();
+        result.resources = spawned.resources;
+        result.summary = summarize(spawned.resources, []);
+        const failure = programFailure(spawned, spawned.resources);
+        return failed(result, configFails ? { kind: "config", message: mergeConfigProblems(project, { message: failure.message, config: failure.kind === "config" }), detail: failure.detail } : failure);
     }
     result.resources = run.resources;
     result.outputs = run.outputs;
     result.logs = run.logs;
     result.timings.programMs = run.timings.programMs;
     result.timings.programLoadMs = run.timings.loadMs;
+    if (run.timings.cpuMs !== undefined) result.timings.programCpuMs = run.timings.cpuMs;
     result.peakRssMb = run.peakRssMb;
     result.summary = summarize(run.resources, []);
+    if (run.resolvedFromRepo?.length) {
+        const versions = run.resolvedFromRepo.map((p) => `${p}${repositoryVersion(p) ? ` ${repositoryVersion(p)}` : ""}`);
+        notes.unshift(`packages the project does not have, taken from this repository: ${versions.join(", ")}`);
+    }
     if (run.error) {
-        await closePack();
-        return failed(result, { kind: "program", message: run.error.message, detail: run.error.stack });
+        dropPack();
+        return failed(result, programError(run.error, project));
+    }
+    if (configFails) {
+        return failed(result, { kind: "config", message: mergeConfigProblems(project) });
     }
 
     pack ??= startPack?.();
@@ -458,21 +573,28 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         const policyTime = () => performance.now() - Math.max(programDoneAt, packStartedAt);
         if ("error" in s) {
             result.timings.policyMs = policyTime();
-            const message = s.stage === "start"
-                ? `policy pack ${policyPackDir} did not start: ${errorSummary(s.error.message)}`
-                : `policy pack ${policyPackDir}: ${firstLines(s.error.message ?? String(s.error), 3)}`;
-            return failed(result, { kind: "policy-pack", message, detail: s.error.stack });
+            return failed(result, packError(s, policyPackDir, policyConfig.file));
         }
-        result.policyPack = { name: s.info.name || path.basename(policyPackDir), ...(s.info.version ? { version: s.info.version } : {}), dir: policyPackDir, ...(policyConfig.file ? { configFile: policyConfig.file } : {}) };
+        result.policyPack = {
+            name: s.info.name || path.basename(policyPackDir),
+            ...(s.info.version ? { version: s.info.version } : {}),
+            dir: policyPackDir,
+            ...(policyConfig.file ? { configFile: policyConfig.file } : {}),
+            configSource: policyConfig.source,
+            disabled: s.disabled,
+        };
         try {
             result.violations = (await evaluation.finish()).map(toPlanViolation);
         } catch (e) {
             const err = e as Error;
             result.timings.policyMs = policyTime();
-            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 3)}`, detail: err.stack });
-        } finally {
-            if (!opts.policyPack) await s.client.close().catch(() => undefined);
+            stopPack(s.client);
+            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 14)}`, detail: err.stack });
         }
+        const policyCpuMs = s.client.cpuMs();
+        if (policyCpuMs !== undefined) result.timings.policyCpuMs = policyCpuMs;
+        // Nothing more to ask: the pack is stopped, not waited for.
+        stopPack(s.client);
         result.timings.policyMs = policyTime();
         result.timings.analyzeMs = evaluation.timings.analyzeMs;
         result.timings.analyzeStackMs = evaluation.timings.analyzeStackMs;

@@ -62,6 +62,8 @@ export interface PlannedResource {
 export interface ProgramLog {
     severity: "info" | "warning" | "error";
     message: string;
+    /** Set for what the program printed (console.*, Node's warnings): program output, not a diagnostic. */
+    stream?: "stdout" | "stderr";
 }
 
 /** What running the program under the mock monitor produced. */
@@ -72,7 +74,10 @@ export interface ProgramRun {
     outputs: Record<string, PlanValue>;
     logs: ProgramLog[];
     /** Set when the program failed: its own message, not the SDK's wrapper. */
-    error?: { message: string; stack?: string };
-    timings: { loadMs: number; programMs: number };
+    error?: { message: string; stack?: string; /** A config error (see program.ts isConfigError). */ config?: boolean };
+    /** Packages the program could not resolve from its project and took from this repository. */
+    resolvedFromRepo?: string[];
+    /** cpuMs: CPU time of the program's process up to the end of the program (start-up included). */
+    timings: { loadMs: number; programMs: number; cpuMs?: number };
     peakRssMb: number;
 }

@@ -1,11 +1,13 @@
-// Child-process entry: runs one program under the mock monitor. Started by run.ts with ts-node
-// registered for the project and an IPC channel (see spawnProgram):
-//   node -r ts-node/register/transpile-only worker.ts <request.json>
+// Child-process entry: runs one program under the mock monitor. Started by run.ts with the
+// TypeScript loader (tools/lib/register.js, the project's compiler options) and an IPC channel
+// (see spawnProgram):
+//   node -r tools/lib/register.js worker.ts <request.json>
 // It streams what the program registers to its parent as it happens, so that the parent can
 // hand each resource to the policy pack while the program goes on (the engine calls Analyze at
 // each step, not after the program), then sends the rest of the ProgramRun.
 import * as fs from "fs";
 import type { RecordEvent } from "./capture";
+import type { UserMocks } from "./mocks";
 import { runProgramInProcess } from "./program";
 import type { ProjectInfo } from "./project";
 import type { ProgramRun } from "./types";
@@ -15,6 +17,8 @@ interface WorkerRequest {
     preview: boolean;
     /** Keep full, source-mapped stack traces (for --verbose). */
     stackTraces?: boolean;
+    /** Answers from a --mocks file. */
+    userMocks?: UserMocks;
 }
 
 /** Messages to the parent, in order: any number of "records", then one "done". */
@@ -24,8 +28,8 @@ export type WorkerMessage =
 
 /**
  * The SDK formats a JavaScript stack trace for every resource (its source position, captured
- * with an unlimited depth) and for every internal promise (leak diagnostics). Under ts-node each
- * of those is mapped back through source maps, which dominates the run time of a large program.
+ * with an unlimited depth) and for every internal promise (leak diagnostics). Mapped back
+ * through source maps, those dominate the run time of a large program.
  * When no stack trace will be shown, format stacks as their first line only: the SDK finds no
  * source position (it is optional) and error messages are unchanged.
  */
@@ -75,11 +79,14 @@ async function main(): Promise<void> {
         throw new Error("usage: worker.ts <request.json>, started with an IPC channel");
     }
     const req = JSON.parse(fs.readFileSync(reqFile, "utf8")) as WorkerRequest;
-    if (!req.stackTraces) {
+    if (req.stackTraces) {
+        // Stack traces name the TypeScript lines (the transpiled code carries source maps).
+        process.setSourceMapsEnabled(true);
+    } else {
         skipStackTraces();
     }
     const stream = new RecordStream(64);
-    const { resources: _, ...rest } = await runProgramInProcess(req.project, { preview: req.preview, onRecord: (e) => stream.push(e) });
+    const { resources: _, ...rest } = await runProgramInProcess(req.project, { preview: req.preview, userMocks: req.userMocks, onRecord: (e) => stream.push(e) });
     stream.flush();
     // Resolves once the message is handed to the channel, after every earlier one.
     await send({ kind: "done", run: rest });
