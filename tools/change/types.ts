@@ -8,8 +8,10 @@ type ReportResource = JsonReport["resources"][number];
  * A resource as the plan's `--json` report writes it (values displayed: `[unknown]`, `[secret]`),
  * with the fields a comparison reads besides (optional: older reports lack them).
  */
-export type SavedResource = Omit<ReportResource, "inputs"> & {
+// Fields newer plan tools add are optional: a saved plan of an older tool still compares.
+export type SavedResource = Omit<ReportResource, "inputs" | "operation" | "aliases" | "ignoreChanges"> & {
     inputs: Record<string, unknown>;
+    operation?: ReportResource["operation"];
     /** Input name -> URNs its value came from (which OU an account's parentId is, which policy an attachment attaches). */
     propertyDependencies?: Record<string, string[]>;
     /** Old URNs this resource answers to. Also read from `options.aliases`. */
@@ -22,8 +24,9 @@ export type SavedResource = Omit<ReportResource, "inputs"> & {
 export type SavedViolation = JsonReport["violations"][number];
 
 /** A plan's `--json` report: what a change review reads from a saved base plan. */
-export type SavedPlan = Omit<JsonReport, "resources" | "summary"> & {
+export type SavedPlan = Omit<JsonReport, "resources" | "summary" | "notes"> & {
     resources: SavedResource[];
+    notes?: string[];
     /** Root stack outputs (the access matrix, environments); absent in reports of older plan tools. */
     outputs?: Record<string, unknown>;
     summary?: JsonReport["summary"];
