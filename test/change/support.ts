@@ -137,7 +137,13 @@ export function planOf(stack: string, edits: ConfigEdits | undefined): Promise<{
         p = (async () => {
             const project = projectWith(stack, edits);
             try {
-                const r = await runPlan({ dir: project.dir, stack, policyPackDir: path.join(ROOT, "policypack") });
+                // The project lives outside this repository, so the stack's pack config is named explicitly.
+                const r = await runPlan({
+                    dir: project.dir,
+                    stack,
+                    policyPackDir: path.join(ROOT, "policypack"),
+                    policyConfigFile: path.join(ROOT, "policypack", "config", `${stack}.json`),
+                });
                 assert.equal(r.error, undefined, `plan of ${key}: ${r.error?.message}`);
                 return { report: planReport(r), exitCode: r.exitCode };
             } finally {

@@ -157,6 +157,9 @@ function transformWithTypeScript(source, filename, format, compilerOptions) {
  * @param {string} [source]
  * @returns {string}
  */
+/** Part of every cache key: bump it when this file changes what a transform produces. */
+const TRANSFORM_VERSION = 2;
+
 function transpileFile(filename, format, source) {
     options ??= processOptions();
     const text = source ?? fs.readFileSync(filename, "utf8");
@@ -168,7 +171,7 @@ function transpileFile(filename, format, source) {
     if (dir) {
         const key = crypto
             .createHash("sha256")
-            .update(JSON.stringify([esbuildVersion, useTypeScript, sourceMaps, options.compilerOptions, format, filename]))
+            .update(JSON.stringify([TRANSFORM_VERSION, esbuildVersion, useTypeScript, sourceMaps, options.compilerOptions, format, filename]))
             .update("\0")
             .update(text)
             .digest("hex");
@@ -195,6 +198,9 @@ function transpileFile(filename, format, source) {
                 // Stack traces name TypeScript lines only where they are shown (--verbose).
                 sourcemap: sourceMaps ? "inline" : false,
                 tsconfigRaw: { compilerOptions: /** @type {any} */ (options.compilerOptions) },
+                // As TypeScript does for module CommonJS: import() becomes a require, which resolves
+                // extensionless and .ts paths (node16/nodenext keep a real import()).
+                ...(format === "cjs" && !/^node(16|next)$/i.test(String(options.compilerOptions?.module ?? "")) ? { supported: { "dynamic-import": false } } : {}),
                 logLevel: "silent",
             }).code;
         } catch (e) {
