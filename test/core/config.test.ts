@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../../components/config";
+import { planFromRawConfig } from "../../components/plan";
 
 /** A valid multi-account config that each case breaks in one place. */
 function multi(): Record<string, any> {
@@ -35,7 +36,7 @@ function hybrid(): Record<string, any> {
 
 function problems(raw: Record<string, unknown>): ConfigError["problems"] {
     try {
-        parseConfig(raw);
+        planFromRawConfig(raw);
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
         return e.problems;
