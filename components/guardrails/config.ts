@@ -143,8 +143,12 @@ export const budgetsSchema = z.strictObject({
     thresholds: z
         .array(
             z.strictObject({
-                percent: z.number({ message: "must be a number" }).positive({ message: "must be more than 0" }).max(1000, { message: "must be at most 1000" }),
-                type: z.enum(BUDGET_NOTIFICATION_TYPES, { message: "must be ACTUAL or FORECASTED" }),
+                percent: z
+                    .number({ message: "must be a number" })
+                    .positive({ message: "must be more than 0" })
+                    .max(1000, { message: "must be at most 1000" })
+                    .describe("Percent of the limit that triggers the notification."),
+                type: z.enum(BUDGET_NOTIFICATION_TYPES, { message: "must be ACTUAL or FORECASTED" }).describe("Actual or forecasted spend."),
             }),
         )
         .min(1, { message: "must list at least one threshold" })
