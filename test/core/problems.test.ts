@@ -3,42 +3,18 @@
  * project's wording (never zod's), with no follow-on error about an entry that failed to parse.
  */
 import * as assert from "assert";
-import { ConfigError, type ConfigProblem } from "../../components/config";
-import { planFromRawConfig } from "../../components/plan";
+import type { ConfigProblem } from "../../components/config";
+import { multi, problems } from "./configs";
 
-/** A valid multi-account config that each case breaks. */
-function multi(): Record<string, any> {
-    return {
-        layout: "multi-account",
-        organizationalUnits: {
-            workloads: { name: "Workloads" },
-            nonprod: { name: "NonProd", parent: "workloads", environmentClass: "non-production" },
-            prod: { name: "Prod", parent: "workloads", environmentClass: "production" },
-        },
-        accounts: {
-            dev: { name: "app-dev", email: "aws+dev@example.com", ou: "nonprod", environments: ["dev"] },
-            test: { name: "app-test", email: "aws+test@example.com", ou: "nonprod", environments: ["test"] },
-            staging: { name: "app-staging", email: "aws+staging@example.com", ou: "nonprod", environments: ["staging"] },
-            prod: { name: "app-prod", email: "aws+prod@example.com", ou: "prod", environments: ["prod"] },
-        },
-        users: { alice: { teams: ["developers"] } },
-    };
+/** A valid multi-account config with a user, that each case breaks. */
+function withUser(): Record<string, any> {
+    return { ...multi(), users: { alice: { teams: ["developers"] } } };
 }
 
 function tweak(f: (c: any) => void): Record<string, any> {
-    const c = multi();
+    const c = withUser();
     f(c);
     return c;
-}
-
-function problemsOf(raw: Record<string, unknown>): ConfigProblem[] {
-    try {
-        planFromRawConfig(raw);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("the config was accepted");
 }
 
 const show = (ps: ConfigProblem[]) => ps.map((p) => `  ${p.key}: ${p.message}`).join("\n");
@@ -72,14 +48,14 @@ const CASES: Case[] = [
     },
     {
         title: "an unknown top-level key: the nearest valid key and the valid keys",
-        raw: { ...multi(), acounts: {} },
+        raw: { ...withUser(), acounts: {} },
         expect: [["landing-zone:acounts", /not a known key \(did you mean 'accounts'\?\); the keys allowed here are layout, application, .*organizationalUnits, accounts/]],
         count: 1,
     },
     {
         title: "a misspelled layout key is unknown (with the suggestion), and layout is required",
         raw: (() => {
-            const c = multi();
+            const c = withUser();
             delete c.layout;
             c.layuot = "multi-account";
             return c;
@@ -92,7 +68,7 @@ const CASES: Case[] = [
     {
         title: "without a layout, the layout-independent rules still run",
         raw: (() => {
-            const c = multi();
+            const c = withUser();
             delete c.layout;
             c.accounts.test.email = c.accounts.dev.email;
             return c;
@@ -109,17 +85,17 @@ const CASES: Case[] = [
     },
     {
         title: "a list where a map is expected, in the project's wording with the allowed form",
-        raw: { ...multi(), accounts: [{ name: "app-dev" }] },
+        raw: { ...withUser(), accounts: [{ name: "app-dev" }] },
         expect: [["landing-zone:accounts", /^must be a map of keys to objects with the keys name, email, .* \(got a list\)$/]],
     },
     {
         title: "a map where a list is expected",
-        raw: { ...multi(), environments: { dev: {} } },
+        raw: { ...withUser(), environments: { dev: {} } },
         expect: [["landing-zone:environments", /^must be a list of objects with the keys name, production \(got a map\)$/]],
     },
     {
         title: "a wrong identity account value names the allowed form",
-        raw: { ...multi(), identityAccount: "Security Account" },
+        raw: { ...withUser(), identityAccount: "Security Account" },
         expect: [["landing-zone:identityAccount", /^must be 'management' or the key of a declared account/]],
     },
     {
@@ -166,12 +142,12 @@ const CASES: Case[] = [
     },
     {
         title: "a trusted vendor account ID that arrived as a number",
-        raw: { ...multi(), guardrails: { trustedExternalAccountIds: [210987654321] } },
+        raw: { ...withUser(), guardrails: { trustedExternalAccountIds: [210987654321] } },
         expect: [["landing-zone:guardrails.trustedExternalAccountIds[0]", /quote account IDs/]],
     },
     {
         title: "reserved tag prefix, as a value and as a map key, worded as a rule",
-        raw: { ...multi(), environmentTagKey: "aws:env", tags: { "aws:team": "x" } },
+        raw: { ...withUser(), environmentTagKey: "aws:env", tags: { "aws:team": "x" } },
         expect: [
             ["landing-zone:environmentTagKey", /^must not start with 'aws:', a prefix reserved by AWS$/],
             ["landing-zone:tags[\"aws:team\"]", /^is not a valid key: it must not start with 'aws:', a prefix reserved by AWS$/],
@@ -201,7 +177,7 @@ const CASES: Case[] = [
     },
     {
         title: "a malformed team: no follow-on 'unknown team' for its members",
-        raw: { ...multi(), teams: { developers: { access: { dev: "owner" } }, qe: { access: { test: "write" } } } },
+        raw: { ...withUser(), teams: { developers: { access: { dev: "owner" } }, qe: { access: { test: "write" } } } },
         expect: [["landing-zone:teams.developers.access.dev", /must be one of none, read, write, admin/]],
         absent: [["landing-zone:users.alice.teams[0]", /.*/]],
         count: 1,
@@ -218,14 +194,14 @@ const CASES: Case[] = [
     },
     {
         title: "a broken allowedRegions: no follow-on about the region allow-list needing it",
-        raw: { ...multi(), guardrails: { allowedRegions: ["Europe"], attachments: { root: ["region-allow-list"] } } },
+        raw: { ...withUser(), guardrails: { allowedRegions: ["Europe"], attachments: { root: ["region-allow-list"] } } },
         expect: [["landing-zone:guardrails.allowedRegions[0]", /AWS region code/]],
         absent: [["landing-zone:guardrails.attachments.root[0]", /.*/]],
         count: 1,
     },
     {
         title: "a broken mfaEnrolment: no follow-on about a user's enrolMfa",
-        raw: { ...multi(), mfaEnrolment: "group", users: { alice: { teams: ["developers"], enrolMfa: true } } },
+        raw: { ...withUser(), mfaEnrolment: "group", users: { alice: { teams: ["developers"], enrolMfa: true } } },
         expect: [["landing-zone:mfaEnrolment", /self-service, enrolment-group/]],
         count: 1,
     },
@@ -251,7 +227,7 @@ const CASES: Case[] = [
     },
     {
         title: "a guardrails section of the wrong type",
-        raw: { ...multi(), guardrails: ["deny-root-user"] },
+        raw: { ...withUser(), guardrails: ["deny-root-user"] },
         expect: [["landing-zone:guardrails", /^must be an object with the keys baseline, platformRoleName, .* \(got a list\)$/]],
         count: 1,
     },
@@ -260,7 +236,7 @@ const CASES: Case[] = [
 describe("config problems: every stage, every problem, clearly", () => {
     for (const c of CASES) {
         it(c.title, () => {
-            const found = problemsOf(c.raw);
+            const found = problems(c.raw);
             for (const [key, pattern] of c.expect) {
                 assert.ok(found.some((p) => p.key === key && pattern.test(p.message)), `no problem at ${key} matching ${pattern}; got:\n${show(found)}`);
             }
