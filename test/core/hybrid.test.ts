@@ -3,12 +3,10 @@
  * alone and one shared non-production account, planned offline with the real policy pack.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { runPlan } from "../../tools/plan/run";
 import { ROOT } from "../helpers/program";
+import { tempProject, type TempProject } from "./project";
 
 const HYBRID = {
     "aws:region": "eu-west-1",
@@ -28,18 +26,15 @@ const HYBRID = {
 
 describe("hybrid layout, planned offline with the policy pack", function () {
     this.timeout(300_000);
-    let dir: string;
+    let project: TempProject;
     before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-hybrid-"));
-        const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${JSON.stringify(path.join(ROOT, "index.ts"))}`);
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project);
-        fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
-        fs.writeFileSync(path.join(dir, "Pulumi.hybrid.yaml"), stringify({ config: HYBRID }));
+        project = tempProject("hybrid");
+        project.stack("hybrid", HYBRID);
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    after(() => project.remove());
 
     it("has no mandatory violation; production alone, the shared account separated by tags", async () => {
-        const r = await runPlan({ dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
+        const r = await runPlan({ dir: project.dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
         assert.equal(r.error, undefined, r.error?.message);
         assert.deepEqual(r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`), []);
         assert.equal(r.exitCode, 0);
