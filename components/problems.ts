@@ -89,6 +89,12 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** ` (did you mean 'x'?)` when a known name is close to the unknown one, else nothing: for "is not a known ..." messages. */
+export function didYouMean(name: unknown, known: readonly string[]): string {
+    const guess = typeof name === "string" ? nearest(name, known) : undefined;
+    return guess ? ` (did you mean '${guess}'?)` : "";
+}
+
 /** Damerau-Levenshtein distance (optimal string alignment): a swap of two letters is one edit. */
 function editDistance(a: string, b: string): number {
     const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);

@@ -12,7 +12,7 @@
 import { sortedSet, tagLimitProblems } from "../fields";
 import { DEPLOYMENT_ACCOUNT, type CorePlan } from "../organization/plan";
 import { Broken } from "../parse";
-import { problem, type Planned, type Problem } from "../problems";
+import { didYouMean, problem, type Planned, type Problem } from "../problems";
 import { UNTAGGABLE_ACTIONS } from "./catalogue.generated";
 import {
     effectiveTeams,
@@ -460,13 +460,13 @@ function checkTeams(core: CorePlan, broken: Broken): Problem[] {
         }
         for (const env of Object.keys(team.access)) {
             if (env !== "*" && unknownEnvironment(env)) {
-                problems.push(problem(["teams", key, "access", env], env, `is not a declared environment; declared: ${envList} (or '*' for every other environment)`));
+                problems.push(problem(["teams", key, "access", env], env, `is not a declared environment${didYouMean(env, [...envByName.keys()])}; declared: ${envList} (or '*' for every other environment)`));
             }
         }
         team.iamAdmin.forEach((env, i) => {
             const e = envByName.get(env);
             if (!e) {
-                if (unknownEnvironment(env)) problems.push(problem(["teams", key, "iamAdmin", i], env, `is not a declared environment; declared: ${envList}`));
+                if (unknownEnvironment(env)) problems.push(problem(["teams", key, "iamAdmin", i], env, `is not a declared environment${didYouMean(env, [...envByName.keys()])}; declared: ${envList}`));
             } else if (e.production) {
                 problems.push(problem(["teams", key, "iamAdmin", i], env,
                     "is a production environment; delegated IAM administration is allowed in non-production environments only"));
@@ -494,7 +494,7 @@ function checkUsers(core: CorePlan, broken: Broken): Problem[] {
         if (!parsedName.success) problems.push(problem(["users", name], name, parsedName.error.issues[0].message));
         user.teams.forEach((t, i) => {
             if (!teams[t]) {
-                if (!broken.hides("teams", t)) problems.push(problem(["users", name, "teams", i], t, `is not a known team; teams: ${teamKeys.join(", ") || "(none)"}`));
+                if (!broken.hides("teams", t)) problems.push(problem(["users", name, "teams", i], t, `is not a known team${didYouMean(t, teamKeys)}; teams: ${teamKeys.join(", ") || "(none)"}`));
             } else if (user.teams.indexOf(t) !== i) {
                 problems.push(problem(["users", name, "teams", i], t, "is listed twice"));
             }
@@ -555,7 +555,7 @@ function checkServiceRoles(core: CorePlan, broken: Broken): Problem[] {
     const declared = new Set(core.config.environments.map((e) => e.name));
     for (const [key, role] of Object.entries(core.config.serviceRoles)) {
         if (!declared.has(role.environment) && !broken.hides("environments", role.environment)) {
-            problems.push(problem(["serviceRoles", key, "environment"], role.environment, `is not a declared environment; declared: ${environmentNames(core)}`));
+            problems.push(problem(["serviceRoles", key, "environment"], role.environment, `is not a declared environment${didYouMean(role.environment, [...declared])}; declared: ${environmentNames(core)}`));
         }
         // Role name lz-svc-<env>-<key> must fit IAM's 64 characters.
         const roleName = serviceRoleName(key, role.environment);

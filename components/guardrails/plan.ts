@@ -12,7 +12,7 @@ import type { EnvironmentClass } from "../organization/config";
 import type { CorePlan } from "../organization/plan";
 import { Broken } from "../parse";
 import type { PolicyDocument } from "../policy-document";
-import { problem, type Planned, type Problem } from "../problems";
+import { didYouMean, problem, type Planned, type Problem } from "../problems";
 import { planBudgets, type BudgetPlan } from "./budgets";
 import { PLATFORM_SERVICES, resolveGuardrailsConfig, type GuardrailsConfig } from "./config";
 import { binDocument, MAX_SCPS_PER_TARGET, minify, packStatements, SCP_MAX_CHARACTERS, type PackItem } from "./packing";
@@ -327,7 +327,7 @@ function checkBudgets(core: CorePlan, broken: Broken): Problem[] {
     const envNames = cfg.environments.map((e) => e.name);
     for (const env of Object.keys(cfg.budgets.monthlyLimits)) {
         if (!envNames.includes(env) && !broken.hides("environments", env)) {
-            problems.push(problem(["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env], `names an unknown environment '${env}'; declared: ${envNames.join(", ")}`));
+            problems.push(problem(["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env], `names an unknown environment '${env}'${didYouMean(env, envNames)}; declared: ${envNames.join(", ")}`));
         }
     }
     for (const key of Object.keys(cfg.budgets.accountMonthlyLimits)) {
@@ -383,7 +383,7 @@ function checkAllowLists(core: CorePlan, g: GuardrailsConfig, broken: Broken): P
     const ouKeys = Object.keys(core.config.organizationalUnits);
     for (const [key, services] of Object.entries(g.serviceAllowLists)) {
         if (!ouKeys.includes(key) && !broken.hides("organizationalUnits", key)) {
-            problems.push(problem(["guardrails", "serviceAllowLists", key], key, `names an unknown OU; known OUs: ${ouKeys.join(", ") || "(none)"}`));
+            problems.push(problem(["guardrails", "serviceAllowLists", key], key, `names an unknown OU${didYouMean(key, ouKeys)}; known OUs: ${ouKeys.join(", ") || "(none)"}`));
         }
         const missing = PLATFORM_SERVICES.filter((s) => !services.includes(s));
         if (missing.length) {

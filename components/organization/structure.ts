@@ -7,7 +7,7 @@
  * steps that need the layout do not run when `layout` itself is missing or invalid.
  */
 import type { Broken } from "../parse";
-import { problem, type Problem } from "../problems";
+import { didYouMean, problem, type Problem } from "../problems";
 import type { AccountConfig, EnvironmentClass, Layout, OrganizationConfig } from "./config";
 
 /** A parsed config whose layout may have failed to parse. */
@@ -104,7 +104,7 @@ function checkOuTree(cfg: StructureInput, tree: OuTree): Problem[] {
             problem(["organizationalUnits", cycle[0], "parent"], ous[cycle[0]].parent,
                 `forms a cycle (${[...cycle, cycle[0]].join(" -> ")}); an OU's parents must lead to the root`)),
         ...tree.unknownParents.map((key) =>
-            problem(["organizationalUnits", key, "parent"], ous[key].parent, `names an unknown OU; known OUs: ${known}`)),
+            problem(["organizationalUnits", key, "parent"], ous[key].parent, `names an unknown OU${didYouMean(ous[key].parent, Object.keys(ous))}; known OUs: ${known}`)),
         ...[...tree.depth]
             .filter(([, depth]) => depth > MAX_OU_DEPTH)
             .map(([key, depth]) =>
@@ -251,12 +251,12 @@ function checkAccounts(cfg: StructureInput, broken: Broken): Problem[] {
             problems.push(problem(["accounts", key, "email"], a.email, `is already the email of account '${sameEmail}'; every AWS account needs its own email`));
         } else if (ok("email")) emails.set(a.email.toLowerCase(), key);
         if (a.ou !== undefined && ok("ou") && !cfg.organizationalUnits[a.ou] && !broken.hides("organizationalUnits", a.ou)) {
-            problems.push(problem(["accounts", key, "ou"], a.ou, `names an unknown OU; known OUs: ${ouKeys}`));
+            problems.push(problem(["accounts", key, "ou"], a.ou, `names an unknown OU${didYouMean(a.ou, Object.keys(cfg.organizationalUnits))}; known OUs: ${ouKeys}`));
         }
         a.environments.forEach((env, i) => {
             if (!envByName.has(env)) {
                 if (!broken.hides("environments", env)) {
-                    problems.push(problem(["accounts", key, "environments", i], env, `is not a declared environment; declared: ${envNames}`));
+                    problems.push(problem(["accounts", key, "environments", i], env, `is not a declared environment${didYouMean(env, [...envByName.keys()])}; declared: ${envNames}`));
                 }
             } else if (a.environments.indexOf(env) !== i) {
                 problems.push(problem(["accounts", key, "environments", i], env, "is listed twice"));

@@ -47,6 +47,19 @@ const CASES: Case[] = [
         count: 3,
     },
     {
+        title: "a misspelled reference names the nearest declared one: team, OU, environment",
+        raw: tweak((c) => {
+            c.users.alice.teams = ["developrs"];
+            c.accounts.test.ou = "nonprd";
+            c.accounts.staging.environments = ["stagign"];
+        }),
+        expect: [
+            ["landing-zone:users.alice.teams[0]", /not a known team \(did you mean 'developers'\?\); teams: /],
+            ["landing-zone:accounts.test.ou", /names an unknown OU \(did you mean 'nonprod'\?\); known OUs: /],
+            ["landing-zone:accounts.staging.environments[0]", /not a declared environment \(did you mean 'staging'\?\); declared: /],
+        ],
+    },
+    {
         title: "an unknown top-level key: the nearest valid key and the valid keys",
         raw: { ...withUser(), acounts: {} },
         expect: [["landing-zone:acounts", /not a known key \(did you mean 'accounts'\?\); the keys allowed here are layout, application, .*organizationalUnits, accounts/]],
