@@ -14,7 +14,7 @@ import { createMocks, type UserMocks } from "./mocks";
 import type { ProjectInfo } from "./project";
 import type { ProgramLog, ProgramRun } from "./types";
 import { REPO_ROOT } from "./paths";
-import { writeReport } from "./process-report";
+import { writeReport, type ProcessReport } from "./process-report";
 
 export { REPO_ROOT };
 
@@ -141,6 +141,21 @@ export interface RunProgramOptions {
     onRecord?: (e: RecordEvent) => void;
     /** Answers from a --mocks file, before the built-in ones. */
     userMocks?: UserMocks;
+    /** Mocks to install instead of the built-in ones (tests that want other answers). */
+    mocks?: pulumiType.runtime.Mocks;
+    /**
+     * Where what the process must know even if it ends without a result goes (the first error,
+     * the state at exit). Default: this process's stderr, which the plan reads (writeReport).
+     */
+    report?: (r: ProcessReport) => void;
+}
+
+/** Keeps the named properties of an object; the returned function puts them back. */
+function saved(o: Record<string, unknown>, keys: string[]): () => void {
+    const kept = keys.map((k) => [k, o[k]] as const);
+    return () => {
+        for (const [k, v] of kept) o[k] = v;
+    };
 }
 
 /** CPU time this process has used (user and system), in milliseconds. */
@@ -171,9 +186,14 @@ async function loadProgram(project: ProjectInfo): Promise<unknown> {
     return require(program) as unknown;
 }
 
-/** Runs the project's program once in this process and returns what it registered. */
+/**
+ * Runs the project's program once in this process and returns what it registered. What it
+ * changes in the process for the program (console, the SDK's log, the working directory, the
+ * module resolver) is put back when the program has finished.
+ */
 export async function runProgramInProcess(project: ProjectInfo, opts: RunProgramOptions = {}): Promise<ProgramRun> {
     const preview = opts.preview ?? true;
+    const report = opts.report ?? writeReport;
     const started = performance.now();
     const logs: ProgramLog[] = project.warnings.map((message) => ({ severity: "warning", message }));
     let firstError: unknown;
@@ -183,7 +203,7 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
         if (firstError !== undefined) return;
         firstError = e;
         // Said at once: the process may yet end without a result.
-        writeReport({ error: { ...unwrapError(e), config: isConfigError(e) } });
+        report({ error: { ...unwrapError(e), config: isConfigError(e) } });
     };
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
@@ -207,7 +227,7 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
         } catch {
             // an SDK without leak tracking
         }
-        writeReport({ exitCode: code, ...(unanswered.length ? { unanswered } : {}), ...(pending ? { pending } : {}) });
+        report({ exitCode: code, ...(unanswered.length ? { unanswered } : {}), ...(pending ? { pending } : {}) });
     };
     process.on("exit", onExit);
     const runtime = sdk.runtime as typeof sdk.runtime & {
@@ -217,6 +237,8 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
 
     // SDK log calls become diagnostics, as the engine shows them; pulumi.log.error fails the run.
     const log = sdk.log as unknown as Record<string, (msg: string) => Promise<void>>;
+    const restoreLog = saved(log, ["info", "warn", "error", "debug"]);
+    const restoreConsole = saved(console as unknown as Record<string, unknown>, ["log", "info", "warn", "error"]);
     for (const [fn, severity] of [["info", "info"], ["warn", "warning"], ["error", "error"]] as const) {
         log[fn] = (msg: string) => {
             logs.push({ severity, message: String(msg) });
@@ -235,14 +257,17 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     }
 
     const recorder = new Recorder({ project: project.name, stack: project.stack }, opts.onRecord);
-    const mocks = createMocks({ project: project.name, stack: project.stack, preview, config: project.config }, opts.userMocks, (token) => {
-        if (!unanswered.includes(token)) unanswered.push(token);
-    });
+    const mocks =
+        opts.mocks ??
+        createMocks({ project: project.name, stack: project.stack, preview, config: project.config }, opts.userMocks, (token) => {
+            if (!unanswered.includes(token)) unanswered.push(token);
+        });
     await runtime.setMocks(mocks, project.name, project.stack, preview);
     runtime.setAllConfig(project.config, project.secretKeys);
     installCapture(runtime.getMonitor() as Parameters<typeof installCapture>[0], recorder);
 
     // The language host runs the program from the project directory.
+    const cwd = process.cwd();
     process.chdir(project.dir);
     const loadedAt = performance.now();
     try {
@@ -264,6 +289,9 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     const finishedAt = performance.now();
     finished = true;
     restoreResolver();
+    restoreLog();
+    restoreConsole();
+    process.chdir(cwd);
     process.off("uncaughtException", fail);
     process.off("unhandledRejection", fail);
     process.off("exit", onExit);
@@ -285,4 +313,74 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
         timings: { loadMs: loadedAt - started, programMs: finishedAt - loadedAt, cpuMs: cpuMs() },
         peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
+}
+
+/**
+ * The SDK formats a JavaScript stack trace for every resource (its source position, captured
+ * with an unlimited depth) and for every internal promise (leak diagnostics). Mapped back
+ * through source maps, those dominate the run time of a large program.
+ * When no stack trace will be shown, format stacks as their first line only: the SDK finds no
+ * source position (it is optional) and error messages are unchanged. Returns what puts the
+ * process's own formatting back.
+ */
+export function skipStackTraces(): () => void {
+    const { stackTraceLimit, prepareStackTrace } = Error;
+    Error.stackTraceLimit = 0;
+    Error.prepareStackTrace = (err: Error) => `${err.name}: ${err.message}`;
+    return () => {
+        Error.stackTraceLimit = stackTraceLimit;
+        Error.prepareStackTrace = prepareStackTrace;
+    };
+}
+
+export interface RunHereOptions extends RunProgramOptions {
+    /** Keep full stack traces of program errors (slower). */
+    stackTraces?: boolean;
+}
+
+/** The program runs in this process one at a time: the SDK's state is the process's. */
+let turn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the program in the calling process, as often as asked (tests; see runPlan's inProcess):
+ * one program at a time, its own modules loaded afresh each time. The process's handlers of
+ * uncaught errors are set aside meanwhile, so that the program's errors are the program's.
+ * Only CommonJS projects that use this process's @pulumi/pulumi, and no time limit: a program
+ * that never finishes holds the process (the plan's child process is what bounds it).
+ */
+export function runProgramHere(project: ProjectInfo, opts: RunHereOptions = {}): Promise<ProgramRun> {
+    if (project.moduleType === "module") {
+        return Promise.reject(new Error(`${project.dir}: an ES module program cannot run in this process (its loader hooks would stay); plan it in a child process`));
+    }
+    const own = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    if (resolveSdkRoot(project.dir) !== own) {
+        return Promise.reject(new Error(`${project.dir}: the program uses another @pulumi/pulumi than this process; plan it in a child process`));
+    }
+    const run = turn.then(async () => {
+        const before = new Set(Object.keys(require.cache));
+        const handlers = (["uncaughtException", "unhandledRejection"] as const).map((event) => {
+            const emitter = process as unknown as NodeJS.EventEmitter;
+            const listeners = emitter.listeners(event) as ((...a: unknown[]) => void)[];
+            emitter.removeAllListeners(event);
+            return () => listeners.forEach((l) => emitter.on(event, l));
+        });
+        const restoreStacks = opts.stackTraces ? () => undefined : skipStackTraces();
+        try {
+            try {
+                delete require.cache[require.resolve(project.main)];
+            } catch {
+                // a directory or a missing entry: loadProgram says so
+            }
+            return await runProgramInProcess(project, { ...opts, report: opts.report ?? (() => undefined) });
+        } finally {
+            restoreStacks();
+            handlers.forEach((restore) => restore());
+            // The modules the program loaded, packages aside, run again next time.
+            for (const file of Object.keys(require.cache)) {
+                if (!before.has(file) && !file.split(path.sep).includes("node_modules")) delete require.cache[file];
+            }
+        }
+    });
+    turn = run.catch(() => undefined);
+    return run;
 }

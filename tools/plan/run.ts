@@ -10,6 +10,7 @@ import { ConfigError, loadProject, type ProjectInfo } from "./project";
 import { REPO_ROOT } from "./paths";
 import type { PlanValue, PlannedResource, ProgramLog, ProgramRun } from "./types";
 import type { WorkerMessage } from "./worker";
+import type { RecordEvent } from "./capture";
 import { isSecretValue, isUnknownValue } from "./types";
 import { PolicyConfigError, PolicyPackClient, UNKNOWN, secret, type AnalyzerInfo, type AnalyzerResource, type EnforcementLevel, type Violation } from "./analyzer-client";
 import { StreamingEvaluation } from "./evaluation";
@@ -70,6 +71,12 @@ export interface PlanOptions {
     mocksFile?: string;
     /** The same answers as an object (see mocks-file.ts); wins over mocksFile. */
     mocks?: UserMocks;
+    /**
+     * Run the program in this process instead of a child process (tests: many plans without a
+     * process each). Programs then run one at a time, with no time limit; CommonJS projects on
+     * this process's @pulumi/pulumi only (see runProgramHere in program.ts).
+     */
+    inProcess?: boolean;
 }
 
 export interface PlanViolation {
@@ -190,6 +197,36 @@ function stripTsNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     return out;
 }
 
+type SpawnedProgram = Awaited<ReturnType<typeof spawnProgram>>;
+
+/** The program's records as they arrive, in order: each registration, and a component's outputs on its record. */
+class RecordCollector {
+    readonly resources: PlannedResource[] = [];
+    private readonly byUrn = new Map<string, PlannedResource>();
+    constructor(private readonly onResource?: (r: PlannedResource) => void) {}
+
+    add(e: RecordEvent): void {
+        if (e.kind === "resource") {
+            this.resources.push(e.resource);
+            this.byUrn.set(e.resource.urn, e.resource);
+            this.onResource?.(e.resource);
+        } else {
+            const r = this.byUrn.get(e.urn);
+            if (r) r.outputs = e.outputs;
+        }
+    }
+}
+
+/** The program in this process (PlanOptions.inProcess), answering as spawnProgram does. */
+async function runProgramInThisProcess(project: ProjectInfo, opts: { preview: boolean; stackTraces?: boolean; userMocks?: UserMocks; onResource?: (r: PlannedResource) => void; programDone?: () => void }): Promise<SpawnedProgram> {
+    const { runProgramHere } = await import("./program");
+    const records = new RecordCollector(opts.onResource);
+    const { resources: _, ...done } = await runProgramHere(project, { preview: opts.preview, stackTraces: opts.stackTraces, userMocks: opts.userMocks, onRecord: (e) => records.add(e) });
+    opts.programDone?.();
+    const { resources } = records;
+    return { run: { ...done, resources }, output: "", code: 0, signal: null, resources };
+}
+
 /**
  * Runs the program in a fresh Node.js process. The SDK keeps process-wide state (the mock
  * monitor, the root stack resource, config) and Node caches the program's modules, so a second
@@ -214,8 +251,7 @@ export async function spawnProgram(
     env.PLAN_TSCONFIG = fs.existsSync(tsconfig) ? tsconfig : "";
     if (opts.stackTraces) env.PLAN_SOURCE_MAPS = "1";
     const worker = path.join(__dirname, "worker.ts");
-    const resources: PlannedResource[] = [];
-    const byUrn = new Map<string, PlannedResource>();
+    const records = new RecordCollector(opts.onResource);
     let done: Omit<ProgramRun, "resources"> | undefined;
     let timedOutMs: number | undefined;
     try {
@@ -225,16 +261,7 @@ export async function spawnProgram(
         child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
         child.on("message", (m: WorkerMessage) => {
             if (m.kind === "records") {
-                for (const e of m.events) {
-                    if (e.kind === "resource") {
-                        resources.push(e.resource);
-                        byUrn.set(e.resource.urn, e.resource);
-                        opts.onResource?.(e.resource);
-                    } else {
-                        const r = byUrn.get(e.urn);
-                        if (r) r.outputs = e.outputs;
-                    }
-                }
+                for (const e of m.events) records.add(e);
             } else if (m.kind === "done") {
                 done = m.run;
                 opts.programDone?.();
@@ -253,6 +280,7 @@ export async function spawnProgram(
                 resolve({ code: c, signal: sig });
             });
         });
+        const { resources } = records;
         const run = done ? { ...done, resources } : undefined;
         return { run, output, code, signal, resources, ...(timedOutMs !== undefined ? { timedOutMs } : {}) };
     } finally {
@@ -529,14 +557,15 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     };
 
     let programDoneAt = 0;
-    const spawned = await spawnProgram(project, {
+    const programOptions = {
         preview,
         timeoutMs,
         stackTraces: opts.stackTraces,
         userMocks,
-        onResource: evaluation ? (r) => evaluation.add(converter.convert(r)) : undefined,
+        onResource: evaluation ? (r: PlannedResource) => evaluation.add(converter.convert(r)) : undefined,
         programDone: () => (programDoneAt = performance.now()),
-    });
+    };
+    const spawned = opts.inProcess ? await runProgramInThisProcess(project, programOptions) : await spawnProgram(project, programOptions);
     const run = spawned.run;
     if (!run) {
         dropPack();

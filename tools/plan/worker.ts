@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import type { RecordEvent } from "./capture";
 import type { UserMocks } from "./mocks";
-import { runProgramInProcess } from "./program";
+import { runProgramInProcess, skipStackTraces } from "./program";
 import type { ProjectInfo } from "./project";
 import type { ProgramRun } from "./types";
 
@@ -25,18 +25,6 @@ interface WorkerRequest {
 export type WorkerMessage =
     | { kind: "records"; events: RecordEvent[] }
     | { kind: "done"; run: Omit<ProgramRun, "resources"> };
-
-/**
- * The SDK formats a JavaScript stack trace for every resource (its source position, captured
- * with an unlimited depth) and for every internal promise (leak diagnostics). Mapped back
- * through source maps, those dominate the run time of a large program.
- * When no stack trace will be shown, format stacks as their first line only: the SDK finds no
- * source position (it is optional) and error messages are unchanged.
- */
-function skipStackTraces(): void {
-    Error.stackTraceLimit = 0;
-    Error.prepareStackTrace = (err: Error) => `${err.name}: ${err.message}`;
-}
 
 function send(message: WorkerMessage): Promise<void> {
     return new Promise((resolve, reject) => {
