@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { ConfigError, parseConfig } from "../../components/config";
 import { planFromRawConfig } from "../../components/plan";
-import { rawStackConfig } from "./support";
+import { rawStackConfig } from "../helpers/program";
 
 /** Problems of a config, as `key: message` lines; [] when it parses. */
 function problems(raw: Record<string, unknown>): { key: string; message: string }[] {

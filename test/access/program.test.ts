@@ -28,9 +28,8 @@ const USER_GRANTS = [
 ];
 
 /** Provider reference (`urn::id`) -> the provider's logical name. */
-function providerName(run: ProgramRun, ref: string): string | undefined {
-    if (!ref) return undefined;
-    const urn = ref.split("::").slice(0, -1).join("::");
+function providerName(run: ProgramRun, urn: string): string | undefined {
+    if (!urn) return undefined;
     return run.resources.find((r) => r.urn === urn)?.name;
 }
 

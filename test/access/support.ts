@@ -7,21 +7,11 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { AccessPlan, planAccess, RolePlan } from "../../components/access/plan";
 import { PolicyDocument, renderDocument } from "../../components/access/policies";
 import { LandingZonePlan, planFromRawConfig } from "../../components/plan";
-import { decode } from "../../components/stack-config";
-import { fakeAccountId, stackConfig } from "../helpers/program";
+import { fakeAccountId, rawStackConfig } from "../helpers/program";
 
 export const MANAGEMENT_ID = "111111111111";
 export const ORG_ID = "o-exampleorg1";
 export const REGION = "eu-west-1";
-
-/** The raw `landing-zone:*` namespace of a shipped stack, as the program reads it. */
-export function rawStackConfig(stack: string): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(stackConfig(stack))) {
-        if (k.startsWith("landing-zone:")) raw[k.slice("landing-zone:".length)] = decode(v);
-    }
-    return raw;
-}
 
 export interface Stack {
     name: string;

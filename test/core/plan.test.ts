@@ -2,17 +2,7 @@
 import * as assert from "assert";
 import { DEPLOYMENT_ACCOUNT, planFromRawConfig } from "../../components/plan";
 import { parseConfig } from "../../components/config";
-import { decode } from "../../components/stack-config";
-import { stackConfig } from "../helpers/program";
-
-/** A shipped stack's namespace, decoded as the program decodes it. */
-function shipped(stack: string): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(stackConfig(stack))) {
-        if (k.startsWith("landing-zone:")) raw[k.slice("landing-zone:".length)] = decode(v);
-    }
-    return raw;
-}
+import { rawStackConfig as shipped } from "../helpers/program";
 
 describe("plan", () => {
     describe("multi-account (shipped prod stack)", () => {

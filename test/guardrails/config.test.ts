@@ -7,7 +7,8 @@ import { ConfigError, type ConfigProblem } from "../../components/config";
 import { planFromRawConfig } from "../../components/plan";
 import { topTargetsByClass } from "../../components/guardrails/plan";
 import { DEFAULT_BUDGET_THRESHOLDS } from "../../components/guardrails/config";
-import { clone, rawConfig } from "./support";
+import { rawStackConfig } from "../helpers/program";
+import { clone } from "./support";
 
 function problems(raw: Record<string, unknown>): ConfigProblem[] {
     try {
@@ -27,8 +28,8 @@ function rejects(raw: Record<string, unknown>, key: string, message: RegExp): vo
     assert.match(p.message, message);
 }
 
-const prod = () => clone(rawConfig("prod")) as Record<string, any>;
-const dev = () => clone(rawConfig("dev")) as Record<string, any>;
+const prod = () => clone(rawStackConfig("prod")) as Record<string, any>;
+const dev = () => clone(rawStackConfig("dev")) as Record<string, any>;
 
 describe("guardrails config", () => {
     describe("rejected, naming the key", () => {

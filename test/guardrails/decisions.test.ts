@@ -7,18 +7,19 @@ import * as assert from "assert";
 import { planFromRawConfig, type LandingZonePlan } from "../../components/plan";
 import type { GuardrailsPlan } from "../../components/guardrails/plan";
 import { ADMINISTRATOR_ACCESS, decide, simulate, type SimulationRequest } from "../helpers/simulate";
-import { rawConfig, scpChain, testAccountId } from "./support";
+import { fakeAccountId, rawStackConfig } from "../helpers/program";
+import { scpChain } from "./support";
 
 describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", function () {
     let plan: LandingZonePlan;
     let gp: GuardrailsPlan;
     before(() => {
-        plan = planFromRawConfig(rawConfig("prod"));
+        plan = planFromRawConfig(rawStackConfig("prod"));
         gp = plan.guardrails;
     });
 
-    const role = (account: string, name: string) => `arn:aws:iam::${testAccountId(account)}:role/${name}`;
-    const instance = (account: string, region = "eu-west-1") => `arn:aws:ec2:${region}:${testAccountId(account)}:instance/i-0123456789abcdef0`;
+    const role = (account: string, name: string) => `arn:aws:iam::${fakeAccountId(account)}:role/${name}`;
+    const instance = (account: string, region = "eu-west-1") => `arn:aws:ec2:${region}:${fakeAccountId(account)}:instance/i-0123456789abcdef0`;
     const inAccount = (account: string, request: SimulationRequest) =>
         decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: scpChain(plan, gp, account), request });
     const runInstances = (account: string, instanceType: string, tokens = "required") =>
@@ -30,7 +31,7 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
         });
 
     it("the simulated chain of the dev account is root -> Workloads -> NonProd -> account", () => {
-        assert.deepEqual(scpChain(plan, gp, "dev").map((l) => l.id), ["r-ex12", "ou-workloads", "ou-workloads-nonprod", testAccountId("dev")]);
+        assert.deepEqual(scpChain(plan, gp, "dev").map((l) => l.id), ["r-ex12", "ou-workloads", "ou-workloads-nonprod", fakeAccountId("dev")]);
     });
 
     it("RunInstances of a c5d.24xlarge is denied in the dev account, a t3.micro is allowed", async () => {
@@ -58,15 +59,15 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
 
     it("the root user is denied in every member account", async () => {
         for (const a of plan.accounts) {
-            const root = `arn:aws:iam::${testAccountId(a.key)}:root`;
+            const root = `arn:aws:iam::${fakeAccountId(a.key)}:root`;
             const d = await inAccount(a.key, { principal: root, action: "s3:ListAllMyBuckets", resource: "*" });
             assert.equal(d, "ExplicitlyDenied", a.key);
         }
     });
 
     it("the platform role can still stop CloudTrail logging and delete a GuardDuty detector; another principal cannot", async () => {
-        const trail = `arn:aws:cloudtrail:eu-west-1:${testAccountId("security")}:trail/organization-trail`;
-        const detector = `arn:aws:guardduty:eu-west-1:${testAccountId("security")}:detector/12abc34d567e8fa901bc2d34e56789f0`;
+        const trail = `arn:aws:cloudtrail:eu-west-1:${fakeAccountId("security")}:trail/organization-trail`;
+        const detector = `arn:aws:guardduty:eu-west-1:${fakeAccountId("security")}:detector/12abc34d567e8fa901bc2d34e56789f0`;
         const platform = role("security", "OrganizationAccountAccessRole");
         const other = role("security", "SecurityAuditor");
         assert.equal(await inAccount("security", { principal: platform, action: "cloudtrail:StopLogging", resource: trail }), "Allowed");
@@ -81,7 +82,7 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
         const dev = role("dev", "developer");
         assert.equal(await inAccount("dev", { principal: dev, action: "ec2:DescribeInstances", resource: "*", context: { "aws:RequestedRegion": "ap-southeast-2" } }), "ExplicitlyDenied");
         assert.equal(await inAccount("dev", { principal: dev, action: "ec2:DescribeInstances", resource: "*", context: { "aws:RequestedRegion": "eu-central-1" } }), "Allowed");
-        const someRole = `arn:aws:iam::${testAccountId("dev")}:role/app-role`;
+        const someRole = `arn:aws:iam::${fakeAccountId("dev")}:role/app-role`;
         assert.equal(await inAccount("dev", { principal: dev, action: "iam:GetRole", resource: someRole, context: { "aws:RequestedRegion": "ap-southeast-2" } }), "Allowed");
         assert.equal(await inAccount("dev", { principal: dev, action: "sts:GetCallerIdentity", resource: "*", context: { "aws:RequestedRegion": "ap-southeast-2" } }), "Allowed");
         // Production has no region list in the shipped stack.
@@ -89,17 +90,17 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
     });
 
     it("IAM users and access keys cannot be created in production, except by the platform role", async () => {
-        const user = `arn:aws:iam::${testAccountId("prod")}:user/alice`;
+        const user = `arn:aws:iam::${fakeAccountId("prod")}:user/alice`;
         assert.equal(await inAccount("prod", { principal: role("prod", "operator"), action: "iam:CreateUser", resource: user }), "ExplicitlyDenied");
         assert.equal(await inAccount("prod", { principal: role("prod", "operator"), action: "iam:CreateAccessKey", resource: user }), "ExplicitlyDenied");
         assert.equal(await inAccount("prod", { principal: role("prod", "OrganizationAccountAccessRole"), action: "iam:CreateUser", resource: user }), "Allowed");
-        assert.equal(await inAccount("dev", { principal: role("dev", "developer"), action: "iam:CreateUser", resource: `arn:aws:iam::${testAccountId("dev")}:user/alice` }), "Allowed");
+        assert.equal(await inAccount("dev", { principal: role("dev", "developer"), action: "iam:CreateUser", resource: `arn:aws:iam::${fakeAccountId("dev")}:user/alice` }), "Allowed");
     });
 
     it("platform roles cannot be changed except by the platform role", async () => {
-        const envRole = `arn:aws:iam::${testAccountId("dev")}:role/landing-zone/developers`;
-        const accessRole = `arn:aws:iam::${testAccountId("dev")}:role/OrganizationAccountAccessRole`;
-        const appRole = `arn:aws:iam::${testAccountId("dev")}:role/app-role`;
+        const envRole = `arn:aws:iam::${fakeAccountId("dev")}:role/landing-zone/developers`;
+        const accessRole = `arn:aws:iam::${fakeAccountId("dev")}:role/OrganizationAccountAccessRole`;
+        const appRole = `arn:aws:iam::${fakeAccountId("dev")}:role/app-role`;
         const dev = role("dev", "developer");
         assert.equal(await inAccount("dev", { principal: dev, action: "iam:AttachRolePolicy", resource: envRole }), "ExplicitlyDenied");
         assert.equal(await inAccount("dev", { principal: dev, action: "iam:UpdateAssumeRolePolicy", resource: accessRole }), "ExplicitlyDenied");
@@ -116,7 +117,7 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
     });
 
     it("the service allow-list of NonProd implicitly denies unlisted services there, not in production", async () => {
-        const notebook = (a: string) => `arn:aws:sagemaker:eu-west-1:${testAccountId(a)}:notebook-instance/lab`;
+        const notebook = (a: string) => `arn:aws:sagemaker:eu-west-1:${fakeAccountId(a)}:notebook-instance/lab`;
         assert.equal(await inAccount("dev", { principal: role("dev", "developer"), action: "sagemaker:CreateNotebookInstance", resource: notebook("dev") }), "ImplicitlyDenied");
         assert.equal(await inAccount("prod", { principal: role("prod", "operator"), action: "sagemaker:CreateNotebookInstance", resource: notebook("prod") }), "Allowed");
         assert.equal(await inAccount("dev", { principal: role("dev", "developer"), action: "s3:GetObject", resource: "arn:aws:s3:::app1-dev-data/report.csv" }), "Allowed");
@@ -137,7 +138,7 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
                 scps: scpChain(hybrid, hgp, account),
                 request: { principal: role(account, "developer"), action: "ec2:RunInstances", resource: instance(account), context: { "ec2:InstanceType": type, "ec2:MetadataHttpTokens": "required" } },
             });
-        assert.deepEqual(scpChain(hybrid, hgp, "nonprod").map((l) => l.id), ["r-ex12", testAccountId("nonprod")]);
+        assert.deepEqual(scpChain(hybrid, hgp, "nonprod").map((l) => l.id), ["r-ex12", fakeAccountId("nonprod")]);
         assert.equal(await run("nonprod", "c5d.24xlarge"), "ExplicitlyDenied");
         assert.equal(await run("nonprod", "t3.large"), "Allowed");
         assert.equal(await run("prod", "c5d.24xlarge"), "Allowed");

@@ -14,7 +14,8 @@ import { planFromRawConfig } from "../../components/plan";
 import { actionMatches } from "../../policypack/lib/policyDocument";
 import { ADMINISTRATOR_ACCESS, simulate } from "../helpers/simulate";
 import { serviceActions } from "../access/proof";
-import { rawConfig, scpChain, testAccountId } from "./support";
+import { fakeAccountId, rawStackConfig } from "../helpers/program";
+import { scpChain } from "./support";
 
 const candidates = Object.values(SECURITY_SERVICE_CANDIDATES).flat();
 const isProtected = (a: string) => PROTECTED_SECURITY_ACTIONS.some((p) => actionMatches(p, a));
@@ -69,7 +70,7 @@ describe("protect-security-services: the reviewed table of detection-silencing a
     });
 
     it("in every account of the prod stack an administrator is denied every protected candidate and allowed the reviewed ones; the platform role keeps them", async () => {
-        const plan = planFromRawConfig(rawConfig("prod"));
+        const plan = planFromRawConfig(rawStackConfig("prod"));
         const gp = plan.guardrails;
         const wrong: string[] = [];
         for (const account of ["dev", "prod", "security"]) {
@@ -77,10 +78,10 @@ describe("protect-security-services: the reviewed table of detection-silencing a
             for (const action of candidates) {
                 const a = (await serviceActions(action.split(":")[0])).find((x) => x.action === action)!;
                 const resource = a.resourceTypes.length
-                    ? a.resourceTypes[0].arn.replace(/\$\{Partition\}/g, "aws").replace(/\$\{Region\}/g, "eu-west-1").replace(/\$\{Account\}/g, testAccountId(account)).replace(/\$\{[A-Za-z0-9]+\}/g, "x")
+                    ? a.resourceTypes[0].arn.replace(/\$\{Partition\}/g, "aws").replace(/\$\{Region\}/g, "eu-west-1").replace(/\$\{Account\}/g, fakeAccountId(account)).replace(/\$\{[A-Za-z0-9]+\}/g, "x")
                     : "*";
                 const ask = async (role: string) =>
-                    (await simulate({ identityPolicies: [ADMINISTRATOR_ACCESS], scps, request: { principal: `arn:aws:iam::${testAccountId(account)}:role/${role}`, action, resource } })).decision;
+                    (await simulate({ identityPolicies: [ADMINISTRATOR_ACCESS], scps, request: { principal: `arn:aws:iam::${fakeAccountId(account)}:role/${role}`, action, resource } })).decision;
                 const admin = await ask("Admin");
                 if (admin !== (isProtected(action) ? "ExplicitlyDenied" : "Allowed")) wrong.push(`${account} Admin ${action}: ${admin}`);
                 if (isProtected(action) && (await ask("OrganizationAccountAccessRole")) !== "Allowed") wrong.push(`${account} platform ${action}`);

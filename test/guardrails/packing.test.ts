@@ -11,7 +11,8 @@ import { MAX_SCPS_PER_TARGET, minifiedSize, packStatements, SCP_MAX_CHARACTERS, 
 import type { Statement } from "../../components/policy-document";
 import { buildGuardrail, FULL_AWS_ACCESS, GUARDRAIL_NAMES } from "../../components/guardrails/scp";
 import { ADMINISTRATOR_ACCESS, decide, type ScpLevel, type SimulationRequest } from "../helpers/simulate";
-import { clone, rawConfig, testAccountId } from "./support";
+import { fakeAccountId, rawStackConfig } from "../helpers/program";
+import { clone } from "./support";
 
 function item(sid: string, chars: number): PackItem {
     // A statement whose minified JSON is exactly `chars` long.
@@ -71,7 +72,7 @@ describe("packing", () => {
         let target: ScpTargetPlan;
         before(() => {
             // Every guardrail of the library, and an allow-list, on the production workloads OU.
-            const raw = clone(rawConfig("prod"));
+            const raw = clone(rawStackConfig("prod"));
             const g = raw.guardrails as Record<string, any>;
             g.productionInstanceTypes = ["m5.*", "m6i.*", "c5.*", "c5d.*", "r5.*"];
             g.attachments.organizationalUnits = { "workloads-prod": [...GUARDRAIL_NAMES] };
@@ -93,7 +94,7 @@ describe("packing", () => {
         });
 
         it("gives the same simulator decisions as the unpacked guardrails", async () => {
-            const account = testAccountId("prod");
+            const account = fakeAccountId("prod");
             // The unpacked set, built independently from the library: one document per guardrail,
             // as if AWS allowed that many attachments.
             const gp = plan.guardrails;
@@ -147,7 +148,7 @@ describe("packing", () => {
         });
 
         it("packs large parameters into several documents, still within the limits", () => {
-            const raw = clone(rawConfig("prod"));
+            const raw = clone(rawStackConfig("prod"));
             const g = raw.guardrails as Record<string, any>;
             // About 4,000 characters of instance types and 3,000 of extra global actions.
             g.nonProductionInstanceTypes = Array.from({ length: 280 }, (_, i) => `t3.size${i}`);
@@ -163,7 +164,7 @@ describe("packing", () => {
         });
 
         it("rejects a target whose guardrails cannot fit at all, naming the target and the sizes", () => {
-            const raw = clone(rawConfig("prod"));
+            const raw = clone(rawStackConfig("prod"));
             (raw.guardrails as Record<string, any>).nonProductionInstanceTypes = Array.from({ length: 500 }, (_, i) => `t3.size${i}`);
             let err: unknown;
             try {

@@ -3,32 +3,27 @@
  * plan says, with content known at preview, attached to the right targets.
  */
 import * as assert from "assert";
-import * as crypto from "crypto";
-import { runProgram, stackConfig, type ProgramRun } from "../helpers/program";
+import { rawStackConfig, type ProgramRun, runProgram, stackConfig } from "../helpers/program";
 import { planFromRawConfig } from "../../components/plan";
 import { planGuardrails } from "../../components/guardrails/plan";
 import { GUARDRAILS_TYPE } from "../../components/guardrails/component";
-import { rawConfig } from "./support";
 
 const POLICY = "aws:organizations/policy:Policy";
 const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 const BUDGET = "aws:budgets/budget:Budget";
 
-/** The OU ID the test mocks give an OU (test/helpers/program.ts). */
-function ouId(logicalName: string): string {
-    return `ou-ex12-${crypto.createHash("sha256").update(logicalName).digest("hex").slice(0, 8)}`;
-}
+const OU = "aws:organizations/organizationalUnit:OrganizationalUnit";
 
 describe("guardrails: shipped stacks under the mock monitor", function () {
     let prod: ProgramRun;
     let dev: ProgramRun;
     before(async function () {
-        prod = await runProgram(stackConfig("prod"), { preview: true, stack: "prod" });
-        dev = await runProgram(stackConfig("dev"), { preview: true, stack: "dev" });
+        prod = await runProgram(stackConfig("prod"), { stack: "prod" });
+        dev = await runProgram(stackConfig("dev"), { stack: "dev" });
     });
 
     it("prod registers one SCP and one attachment per planned document, with the planned content", () => {
-        const gp = planFromRawConfig(rawConfig("prod")).guardrails;
+        const gp = planFromRawConfig(rawStackConfig("prod")).guardrails;
         const scps = prod.byType(POLICY).filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY");
         const planned = gp.targets.flatMap((t) => t.documents);
         assert.ok(planned.length >= 5, `expected the baseline and attachments, planned ${planned.length}`);
@@ -45,17 +40,17 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
 
     it("prod attaches to the root, the OUs and nowhere else, within 5 SCPs per target", () => {
         const ouIds = new Map(
-            prod.byType("aws:organizations/organizationalUnit:OrganizationalUnit").map((o) => [ouId(o.name), o.name.replace(/^ou-/, "")]),
+            prod.byType(OU).map((o) => [prod.idOf(o), o.name.replace(/^ou-/, "")]),
         );
         const attachments = prod.byType(ATTACHMENT);
         const perTarget = new Map<string, number>();
         for (const a of attachments) {
             const target = a.inputs.targetId;
-            assert.ok(target === "r-ex12" || ouIds.has(target), `${a.name} is attached to ${target}, neither the root nor an OU`);
+            assert.ok(target === prod.org.rootId || ouIds.has(target), `${a.name} is attached to ${target}, neither the root nor an OU`);
             if (a.name.startsWith("scp-")) perTarget.set(target, (perTarget.get(target) ?? 0) + 1);
         }
         assert.deepEqual(
-            [...perTarget.keys()].map((id) => (id === "r-ex12" ? "root" : ouIds.get(id))).sort(),
+            [...perTarget.keys()].map((id) => (id === prod.org.rootId ? "root" : ouIds.get(id))).sort(),
             ["root", "sandbox", "security", "workloads-nonprod", "workloads-prod"],
         );
         for (const [target, n] of perTarget) assert.ok(n + 1 <= 5, `${target}: ${n} SCPs + FullAWSAccess`);
@@ -90,11 +85,11 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
     });
 
     it("prod registers the resource control policy on the root, after the organization that enables its type", () => {
-        const gp = planFromRawConfig(rawConfig("prod")).guardrails;
+        const gp = planFromRawConfig(rawStackConfig("prod")).guardrails;
         const rcps = prod.byType(POLICY).filter((r) => r.inputs.type === "RESOURCE_CONTROL_POLICY");
         assert.deepEqual(rcps.map((r) => r.name), ["rcp-root-deny-external-role-assumption"]);
         assert.equal(rcps[0].inputs.content, gp.resourceControlPolicies[0].content);
-        assert.equal(prod.one(ATTACHMENT, "rcp-root-deny-external-role-assumption").inputs.targetId, "r-ex12");
+        assert.equal(prod.one(ATTACHMENT, "rcp-root-deny-external-role-assumption").inputs.targetId, prod.org.rootId);
         const org = prod.byType("aws:organizations/organization:Organization")[0];
         assert.ok(org.inputs.enabledPolicyTypes.includes("RESOURCE_CONTROL_POLICY"));
         assert.ok(rcps[0].dependencies.includes(org.urn), "created once the type is enabled");
@@ -130,7 +125,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         assert.ok(out, "guardrails output present");
         assert.ok(Array.isArray(out.scpsByTarget.root) && out.scpsByTarget.root.length >= 1);
         assert.ok(out.scpsByTarget["ou-workloads-nonprod"].includes("landing-zone-ou-workloads-nonprod-service-allow-list"));
-        assert.deepEqual(out.fullAwsAccessToDetach, [{ target: "ou-workloads-nonprod", targetId: ouId("ou-workloads-nonprod") }]);
+        assert.deepEqual(out.fullAwsAccessToDetach, [{ target: "ou-workloads-nonprod", targetId: prod.idOf(prod.one(OU, "ou-workloads-nonprod")) }]);
     });
 
     it("a renamed OU keeps its policies' URNs through aliases", async () => {
@@ -148,7 +143,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
             "landing-zone:accounts": JSON.stringify(accounts),
             "landing-zone:guardrails": JSON.stringify(guardrails),
         });
-        const aliasNames = (r: { aliases: string[] }) => r.aliases.map((a) => JSON.parse(a).spec?.name);
+        const aliasNames = (r: { aliases: string[] }) => r.aliases.map((a) => a.split("::").pop());
         for (const doc of ["instance-type-allow-list", "region-allow-list", "service-allow-list"]) {
             assert.deepEqual(aliasNames(run.one(POLICY, `scp-ou-nonprod-workloads-${doc}`)), [`scp-ou-workloads-nonprod-${doc}`]);
             assert.deepEqual(aliasNames(run.one(ATTACHMENT, `scp-ou-nonprod-workloads-${doc}`)), [`scp-ou-workloads-nonprod-${doc}`]);

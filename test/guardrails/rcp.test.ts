@@ -11,16 +11,17 @@ import { planFromRawConfig } from "../../components/plan";
 import { planGuardrails } from "../../components/guardrails/plan";
 import { SCP_MAX_CHARACTERS } from "../../components/guardrails/packing";
 import { ADMINISTRATOR_ACCESS, decide, type ScpLevel } from "../helpers/simulate";
-import { clone, rawConfig, scpChain, testAccountId } from "./support";
+import { fakeAccountId, rawStackConfig } from "../helpers/program";
+import { clone, scpChain } from "./support";
 
 const ORG = "o-exampleorg1";
 const OUTSIDER = "999999999999";
 
 describe("resource control policy: no role of a member account trusts outside the organization", function () {
-    const plan = planFromRawConfig(rawConfig("prod"));
+    const plan = planFromRawConfig(rawStackConfig("prod"));
     const gp = plan.guardrails;
     const rcpsOf = (g = gp): ScpLevel[] => [{ id: "r-ex12", policies: g.resourceControlPolicies.map((r) => ({ name: r.policyName, policy: JSON.parse(r.content) })) }];
-    const dev = testAccountId("dev");
+    const dev = fakeAccountId("dev");
     const role = `arn:aws:iam::${dev}:role/workloads/dev/app`;
     /** The trust a delegated administrator could write: a personal account, or a service. */
     const trusting = (principal: Record<string, string>) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
@@ -53,9 +54,9 @@ describe("resource control policy: no role of a member account trusts outside th
 
     it("AWS services, principals of the organization and listed vendor accounts keep their access", async () => {
         assert.equal(await assume("ec2.amazonaws.com", { "aws:PrincipalIsAWSService": "true" }, trusting({ Service: "ec2.amazonaws.com" })), "Allowed");
-        const member = `arn:aws:iam::${testAccountId("security")}:role/ops`;
-        assert.equal(await assume(member, { "aws:PrincipalOrgID": ORG, "aws:PrincipalAccount": testAccountId("security") }, trusting({ AWS: member })), "Allowed");
-        const raw = clone(rawConfig("prod")) as { guardrails: Record<string, unknown> };
+        const member = `arn:aws:iam::${fakeAccountId("security")}:role/ops`;
+        assert.equal(await assume(member, { "aws:PrincipalOrgID": ORG, "aws:PrincipalAccount": fakeAccountId("security") }, trusting({ AWS: member })), "Allowed");
+        const raw = clone(rawStackConfig("prod")) as { guardrails: Record<string, unknown> };
         raw.guardrails.trustedExternalAccountIds = [OUTSIDER];
         const withVendor = planFromRawConfig(raw).guardrails;
         const vendor = `arn:aws:iam::${OUTSIDER}:role/vendor`;
@@ -63,27 +64,27 @@ describe("resource control policy: no role of a member account trusts outside th
     });
 
     it("trustedExternalAccountIds takes 12-digit account IDs only", () => {
-        const raw = clone(rawConfig("prod")) as { guardrails: Record<string, unknown> };
+        const raw = clone(rawStackConfig("prod")) as { guardrails: Record<string, unknown> };
         raw.guardrails.trustedExternalAccountIds = ["12345"];
         assert.throws(() => parseConfig(raw), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "landing-zone:guardrails.trustedExternalAccountIds[0]" && /12-digit/.test(p.message)));
     });
 });
 
 describe("deny-external-sharing on the prod stack's chains", () => {
-    const plan = planFromRawConfig(rawConfig("prod"));
+    const plan = planFromRawConfig(rawStackConfig("prod"));
     const gp = plan.guardrails;
     const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}, role = "Admin") =>
         decide({
             identityPolicies: [ADMINISTRATOR_ACCESS],
             scps: scpChain(plan, gp, "prod"),
-            request: { principal: `arn:aws:iam::${testAccountId("prod")}:role/${role}`, action, resource, context },
+            request: { principal: `arn:aws:iam::${fakeAccountId("prod")}:role/${role}`, action, resource, context },
         });
     const snapshot = "arn:aws:ec2:eu-west-1::snapshot/snap-0123456789abcdef0";
 
     it("RAM shares open to principals outside the organization are denied; shares inside it are not", async () => {
         assert.equal(await ask("ram:CreateResourceShare", "*", { "ram:RequestedAllowsExternalPrincipals": "true" }), "ExplicitlyDenied");
         assert.equal(await ask("ram:CreateResourceShare", "*", { "ram:RequestedAllowsExternalPrincipals": "false" }), "Allowed");
-        const share = `arn:aws:ram:eu-west-1:${testAccountId("prod")}:resource-share/0123`;
+        const share = `arn:aws:ram:eu-west-1:${fakeAccountId("prod")}:resource-share/0123`;
         assert.equal(await ask("ram:AssociateResourceShare", share, { "ram:AllowsExternalPrincipals": "true" }), "ExplicitlyDenied");
     });
 

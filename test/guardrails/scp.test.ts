@@ -10,7 +10,7 @@ import * as scp from "../../components/guardrails/scp";
 import { minifiedSize, SCP_MAX_CHARACTERS } from "../../components/guardrails/packing";
 import { planFromRawConfig } from "../../components/plan";
 import { planGuardrails } from "../../components/guardrails/plan";
-import { rawConfig } from "./support";
+import { rawStackConfig } from "../helpers/program";
 import { actionMatches } from "../../policypack/lib/policyDocument";
 
 const PLATFORM = ["arn:aws:iam::*:role/OrganizationAccountAccessRole"];
@@ -160,7 +160,7 @@ describe("SCP library", () => {
     });
 
     it("the prod stack's planned documents: sizes measured, all within the limit", () => {
-        const gp = planFromRawConfig(rawConfig("prod")).guardrails;
+        const gp = planFromRawConfig(rawStackConfig("prod")).guardrails;
         for (const t of gp.targets) {
             for (const d of t.documents) {
                 sizes[`prod ${d.logicalName}`] = d.size;

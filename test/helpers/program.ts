@@ -1,147 +1,122 @@
 /**
- * Runs the landing-zone program (index.ts) in-process under the Pulumi SDK's own mock
- * monitor and records every registration request, options included, as the engine sees it.
+ * The landing-zone program (index.ts) in this process, with config of the test's own: a thin
+ * view over tools/plan (its project loading, mocks and capture), so that the tests see what the
+ * offline plan sees. Each registration comes with its options, as the engine gets them.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as crypto from "crypto";
-import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { CONFIG_NAMESPACE } from "../../components/config";
+import { decode } from "../../components/stack-config";
+import { runProgramHere } from "../../tools/plan/program";
+import { loadProject } from "../../tools/plan/project";
+import type { PlannedResource } from "../../tools/plan/types";
+import { ROOT } from "./plan";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export { ROOT };
+import { awsIdentityFor, orgIdsFor, type OrgIds } from "../../tools/plan/mocks";
+export { accountIdFor as fakeAccountId } from "../../tools/plan/mocks";
+
+/** The project the tests run: this repository's (the stack picks no file; config is given). */
+export const PROJECT = "landing-zone";
 
 export interface Recorded {
     urn: string;
     type: string;
     name: string;
     custom: boolean;
+    /** "" for the root stack. */
     parent: string;
+    /** The explicit provider's URN, "" for the engine's default provider. */
     provider: string;
     inputs: Record<string, any>;
     protect: boolean;
     retainOnDelete: boolean;
+    /** "" when the resource is not imported. */
     importId: string;
     ignoreChanges: string[];
+    /** Alias URNs. */
     aliases: string[];
     dependencies: string[];
 }
 
 export interface ProgramRun {
+    stack: string;
+    /** The organization's IDs as the mocks answer them. */
+    org: OrgIds;
+    /** The ID the mocks gave a resource (an update answers every ID). */
+    idOf(r: Recorded): string;
     resources: Recorded[];
     outputs: Record<string, any>;
     byType(type: string): Recorded[];
     one(type: string, name: string): Recorded;
 }
 
-/** 12 deterministic digits from a name. */
-export function fakeAccountId(name: string): string {
-    const h = crypto.createHash("sha256").update(name).digest();
-    return String(h.readBigUInt64BE(0) % 10n ** 12n).padStart(12, "1");
+function recorded(r: PlannedResource): Recorded {
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        custom: r.custom,
+        parent: r.parent ?? "",
+        provider: r.defaultProvider ? "" : (r.provider ?? ""),
+        inputs: r.inputs as Record<string, any>,
+        protect: r.options.protect,
+        retainOnDelete: r.options.retainOnDelete,
+        importId: r.options.importId ?? "",
+        ignoreChanges: r.options.ignoreChanges,
+        aliases: r.options.aliases,
+        dependencies: r.dependencies,
+    };
 }
 
-const mocks: pulumi.runtime.Mocks = {
-    newResource(args) {
-        const state: Record<string, any> = { ...args.inputs };
-        let id = args.id || `${args.name}-id`;
-        switch (args.type) {
-            case "aws:organizations/organization:Organization":
-                id = args.id || "o-exampleorg1";
-                state.roots = [{ id: "r-ex12", arn: "arn:aws:organizations::111111111111:root/o-exampleorg1/r-ex12", name: "Root", policyTypes: [] }];
-                state.masterAccountId = "111111111111";
-                break;
-            case "aws:organizations/account:Account":
-                id = args.id || fakeAccountId(args.inputs.name);
-                break;
-            case "aws:organizations/organizationalUnit:OrganizationalUnit":
-                id = `ou-ex12-${crypto.createHash("sha256").update(args.name).digest("hex").slice(0, 8)}`;
-                break;
-        }
-        if (/^aws:iam\//.test(args.type) && args.inputs.name && !state.arn) {
-            state.arn = `arn:aws:iam::111111111111:${args.type.split("/")[1].split(":")[0]}/${args.inputs.name}`;
-        }
-        return { id, state };
-    },
-    call(args) {
-        switch (args.token) {
-            case "aws:index/getPartition:getPartition":
-                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
-            case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: "111111111111", arn: "arn:aws:iam::111111111111:user/platform", userId: "AIDAEXAMPLE", id: "111111111111" };
-            case "aws:index/getRegion:getRegion":
-                return { name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" };
-            default:
-                throw new Error(`unexpected invoke ${args.token}`);
-        }
-    },
-};
-
-/** Reads a shipped stack file into the engine's flat string form (structured values JSON-encoded). */
+/** A shipped stack file's config in the engine's flat string form (structured values JSON-encoded). */
 export function stackConfig(stack: string): Record<string, string> {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
-    return flatten(doc.config ?? {});
+    return loadProject(ROOT, stack).config;
 }
 
+/** A shipped stack's `landing-zone:*` values, decoded as the program decodes them (the raw config the planners take). */
+export function rawStackConfig(stack: string): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    for (const [k, v] of Object.entries(stackConfig(stack))) {
+        if (k.startsWith(prefix)) raw[k.slice(prefix.length)] = decode(v);
+    }
+    return raw;
+}
+
+/** Config as a stack file writes it (keys without a namespace are the project's) in the flat form. */
 export function flatten(config: Record<string, unknown>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) {
-        const key = k.includes(":") ? k : `landing-zone:${k}`;
+        const key = k.includes(":") ? k : `${CONFIG_NAMESPACE}:${k}`;
         out[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
     return out;
 }
 
-/** Runs index.ts with the given flat config. Rejects with the program's error. */
-export async function runProgram(config: Record<string, string>, opts: { preview?: boolean; stack?: string } = {}): Promise<ProgramRun> {
-    const recorded: Recorded[] = [];
-    let inflight = 0;
-    await pulumi.runtime.setMocks(mocks, "landing-zone", opts.stack ?? "test", opts.preview ?? true);
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: any) => {
-        inflight++;
-        recorded.push({
-            urn: "",
-            type: req.getType(),
-            name: req.getName(),
-            custom: req.getCustom(),
-            parent: req.getParent(),
-            provider: req.getProvider(),
-            inputs: req.getObject()?.toJavaScript() ?? {},
-            protect: req.getProtect(),
-            retainOnDelete: req.getRetainondelete(),
-            importId: req.getImportid(),
-            ignoreChanges: req.getIgnorechangesList(),
-            aliases: req.getAliasesList().map((a: any) => JSON.stringify(a.toObject())),
-            dependencies: req.getDependenciesList(),
-        });
-        const rec = recorded[recorded.length - 1];
-        return register(req, (err: any, resp: any) => {
-            if (resp) rec.urn = resp.getUrn();
-            inflight--;
-            cb(err, resp);
-        });
-    };
-    pulumi.runtime.setAllConfig(config, []);
-    const program = path.join(ROOT, "index.ts");
-    delete require.cache[require.resolve(program)];
-    let outputs: Record<string, any>;
-    try {
-        outputs = (await (pulumi.runtime as any).runInPulumiStack(async () => require(program))) ?? {};
-    } catch (e: any) {
-        // Tell the caller how many resources got registered before the failure.
-        if (e && typeof e === "object") e.registered = recorded.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
-        throw e;
+export interface RunOptions {
+    /**
+     * Preview (default false: an update, where the mocks answer every ID and output, so that
+     * tests can follow references between resources). In a preview, IDs of new resources are unknown.
+     */
+    preview?: boolean;
+    /** Stack name (default "test"): it is in every URN and seeds the mocks' IDs. */
+    stack?: string;
+}
+
+/** Runs index.ts with the given flat config. Rejects with the program's error (its `registered`: resources registered before it). */
+export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+    const project = { ...loadProject(ROOT, "dev"), stack: opts.stack ?? "test", stackFile: undefined, config, secretKeys: [], secretPaths: [], problems: [] };
+    const run = await runProgramHere(project, { preview: opts.preview ?? false });
+    const resources = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(recorded);
+    if (run.error) {
+        throw Object.assign(new Error(run.error.message), { registered: resources.length });
     }
-    // Let registrations that the outputs did not wait for finish.
-    for (let quiet = 0; quiet < 5; ) {
-        await new Promise((r) => setImmediate(r));
-        quiet = inflight === 0 ? quiet + 1 : 0;
-    }
-    const resources = recorded.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    const stack = project.stack;
     return {
+        stack,
+        org: orgIdsFor(PROJECT, stack),
+        idOf: (r) => (r.importId || awsIdentityFor(r.type, String(r.inputs.name ?? r.name), r.inputs, { project: PROJECT, stack, preview: false, config }).id),
         resources,
-        outputs,
+        outputs: run.outputs as Record<string, any>,
         byType: (type) => resources.filter((r) => r.type === type),
         one(type, name) {
             const found = resources.filter((r) => r.type === type && r.name === name);

@@ -338,6 +338,14 @@ export interface RunHereOptions extends RunProgramOptions {
     stackTraces?: boolean;
 }
 
+/** Why the project's program cannot run in this process (runProgramHere), or undefined when it can. */
+export function cannotRunHere(project: ProjectInfo): string | undefined {
+    if (project.moduleType === "module") return "an ES module program cannot run in this process (its loader hooks would stay)";
+    const own = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    if (resolveSdkRoot(project.dir) !== own) return "the program uses another @pulumi/pulumi than this process";
+    return undefined;
+}
+
 /** The program runs in this process one at a time: the SDK's state is the process's. */
 let turn: Promise<unknown> = Promise.resolve();
 
@@ -349,13 +357,8 @@ let turn: Promise<unknown> = Promise.resolve();
  * that never finishes holds the process (the plan's child process is what bounds it).
  */
 export function runProgramHere(project: ProjectInfo, opts: RunHereOptions = {}): Promise<ProgramRun> {
-    if (project.moduleType === "module") {
-        return Promise.reject(new Error(`${project.dir}: an ES module program cannot run in this process (its loader hooks would stay); plan it in a child process`));
-    }
-    const own = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    if (resolveSdkRoot(project.dir) !== own) {
-        return Promise.reject(new Error(`${project.dir}: the program uses another @pulumi/pulumi than this process; plan it in a child process`));
-    }
+    const refusal = cannotRunHere(project);
+    if (refusal) return Promise.reject(new Error(`${project.dir}: ${refusal}; plan it in a child process`));
     const run = turn.then(async () => {
         const before = new Set(Object.keys(require.cache));
         const handlers = (["uncaughtException", "unhandledRejection"] as const).map((event) => {

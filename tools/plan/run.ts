@@ -73,8 +73,9 @@ export interface PlanOptions {
     mocks?: UserMocks;
     /**
      * Run the program in this process instead of a child process (tests: many plans without a
-     * process each). Programs then run one at a time, with no time limit; CommonJS projects on
-     * this process's @pulumi/pulumi only (see runProgramHere in program.ts).
+     * process each). Programs then run one at a time, with no time limit. Only CommonJS projects
+     * on this process's @pulumi/pulumi can (see cannotRunHere in program.ts); others still get
+     * a child process.
      */
     inProcess?: boolean;
 }
@@ -565,7 +566,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         onResource: evaluation ? (r: PlannedResource) => evaluation.add(converter.convert(r)) : undefined,
         programDone: () => (programDoneAt = performance.now()),
     };
-    const spawned = opts.inProcess ? await runProgramInThisProcess(project, programOptions) : await spawnProgram(project, programOptions);
+    const here = opts.inProcess && (await import("./program")).cannotRunHere(project) === undefined;
+    const spawned = here ? await runProgramInThisProcess(project, programOptions) : await spawnProgram(project, programOptions);
     const run = spawned.run;
     if (!run) {
         dropPack();

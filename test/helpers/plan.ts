@@ -1,0 +1,70 @@
+/**
+ * The test suite's plans: tools/plan's runPlan, in this process, against one policy pack
+ * process shared by the whole test run (started on first use, stopped by test/helpers/hooks.ts).
+ *
+ * A plan in a child process and a pack process each cost seconds on a small machine; tests plan
+ * hundreds of programs. Plan through `plan()` unless the test is about the process itself (a
+ * time limit, a program that ends its process, the CLI): those ask for `inProcess: false`, or
+ * give a `timeoutMs`, which only a child process can enforce.
+ */
+import * as path from "path";
+import { PolicyPackClient } from "../../tools/lib/analyzer";
+import { REPO_ROOT } from "../../tools/plan/paths";
+import { runPlan, type PlanOptions, type PlanResult } from "../../tools/plan/run";
+
+export const ROOT = REPO_ROOT;
+export const PACK_DIR = path.join(REPO_ROOT, "policypack");
+
+let pack: Promise<PolicyPackClient> | undefined;
+
+/** This repository's policy pack, one process for the whole test run. */
+export function sharedPack(): Promise<PolicyPackClient> {
+    pack ??= PolicyPackClient.start(PACK_DIR);
+    return pack;
+}
+
+/** Stops the shared pack (the root hook does, after the last test). */
+export async function stopSharedPack(): Promise<void> {
+    const p = pack;
+    pack = undefined;
+    if (p) await (await p.catch(() => undefined))?.close();
+}
+
+/** Plans take turns: the shared pack holds one stack's configuration at a time, and programs in this process run one at a time. */
+let turn: Promise<unknown> = Promise.resolve();
+
+function usesSharedPack(opts: PlanOptions): boolean {
+    return opts.policyPack === undefined && opts.policyPackDir !== null && (opts.policyPackDir === undefined || path.resolve(opts.policyPackDir) === PACK_DIR);
+}
+
+/**
+ * runPlan for tests: the program in this process unless asked otherwise (or given a time
+ * limit), this repository's pack through the shared process. What the plan reports is the same
+ * as `npm run plan` reports (test/plan/plan.test.ts compares the two).
+ */
+export function plan(opts: PlanOptions): Promise<PlanResult> {
+    const run = turn.then(async () =>
+        runPlan({
+            inProcess: opts.timeoutMs === undefined,
+            ...opts,
+            ...(usesSharedPack(opts) ? { policyPack: await sharedPack() } : {}),
+        }),
+    );
+    turn = run.catch(() => undefined);
+    return run;
+}
+
+const shipped = new Map<string, Promise<PlanResult>>();
+
+/**
+ * The plan of a shipped stack (Pulumi.<stack>.yaml) with the real pack and its config, made
+ * once per test run and shared: do not change the result.
+ */
+export function shippedPlan(stack: string): Promise<PlanResult> {
+    let p = shipped.get(stack);
+    if (!p) {
+        p = plan({ dir: ROOT, stack });
+        shipped.set(stack, p);
+    }
+    return p;
+}
