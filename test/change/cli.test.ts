@@ -11,7 +11,7 @@ import { EXIT_FAIL_ON } from "../../tools/change/flags";
 import { readSavedPlan, SavedPlanError } from "../../tools/change/report";
 import type { Comparison } from "../../tools/change/types";
 import { parseArgs, UsageError } from "../../tools/plan/cli";
-import { runCli, tempDir } from "../plan/helpers";
+import { runCli, tempDir } from "../plan/support";
 import { ROOT } from "./support";
 
 function git(cwd: string, ...args: string[]): string {

@@ -8,7 +8,7 @@ import * as YAML from "yaml";
 import type { FailOn } from "../../tools/change/flags";
 import { planReport } from "../../tools/change/report";
 import type { SavedPlan } from "../../tools/change/types";
-import { runPlan } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "change");
@@ -138,7 +138,7 @@ export function planOf(stack: string, edits: ConfigEdits | undefined): Promise<{
             const project = projectWith(stack, edits);
             try {
                 // The project lives outside this repository, so the stack's pack config is named explicitly.
-                const r = await runPlan({
+                const r = await runPlanHere({
                     dir: project.dir,
                     stack,
                     policyPackDir: path.join(ROOT, "policypack"),

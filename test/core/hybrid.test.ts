@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import * as path from "path";
-import { runPlan } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 import { ROOT } from "../helpers/program";
 import { tempProject, type TempProject } from "./project";
 
@@ -34,7 +34,7 @@ describe("hybrid layout, planned offline with the policy pack", function () {
     after(() => project.remove());
 
     it("has no mandatory violation; production alone, the shared account separated by tags", async () => {
-        const r = await runPlan({ dir: project.dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
+        const r = await runPlanHere({ dir: project.dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
         assert.equal(r.error, undefined, r.error?.message);
         assert.deepEqual(r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`), []);
         assert.equal(r.exitCode, 0);

@@ -11,7 +11,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { PlannedResource } from "../../tools/plan/types";
-import { runPlan } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 import { shippedStackFile, tempProject, type TempProject } from "./project";
 
 const NS = "landing-zone:";
@@ -61,7 +61,7 @@ function claims(oldUrns: string[], now: PlannedResource[]): Map<string, string[]
 
 async function plan(project: TempProject, stack: string, config: Record<string, unknown>): Promise<PlannedResource[]> {
     project.stack(stack, config);
-    const r = await runPlan({ dir: project.dir, stack, policyPackDir: null });
+    const r = await runPlanHere({ dir: project.dir, stack, policyPackDir: null });
     assert.equal(r.error, undefined, r.error?.message);
     return r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack");
 }

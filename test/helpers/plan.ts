@@ -30,7 +30,7 @@ export async function stopSharedPack(): Promise<void> {
     if (p) await (await p.catch(() => undefined))?.close();
 }
 
-/** Plans take turns: the shared pack holds one stack's configuration at a time, and programs in this process run one at a time. */
+/** Plans on the shared pack take turns: it holds one stack's configuration at a time. */
 let turn: Promise<unknown> = Promise.resolve();
 
 function usesSharedPack(opts: PlanOptions): boolean {
@@ -40,16 +40,14 @@ function usesSharedPack(opts: PlanOptions): boolean {
 /**
  * runPlan for tests: the program in this process unless asked otherwise (or given a time
  * limit), this repository's pack through the shared process. What the plan reports is the same
- * as `npm run plan` reports (test/plan/plan.test.ts compares the two).
+ * as `npm run plan` reports (test/plan/plan.test.ts compares the two). Programs in this process
+ * run one at a time (tools/plan/program.ts); plans with a pack of their own and a child process
+ * run side by side.
  */
-export function plan(opts: PlanOptions): Promise<PlanResult> {
-    const run = turn.then(async () =>
-        runPlan({
-            inProcess: opts.timeoutMs === undefined,
-            ...opts,
-            ...(usesSharedPack(opts) ? { policyPack: await sharedPack() } : {}),
-        }),
-    );
+export function runPlanHere(opts: PlanOptions): Promise<PlanResult> {
+    const inProcess = opts.inProcess ?? opts.timeoutMs === undefined;
+    if (!usesSharedPack(opts)) return runPlan({ ...opts, inProcess });
+    const run = turn.then(async () => runPlan({ ...opts, inProcess, policyPack: await sharedPack() }));
     turn = run.catch(() => undefined);
     return run;
 }
@@ -63,7 +61,7 @@ const shipped = new Map<string, Promise<PlanResult>>();
 export function shippedPlan(stack: string): Promise<PlanResult> {
     let p = shipped.get(stack);
     if (!p) {
-        p = plan({ dir: ROOT, stack });
+        p = runPlanHere({ dir: ROOT, stack });
         shipped.set(stack, p);
     }
     return p;

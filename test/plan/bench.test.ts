@@ -1,9 +1,9 @@
 // The benchmark's generated stacks must be stacks the program accepts, of the size asked for.
 import * as assert from "assert";
 import * as fs from "fs";
-import { benchPolicyConfig, benchStartupOnce, generateStackConfig, medianOf, medianRow, spread, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject, writeTrivialProject } from "../../tools/bench/bench";
-import { runPlan } from "../../tools/plan/run";
-import { tempDir } from "./helpers";
+import { benchPolicyConfig, generateStackConfig, medianOf, medianRow, spread, writeFloorProject, writeLandingZoneProject, writeSameTypesFloorProject } from "../../tools/bench/bench";
+import { runPlanHere } from "../helpers/plan";
+import { tempDir } from "./support";
 
 describe("bench: generated stacks", function () {
     this.timeout(180_000);
@@ -40,34 +40,18 @@ describe("bench: generated stacks", function () {
         assert.strictEqual(spread([900, 1000, 1200]), 0.3);
     });
 
-    it("times a start-up sample: the prod plan, a trivial plan and the floor, each a process run to its end", async () => {
-        const t = tempDir("bench-startup-");
-        try {
-            writeTrivialProject(t.dir);
-            const trivial = await runPlan({ dir: t.dir, stack: "dev", policyPackDir: null });
-            assert.strictEqual(trivial.error, undefined, trivial.error?.message);
-            assert.deepStrictEqual(trivial.resources.map((r) => r.type), ["pulumi:pulumi:Stack", "aws:iam/group:Group"]);
-            const s = await benchStartupOnce(t.dir);
-            assert.deepStrictEqual(Object.keys(s).sort(), ["floorMs", "prodPlanColdMs", "prodPlanMs", "trivialPlanMs"]);
-            for (const [k, v] of Object.entries(s)) assert.ok(Number.isInteger(v) && v > 0, `${k}: ${v}`);
-            process.stdout.write(`      start-up sample: ${JSON.stringify(s)}\n`);
-        } finally {
-            t.remove();
-        }
-    });
-
     it("runs the real program on a generated stack, and the floor with as many resources", async () => {
         const t = tempDir("bench-test-");
         try {
             writeLandingZoneProject(t.dir, 12);
-            const plan = await runPlan({ dir: t.dir, stack: "bench", policyPackDir: null });
+            const plan = await runPlanHere({ dir: t.dir, stack: "bench", policyPackDir: null });
             assert.strictEqual(plan.error, undefined, plan.error?.message);
             assert.strictEqual(plan.resources.filter((r) => r.type === "aws:organizations/account:Account").length, 12);
             const floorDir = `${t.dir}-floor`;
             fs.mkdirSync(floorDir);
             try {
                 writeFloorProject(floorDir, plan.resources.length - 1);
-                const floor = await runPlan({ dir: floorDir, stack: "bench", policyPackDir: null });
+                const floor = await runPlanHere({ dir: floorDir, stack: "bench", policyPackDir: null });
                 assert.strictEqual(floor.error, undefined, floor.error?.message);
                 assert.strictEqual(floor.resources.length, plan.resources.length);
                 // The floor the targets use: as many resources, of the plan's own types.
@@ -75,7 +59,7 @@ describe("bench: generated stacks", function () {
                 fs.mkdirSync(floorDir);
                 const types = plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => (r.custom ? r.type : "aws:iam/group:Group"));
                 writeSameTypesFloorProject(floorDir, types);
-                const same = await runPlan({ dir: floorDir, stack: "bench", policyPackDir: null });
+                const same = await runPlanHere({ dir: floorDir, stack: "bench", policyPackDir: null });
                 assert.strictEqual(same.error, undefined, same.error?.message);
                 const histogram = (ts: string[]) => JSON.stringify([...ts.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>())].sort());
                 assert.strictEqual(histogram(same.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)), histogram(types));

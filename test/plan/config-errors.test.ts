@@ -5,29 +5,29 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { runPlan } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 import { renderText } from "../../tools/plan/render";
-import { ROOT, fixture, tempDir } from "./helpers";
+import { ROOT, fixture, tempDir } from "./support";
 
 describe("plan: config errors", function () {
     this.timeout(180_000);
 
     it("labels the program's config errors as config errors: its own, and the SDK's (a required key missing)", async () => {
-        const own = await runPlan({ dir: fixture("bad-config"), stack: "broken", policyPackDir: null });
+        const own = await runPlanHere({ dir: fixture("bad-config"), stack: "broken", policyPackDir: null });
         assert.strictEqual(own.exitCode, 2);
         assert.deepStrictEqual([own.error?.kind, own.error?.message], ["config", "invalid configuration: bad-config-demo:environments must be a list of environment names"]);
-        const missing = await runPlan({ dir: fixture("bad-config"), stack: "nostackfile", policyPackDir: null });
+        const missing = await runPlanHere({ dir: fixture("bad-config"), stack: "nostackfile", policyPackDir: null });
         assert.strictEqual(missing.error?.kind, "config", missing.error?.message);
         assert.match(missing.error!.message, /^Missing required configuration variable 'bad-config-demo:environments'/);
         // Anything else the program throws is a program error.
-        const thrown = await runPlan({ dir: fixture("throws"), stack: "dev", policyPackDir: null });
+        const thrown = await runPlanHere({ dir: fixture("throws"), stack: "dev", policyPackDir: null });
         assert.strictEqual(thrown.error?.kind, "program");
     });
 
     it("reports a Pulumi.yaml type error together with the program's own config problem, without waiting for the pack", async () => {
         const started = performance.now();
         // This pack would take ten minutes to start.
-        const r = await runPlan({ dir: fixture("bad-config"), stack: "both", policyPackDir: fixture("slow-start-pack") });
+        const r = await runPlanHere({ dir: fixture("bad-config"), stack: "both", policyPackDir: fixture("slow-start-pack") });
         assert.ok(performance.now() - started < 60_000, `${Math.round(performance.now() - started)} ms`);
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "config");
@@ -43,13 +43,13 @@ describe("plan: config errors", function () {
 
     it("reports the program's config error without waiting for a pack that is slow to start", async () => {
         const started = performance.now();
-        const r = await runPlan({ dir: fixture("bad-config"), stack: "broken", policyPackDir: fixture("slow-start-pack") });
+        const r = await runPlanHere({ dir: fixture("bad-config"), stack: "broken", policyPackDir: fixture("slow-start-pack") });
         assert.strictEqual(r.error?.kind, "config");
         assert.ok(performance.now() - started < 60_000, `${Math.round(performance.now() - started)} ms`);
     });
 
     it("says a secret value is not checked offline instead of judging its placeholder", async () => {
-        const r = await runPlan({ dir: fixture("secret-config"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("secret-config"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.error?.kind, "config");
         assert.strictEqual(
             r.error!.message,
@@ -71,7 +71,7 @@ describe("plan: config errors", function () {
             const stack = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("      name: app1-security\n", "      name: app1-security\n      existingId: 012345678901\n");
             assert.ok(stack.includes("existingId: 012345678901"));
             fs.writeFileSync(path.join(t.dir, "Pulumi.prod.yaml"), stack);
-            const r = await runPlan({ dir: t.dir, stack: "prod", policyPackDir: null });
+            const r = await runPlanHere({ dir: t.dir, stack: "prod", policyPackDir: null });
             assert.strictEqual(r.error?.kind, "config", r.error?.message);
             assert.ok(
                 r.error!.message.startsWith(
@@ -88,7 +88,7 @@ describe("plan: config errors", function () {
     });
 
     it("refuses a misspelled policy name in a policy config, naming the known policies", async () => {
-        const r = await runPlan({ dir: fixture("policy-config-typo"), stack: "dev", policyConfigFile: path.join(fixture("policy-config-typo"), "policy-config.json") });
+        const r = await runPlanHere({ dir: fixture("policy-config-typo"), stack: "dev", policyConfigFile: path.join(fixture("policy-config-typo"), "policy-config.json") });
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "config", r.error?.message);
         assert.match(r.error!.message, /^policy pack config .*policy-config\.json: unknown policy 'iam-no-user-permisions' \(did you mean 'iam-no-user-permissions'\?\); the policies of aws-landing-zone-guardrails are: /);
@@ -96,7 +96,7 @@ describe("plan: config errors", function () {
     });
 
     it("lists the policies a config disables in the summary", async () => {
-        const r = await runPlan({ dir: fixture("policy-config-typo"), stack: "dev", policyConfig: { "iam-tag-isolation": "disabled", "org-account-quota": "disabled" } });
+        const r = await runPlanHere({ dir: fixture("policy-config-typo"), stack: "dev", policyConfig: { "iam-tag-isolation": "disabled", "org-account-quota": "disabled" } });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.deepStrictEqual(r.policyPack?.disabled, ["iam-tag-isolation", "org-account-quota"]);
         assert.match(renderText(r), /disabled by policy config: iam-tag-isolation, org-account-quota; ok;/);

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { PolicyPackClient, UNKNOWN, secret, type AnalyzerResource, type EncodedResource, type Violation } from "../../tools/lib/analyzer";
 import { StreamingEvaluation } from "../../tools/plan/evaluation";
-import { ROOT } from "./helpers";
+import { ROOT } from "./support";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;

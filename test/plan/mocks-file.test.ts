@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadMocksFile } from "../../tools/plan/mocks-file";
 import { ConfigError } from "../../tools/plan/project";
-import { fixture, tempDir } from "./helpers";
+import { fixture, tempDir } from "./support";
 
 describe("plan: mocks file (--mocks)", () => {
     it("reads YAML and JSON: invoke results and resource outputs", () => {

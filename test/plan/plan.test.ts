@@ -1,12 +1,13 @@
-// Plans of the fixture projects, through runPlan and through the CLI in a child process.
+// Plans of the fixture projects, through runPlan and through the CLI (in this process; test/plan/shipped.test.ts runs it as a child).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runPlan, type PlanResult } from "../../tools/plan/run";
+import { type PlanResult } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 import { toJsonReport } from "../../tools/plan/render";
 import type { PlannedResource } from "../../tools/plan/types";
 import { orgIdsFor } from "../../tools/plan/mocks";
-import { ROOT, copyFixture, fixture, runCli, tempDir } from "./helpers";
+import { ROOT, copyFixture, fixture, runCliHere, tempDir } from "./support";
 
 function one(result: PlanResult, type: string, name: string): PlannedResource {
     const found = result.resources.filter((r) => r.type === type && r.name === name);
@@ -19,7 +20,7 @@ describe("plan: programs under the mock monitor", function () {
     let billing: PlanResult;
 
     before(async () => {
-        billing = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
+        billing = await runPlanHere({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
     });
 
     it("plans another project with its own name, main and namespaced config", () => {
@@ -108,7 +109,7 @@ describe("plan: programs under the mock monitor", function () {
     });
 
     it("gives the same plan when run again in the same process", async () => {
-        const again = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
+        const again = await runPlanHere({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
         assert.deepStrictEqual(toJsonReport(again), toJsonReport(billing));
         assert.deepStrictEqual(again.outputs, billing.outputs);
     });
@@ -118,7 +119,7 @@ describe("plan: programs under the mock monitor", function () {
         try {
             const dir = copyFixture("billing", t.dir);
             assert.ok(!fs.existsSync(path.join(dir, "node_modules")));
-            const r = await runPlan({ dir, stack: "ci", policyPackDir: null });
+            const r = await runPlanHere({ dir, stack: "ci", policyPackDir: null });
             assert.strictEqual(r.error, undefined, r.error?.message);
             assert.strictEqual(r.resources.length, billing.resources.length);
         } finally {
@@ -132,7 +133,7 @@ describe("plan: programs under the mock monitor", function () {
             const dir = copyFixture("own-sdk", t.dir);
             const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi");
             fs.cpSync(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] })), sdk, { recursive: true });
-            const r = await runPlan({ dir, stack: "dev", policyPackDir: null });
+            const r = await runPlanHere({ dir, stack: "dev", policyPackDir: null });
             assert.strictEqual(r.error, undefined, r.error?.message);
             assert.ok(String(r.outputs.sdkPath).startsWith(fs.realpathSync(sdk)), `program used ${r.outputs.sdkPath}`);
             assert.ok(r.resources.some((x) => x.type === "aws:iam/group:Group" && x.name === "team"));
@@ -142,7 +143,7 @@ describe("plan: programs under the mock monitor", function () {
     });
 
     it("runs compiled JavaScript named by Pulumi.yaml's main", async () => {
-        const r = await runPlan({ dir: fixture("compiled"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("compiled"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.strictEqual(r.outputs.groupName, "readers");
         assert.deepStrictEqual(
@@ -152,19 +153,19 @@ describe("plan: programs under the mock monitor", function () {
     });
 
     it("reports a program that throws with its own message", async () => {
-        const r = await runPlan({ dir: fixture("throws"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("throws"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "program");
         assert.strictEqual(r.error?.message, "cannot decide the account layout: no environments left after filtering");
     });
 
     it("names the token of an invoke it cannot answer, and how to answer it; a mocks file answers it", async () => {
-        const r = await runPlan({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "program");
         assert.match(r.error!.message, /no answer for the function 'aws:ec2\/getInstance:getInstance'/);
         assert.match(r.error!.message, /mocks file \(--mocks <file>, under "invokes:", key "aws:ec2\/getInstance:getInstance"\)/);
-        const answered = await runPlan({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null, mocksFile: path.join(fixture("unknown-invoke"), "mocks.json") });
+        const answered = await runPlanHere({ dir: fixture("unknown-invoke"), stack: "dev", policyPackDir: null, mocksFile: path.join(fixture("unknown-invoke"), "mocks.json") });
         assert.strictEqual(answered.error, undefined, answered.error?.message);
         assert.strictEqual(answered.outputs.instanceType, "t3.small");
         assert.strictEqual(one(answered, "aws:ec2/securityGroup:SecurityGroup", "web").inputs.vpcId, "sg-0123456789abcdef0");
@@ -174,40 +175,40 @@ describe("plan: programs under the mock monitor", function () {
 describe("plan: CLI", function () {
     this.timeout(180_000);
 
-    it("shows a config error plainly, with exit status 2", () => {
-        const r = runCli(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack"]);
+    it("shows a config error plainly, with exit status 2", async () => {
+        const r = await runCliHere(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack"]);
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
         assert.match(r.stdout, /error \(config\): invalid configuration: bad-config-demo:environments must be a list of environment names/);
         assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), "no stack trace without --verbose");
     });
 
-    it("shows the stack trace with --verbose", () => {
-        const r = runCli(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack", "--verbose"]);
+    it("shows the stack trace with --verbose", async () => {
+        const r = await runCliHere(["--stack", "broken", "--dir", fixture("bad-config"), "--no-policy-pack", "--verbose"]);
         assert.strictEqual(r.status, 2);
         assert.match(r.stdout, /\n\s+at .*index\.ts/);
     });
 
-    it("plans the same project with a good config", () => {
-        const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--no-policy-pack"]);
+    it("plans the same project with a good config", async () => {
+        const r = await runCliHere(["--stack", "good", "--dir", fixture("bad-config"), "--no-policy-pack"]);
         assert.strictEqual(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /\+\s+├─ aws:iam:Group\s+dev\s+create/);
         assert.match(r.stdout, /Summary: 3 resources \(3 to create\); 0 mandatory, 0 advisory violations; ok; deletes not shown: the offline plan has no state; a change review against a base plan shows them\n$/);
     });
 
-    it("fails with exit status 2 when the policy pack is missing", () => {
-        const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", path.join(fixture("bad-config"), "no-such-pack")]);
+    it("fails with exit status 2 when the policy pack is missing", async () => {
+        const r = await runCliHere(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", path.join(fixture("bad-config"), "no-such-pack")]);
         assert.strictEqual(r.status, 2);
         assert.match(r.stdout, /policy pack not found: .*no-such-pack/);
     });
 
-    it("fails with exit status 2 when the policy pack cannot start", () => {
-        const r = runCli(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", fixture("broken-pack")]);
+    it("fails with exit status 2 when the policy pack cannot start", async () => {
+        const r = await runCliHere(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", fixture("broken-pack")]);
         assert.strictEqual(r.status, 2, r.stdout + r.stderr);
         assert.match(r.stdout, /error \(policy-pack\): policy pack .*broken-pack failed to start \(exit code 1\):\nError: broken policy pack: cannot load its policies\n/);
     });
 
     it("fails with exit status 2, naming the policy, when the pack fails while analyzing", async () => {
-        const r = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: fixture("throwing-pack") });
+        const r = await runPlanHere({ dir: fixture("billing"), stack: "ci", policyPackDir: fixture("throwing-pack") });
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "policy-pack", r.error?.message);
         assert.match(r.error!.message, /groups-explode/);
@@ -216,11 +217,11 @@ describe("plan: CLI", function () {
         assert.ok(r.resources.some((x) => x.type === "aws:iam/group:Group"));
     });
 
-    it("fails with exit status 2 on a missing project or bad arguments", () => {
-        const missing = runCli(["--stack", "dev", "--dir", path.join(fixture("bad-config"), "nowhere")]);
+    it("fails with exit status 2 on a missing project or bad arguments", async () => {
+        const missing = await runCliHere(["--stack", "dev", "--dir", path.join(fixture("bad-config"), "nowhere")]);
         assert.strictEqual(missing.status, 2);
         assert.match(missing.stdout, /error \(config\): no Pulumi.yaml found/);
-        const bad = runCli(["--dir", fixture("bad-config")]);
+        const bad = await runCliHere(["--dir", fixture("bad-config")]);
         assert.strictEqual(bad.status, 2);
         assert.match(bad.stderr, /--stack is required/);
     });

@@ -2,17 +2,17 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runPlan } from "../../tools/plan/run";
-import { fixture, runCli, tempDir, type JsonReport } from "./helpers";
+import { runPlanHere } from "../helpers/plan";
+import { fixture, runCliHere, tempDir, type JsonReport } from "./support";
 
 describe("plan: policy pack evaluation", function () {
     this.timeout(300_000);
 
-    it("blocks an inline IAM user policy with a mandatory violation (exit 1)", () => {
+    it("blocks an inline IAM user policy with a mandatory violation (exit 1)", async () => {
         const t = tempDir("plan-json-");
         try {
             const json = path.join(t.dir, "plan.json");
-            const r = runCli(["--stack", "dev", "--dir", fixture("user-policy"), "--json", json]);
+            const r = await runCliHere(["--stack", "dev", "--dir", fixture("user-policy"), "--json", json]);
             assert.strictEqual(r.status, 1, r.stdout + r.stderr);
             assert.match(r.stdout, /\[mandatory\] iam-no-user-permissions/);
             assert.match(r.stdout, /aws:iam:UserPolicy contractor-admin/);
@@ -31,7 +31,7 @@ describe("plan: policy pack evaluation", function () {
     });
 
     it("applies a policy config given to runPlan (all advisory: exit 0)", async () => {
-        const r = await runPlan({ dir: fixture("user-policy"), stack: "dev", policyConfig: { all: "advisory" } });
+        const r = await runPlanHere({ dir: fixture("user-policy"), stack: "dev", policyConfig: { all: "advisory" } });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.strictEqual(r.summary.mandatory, 0);
         assert.ok(r.violations.some((v) => v.policy === "iam-no-user-permissions" && v.enforcementLevel === "advisory"));

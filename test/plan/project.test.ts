@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, SECRET_PLACEHOLDER, fullKey, loadProject } from "../../tools/plan/project";
-import { fixture, tempDir } from "./helpers";
+import { fixture, tempDir } from "./support";
 
 describe("plan: Pulumi project and stack config", () => {
     it("reads another project's name, main and namespaced config like the CLI", () => {

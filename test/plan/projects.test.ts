@@ -3,9 +3,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runPlan } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 import { toJsonReport } from "../../tools/plan/render";
-import { ROOT, copyFixture, fixture, runCli, tempDir } from "./helpers";
+import { ROOT, copyFixture, fixture, runCliHere, tempDir } from "./support";
 
 const repoVersion = (pkg: string) => (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), "utf8")) as { version: string }).version;
 
@@ -13,7 +13,7 @@ describe("plan: any Pulumi TypeScript project", function () {
     this.timeout(180_000);
 
     it("loads an ES module program with import(): top-level await, ./x.js imports of .ts and .mts files", async () => {
-        const r = await runPlan({ dir: fixture("esm-program"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("esm-program"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.deepStrictEqual(r.outputs, { description: "the payments team", groupName: "payments-engineers", moduleKind: "es module", regionName: "eu-west-1" });
         assert.ok(r.resources.some((x) => x.type === "aws:iam/group:Group" && x.inputs.name === "payments-engineers"));
@@ -23,7 +23,7 @@ describe("plan: any Pulumi TypeScript project", function () {
         const t = tempDir("plan-esm-");
         try {
             const dir = copyFixture("esm-program", t.dir);
-            const r = await runPlan({ dir, stack: "dev", policyPackDir: null });
+            const r = await runPlanHere({ dir, stack: "dev", policyPackDir: null });
             assert.strictEqual(r.error, undefined, r.error?.message);
             assert.strictEqual(r.outputs.groupName, "payments-engineers");
             assert.ok(
@@ -38,11 +38,11 @@ describe("plan: any Pulumi TypeScript project", function () {
     it("says when a CommonJS project outside this repository uses this repository's packages", async () => {
         const t = tempDir("plan-cjs-");
         try {
-            const r = await runPlan({ dir: copyFixture("billing", t.dir), stack: "ci", policyPackDir: null });
+            const r = await runPlanHere({ dir: copyFixture("billing", t.dir), stack: "ci", policyPackDir: null });
             assert.strictEqual(r.error, undefined, r.error?.message);
             assert.ok(r.notes?.some((n) => n.startsWith("packages the project does not have, taken from this repository: @pulumi/aws")), JSON.stringify(r.notes));
             // Inside this repository, the packages are the project's own (Node.js finds them): nothing to say.
-            const inside = await runPlan({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
+            const inside = await runPlanHere({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
             assert.ok(!inside.notes?.some((n) => n.startsWith("packages")), JSON.stringify(inside.notes));
         } finally {
             t.remove();
@@ -53,7 +53,7 @@ describe("plan: any Pulumi TypeScript project", function () {
         const t = tempDir("plan-old-aws-");
         try {
             const dir = copyFixture("old-aws", t.dir);
-            const r = await runPlan({ dir, stack: "dev", policyPackDir: null });
+            const r = await runPlanHere({ dir, stack: "dev", policyPackDir: null });
             assert.strictEqual(r.exitCode, 2);
             assert.strictEqual(r.error?.kind, "program");
             assert.strictEqual(
@@ -67,7 +67,7 @@ describe("plan: any Pulumi TypeScript project", function () {
     });
 
     it("answers the common data sources, so a program using getAmi and the default VPC plans", async () => {
-        const r = await runPlan({ dir: fixture("lookups"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("lookups"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.match(String(r.outputs.amiId), /^ami-[0-9a-f]{17}$/);
         assert.strictEqual(r.outputs.instanceAmi, r.outputs.amiId, "the lookup feeds the instance");
@@ -84,15 +84,15 @@ describe("plan: any Pulumi TypeScript project", function () {
         assert.deepStrictEqual(r.outputs.publicIp, { __plan: "unknown" }, "an instance's public IP is only known after it is created");
     });
 
-    it("takes a user's mocks file (--mocks): the AMI it gives, the outputs it gives a resource", () => {
+    it("takes a user's mocks file (--mocks): the AMI it gives, the outputs it gives a resource", async () => {
         const t = tempDir("plan-mocks-");
         try {
             const json = path.join(t.dir, "plan.json");
-            const r = runCli(["--stack", "dev", "--dir", fixture("lookups"), "--no-policy-pack", "--mocks", path.join(fixture("lookups"), "mocks.yaml"), "--json", json]);
+            const r = await runCliHere(["--stack", "dev", "--dir", fixture("lookups"), "--no-policy-pack", "--mocks", path.join(fixture("lookups"), "mocks.yaml"), "--json", json]);
             assert.strictEqual(r.status, 0, r.stdout + r.stderr);
             const report = JSON.parse(fs.readFileSync(json, "utf8")) as { resources: { name: string; inputs: Record<string, unknown> }[] };
             assert.strictEqual(report.resources.find((x) => x.name === "web")!.inputs.ami, "ami-0123456789abcdef0");
-            const bad = runCli(["--stack", "dev", "--dir", fixture("lookups"), "--no-policy-pack", "--mocks", path.join(t.dir, "missing.yaml")]);
+            const bad = await runCliHere(["--stack", "dev", "--dir", fixture("lookups"), "--no-policy-pack", "--mocks", path.join(t.dir, "missing.yaml")]);
             assert.strictEqual(bad.status, 2);
             assert.match(bad.stdout, /error \(config\): mocks file .*missing\.yaml/);
         } finally {
@@ -101,7 +101,7 @@ describe("plan: any Pulumi TypeScript project", function () {
     });
 
     it("keeps the outputs a mocks file gives in the plan", async () => {
-        const r = await runPlan({ dir: fixture("lookups"), stack: "dev", policyPackDir: null, mocksFile: path.join(fixture("lookups"), "mocks.yaml") });
+        const r = await runPlanHere({ dir: fixture("lookups"), stack: "dev", policyPackDir: null, mocksFile: path.join(fixture("lookups"), "mocks.yaml") });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.strictEqual(r.outputs.amiId, "ami-0123456789abcdef0");
         assert.strictEqual(r.outputs.amiName, "golden-image-2024");
@@ -109,7 +109,7 @@ describe("plan: any Pulumi TypeScript project", function () {
     });
 
     it("treats console.error and Node's warnings as program output, not errors", async () => {
-        const r = await runPlan({ dir: fixture("program-output"), stack: "dev", policyPackDir: null });
+        const r = await runPlanHere({ dir: fixture("program-output"), stack: "dev", policyPackDir: null });
         assert.strictEqual(r.error, undefined, r.error?.message);
         assert.strictEqual(r.exitCode, 0);
         const stderr = r.logs.filter((l) => l.stream === "stderr").map((l) => l.message);
@@ -124,7 +124,7 @@ describe("plan: any Pulumi TypeScript project", function () {
         const t = tempDir("plan-other-project-");
         try {
             const dir = copyFixture("user-policy", t.dir);
-            const other = await runPlan({ dir, stack: "dev" });
+            const other = await runPlanHere({ dir, stack: "dev" });
             assert.strictEqual(other.error, undefined, other.error?.message);
             assert.strictEqual(other.policyPack?.configSource, "defaults");
             assert.strictEqual(other.policyPack?.configFile, undefined);
@@ -132,11 +132,11 @@ describe("plan: any Pulumi TypeScript project", function () {
                 other.notes?.includes(`policy config: the pack's defaults; ${path.join("policypack", "config", "dev.json")} belongs to the pack's own project and was not applied to this one (pass --policy-pack-config to apply it)`),
                 JSON.stringify(other.notes),
             );
-            const asked = await runPlan({ dir, stack: "dev", policyConfigFile: path.join(ROOT, "policypack", "config", "dev.json") });
+            const asked = await runPlanHere({ dir, stack: "dev", policyConfigFile: path.join(ROOT, "policypack", "config", "dev.json") });
             assert.strictEqual(asked.policyPack?.configSource, "file");
             assert.strictEqual(asked.policyPack?.configFile, path.join(ROOT, "policypack", "config", "dev.json"));
             // This repository's own stacks get it by default.
-            const own = await runPlan({ dir: fixture("user-policy"), stack: "dev" });
+            const own = await runPlanHere({ dir: fixture("user-policy"), stack: "dev" });
             assert.strictEqual(own.policyPack?.configSource, "stack");
             assert.ok(own.notes?.includes(`policy config: ${path.join("policypack", "config", "dev.json")}`), JSON.stringify(own.notes));
             assert.deepStrictEqual(toJsonReport(own).policyPack?.configFile, path.join(ROOT, "policypack", "config", "dev.json"));

@@ -4,9 +4,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { runPlan, type PlanResult } from "../../tools/plan/run";
+import { type PlanResult } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 import { renderMermaid, renderMarkdown, renderText } from "../../tools/plan/render";
-import { ROOT, runCli, tempDir, type JsonReport } from "./helpers";
+import { ROOT, runCli, tempDir, type JsonReport } from "./support";
 
 describe("plan: shipped stacks", function () {
     this.timeout(300_000);
@@ -14,7 +15,7 @@ describe("plan: shipped stacks", function () {
     const prodConfig = (YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
 
     before(async () => {
-        prod = await runPlan({ dir: ROOT, stack: "prod" });
+        prod = await runPlanHere({ dir: ROOT, stack: "prod" });
     });
 
     it("plans prod with exit 0 and its default policy config", () => {

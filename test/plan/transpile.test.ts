@@ -5,7 +5,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, tempDir } from "./helpers";
+import { ROOT, tempDir } from "./support";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { parseJsonc, readCompilerOptions } = require("../../tools/lib/transpile") as {

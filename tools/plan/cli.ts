@@ -157,20 +157,33 @@ export function render(result: PlanResult, args: Pick<CliArgs, "format" | "verbo
     }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Where the command writes, and what plans: the process's streams and runPlan, or a caller's (tests run the command in their own process). */
+export interface CliIo {
+    stdout(text: string): void;
+    stderr(text: string): void;
+    runPlan(opts: PlanOptions): Promise<PlanResult>;
+}
+
+const processIo: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    runPlan,
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
     let args: CliArgs;
     try {
         args = parseArgs(argv);
     } catch (e) {
         if (e instanceof UsageError) {
-            process.stderr.write(`error: ${e.message}\n\n${USAGE}\n\n${REVIEW_USAGE}\n`);
+            io.stderr(`error: ${e.message}\n\n${USAGE}\n\n${REVIEW_USAGE}\n`);
             return 2;
         }
         throw e;
     }
     if (args.base !== undefined && !args.help) return (await import("../change/cli")).reviewMain({ ...args, base: args.base });
     if (args.help) {
-        process.stdout.write(`${USAGE}\n\n${REVIEW_USAGE}\n`);
+        io.stdout(`${USAGE}\n\n${REVIEW_USAGE}\n`);
         return 0;
     }
     const opts: PlanOptions = {
@@ -182,17 +195,17 @@ export async function main(argv: string[]): Promise<number> {
         ...(args.mocks ? { mocksFile: args.mocks } : {}),
         ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}),
     };
-    const result = await runPlan(opts);
+    const result = await io.runPlan(opts);
     if (args.json) {
         fs.mkdirSync(path.dirname(args.json), { recursive: true });
         fs.writeFileSync(args.json, JSON.stringify(withComparisonFields(toJsonReport(result), result), null, 2) + "\n");
     }
     if (result.error && args.format !== "text") {
         // The drawing or comment goes to stdout; the error still reaches the terminal.
-        process.stderr.write(`error (${result.error.kind}): ${result.error.message}\n`);
-        if (args.verbose && result.error.detail) process.stderr.write(`${result.error.detail}\n`);
+        io.stderr(`error (${result.error.kind}): ${result.error.message}\n`);
+        if (args.verbose && result.error.detail) io.stderr(`${result.error.detail}\n`);
     }
-    process.stdout.write(render(result, args));
+    io.stdout(render(result, args));
     return result.exitCode;
 }
 

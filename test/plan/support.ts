@@ -1,10 +1,14 @@
-// Shared by the plan tests: fixture paths and a way to run the CLI as a child process.
+// Shared by the plan tests: fixture paths and two ways to run the CLI: in this process (through
+// the shared plan harness, test/helpers/plan.ts) and, for what only a process shows, as a child.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+import { main } from "../../tools/plan/cli";
+import { ROOT, runPlanHere } from "../helpers/plan";
+
+export { ROOT };
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "projects");
 
 export function fixture(name: string): string {
@@ -28,6 +32,22 @@ export function runCli(args: string[]): CliRun {
         timeout: 300_000,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the plan command in this process, as `npm run plan --` would with these arguments:
+ * its output, and the exit status the process would end with.
+ */
+export async function runCliHere(args: string[]): Promise<CliRun> {
+    let stdout = "";
+    let stderr = "";
+    const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), runPlan: runPlanHere };
+    try {
+        return { status: await main(args, io), stdout, stderr };
+    } catch (e) {
+        // As the command's entry point reports what main throws.
+        return { status: 2, stdout, stderr: `${stderr}error: ${e instanceof Error ? e.message : String(e)}\n` };
+    }
 }
 
 /** A scratch directory removed by the returned function. */
