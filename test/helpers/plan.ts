@@ -52,6 +52,19 @@ export function runPlanHere(opts: PlanOptions): Promise<PlanResult> {
     return run;
 }
 
+/**
+ * The shared pack for a block of tests that drive it themselves (configure, analyze): plans
+ * wait until `release`. Do not plan (runPlanHere) before releasing it.
+ */
+export async function holdSharedPack(): Promise<{ client: PolicyPackClient; release: () => void }> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const before = turn;
+    turn = before.then(() => held);
+    await before;
+    return { client: await sharedPack(), release };
+}
+
 const shipped = new Map<string, Promise<PlanResult>>();
 
 /**

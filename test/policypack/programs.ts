@@ -1,11 +1,10 @@
-// Running corpora of Pulumi programs against one policy pack process: each program still runs
-// in its own process under the SDK mock monitor (tools/plan/run.ts), but the real pack, served
-// over gRPC, is started once and reconfigured per program.
+// Running corpora of Pulumi programs against the test run's policy pack process: each program
+// runs in this process under the SDK mock monitor (tools/plan/run.ts, through the test harness),
+// and the real pack, served over gRPC, is reconfigured per program.
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPackClient } from "../../tools/lib/analyzer";
-import { runPlan, type PlanResult } from "../../tools/plan/run";
-import { PACK_DIR } from "./support";
+import type { PlanResult } from "../../tools/plan/run";
+import { runPlanHere } from "../helpers/plan";
 
 /** Program directories (those with an expect.json) of a corpus, sorted. */
 export function corpusPrograms(root: string): string[] {
@@ -25,53 +24,25 @@ export interface CorpusRun {
 }
 
 /**
- * Starts the pack once (in a mocha before hook) and plans every program of `runs` against it,
- * `concurrency` programs at a time. The pack's configuration is per process, so programs run
- * together only when they bring the same configuration. `result(dir)` waits for one program.
+ * Plans every program of `runs` (in a mocha before hook, in this process, against the test
+ * run's shared pack, reconfigured per program) and returns each one's result as it comes:
+ * `result(dir)` waits for one program.
  */
-export function useSharedPack(runs: () => CorpusRun[], concurrency = 2): { result: (dir: string) => Promise<PlanResult>; elapsedMs: () => number } {
-    let client: PolicyPackClient | undefined;
+export function useSharedPack(runs: () => CorpusRun[]): { result: (dir: string) => Promise<PlanResult>; elapsedMs: () => number } {
     const results = new Map<string, Promise<PlanResult>>();
     let started = 0;
     let finished = 0;
-    before(async function () {
-        this.timeout(120_000);
-        client = await PolicyPackClient.start(PACK_DIR);
+    before(() => {
         started = Date.now();
-        const all = runs();
-        // Programs sharing a configuration run side by side; configurations follow each other.
-        const groups = new Map<string, CorpusRun[]>();
-        for (const r of all) {
-            const key = JSON.stringify(r.policyConfig ?? null);
-            groups.set(key, [...(groups.get(key) ?? []), r]);
+        for (const r of runs()) {
+            const p = runPlanHere({ dir: r.dir, stack: "dev", preview: true, ...(r.policyConfig ? { policyConfig: r.policyConfig } : {}) });
+            p.catch(() => undefined);
+            results.set(r.dir, p);
         }
-        const settle = new Map<string, (r: PlanResult | Error) => void>();
-        for (const r of all) {
-            results.set(r.dir, new Promise<PlanResult>((resolve, reject) => settle.set(r.dir, (x) => (x instanceof Error ? reject(x) : resolve(x)))));
-            results.get(r.dir)!.catch(() => undefined);
-        }
-        void (async () => {
-            for (const group of groups.values()) {
-                let next = 0;
-                const worker = async () => {
-                    while (next < group.length) {
-                        const r = group[next++];
-                        const policyConfig = r.policyConfig;
-                        try {
-                            settle.get(r.dir)!(await runPlan({ dir: r.dir, stack: "dev", preview: true, ...(policyConfig ? { policyConfig } : {}), policyPack: client }));
-                        } catch (e) {
-                            settle.get(r.dir)!(e as Error);
-                        }
-                    }
-                };
-                await Promise.all(Array.from({ length: Math.min(concurrency, group.length) }, worker));
-            }
-            finished = Date.now();
-        })();
+        void Promise.allSettled(results.values()).then(() => (finished = Date.now()));
     });
     after(async () => {
         await Promise.allSettled(results.values());
-        await client?.close();
     });
     return {
         result: (dir) => results.get(dir) ?? Promise.reject(new Error(`${dir} was not planned`)),

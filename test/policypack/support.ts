@@ -1,22 +1,22 @@
-// Shared support for the policy pack tests: one pack process per test file, resource builders
+// Shared support for the policy pack tests: the test run's pack process, resource builders
 // in the shape the engine sends them, and a clean organization used as the baseline.
 import * as assert from "assert";
-import * as path from "path";
+import { holdSharedPack, PACK_DIR } from "../helpers/plan";
 import { AnalyzerResource, PolicyPackClient, UNKNOWN, Violation } from "../../tools/lib/analyzer";
 
-export const PACK_DIR = path.resolve(__dirname, "../../policypack");
+export { PACK_DIR };
 export { UNKNOWN };
 
-/** Starts the real policy pack (once per suite) and configures it. */
+/** The real policy pack (the test run's shared process), configured for this suite and held by it until its end. */
 export function usePack(config: Record<string, unknown> = {}): { client: () => PolicyPackClient } {
-    let c: PolicyPackClient | undefined;
+    let held: { client: PolicyPackClient; release: () => void } | undefined;
     before(async function () {
         this.timeout(120_000);
-        c = await PolicyPackClient.start(PACK_DIR);
-        await c.configure(config);
+        held = await holdSharedPack();
+        await held.client.configure(config);
     });
-    after(async () => { await c?.close(); });
-    return { client: () => { if (!c) throw new Error("pack not started"); return c; } };
+    after(() => held?.release());
+    return { client: () => { if (!held) throw new Error("pack not started"); return held.client; } };
 }
 
 export function urn(type: string, name: string): string {
