@@ -11,7 +11,7 @@ import { EXIT_FAIL_ON } from "../../tools/change/flags";
 import { readSavedPlan, SavedPlanError } from "../../tools/change/report";
 import type { Comparison } from "../../tools/change/types";
 import { parseArgs, UsageError } from "../../tools/plan/cli";
-import { runCli, tempDir } from "../plan/support";
+import { runCliHere, tempDir } from "../plan/support";
 import { ROOT } from "./support";
 
 function git(cwd: string, ...args: string[]): string {
@@ -113,7 +113,7 @@ describe("change review: the base as a git ref", () => {
 describe("change review: end to end", function () {
     this.timeout(600_000);
 
-    it("a git-ref base and a saved-plan base give the same comparison; --fail-on fails the run", () => {
+    it("a git-ref base and a saved-plan base give the same comparison; --fail-on fails the run", async () => {
         const t = tempDir("change-e2e-");
         try {
             // A copy of this project in a repository of its own, dependencies shared through a link.
@@ -129,7 +129,7 @@ describe("change review: end to end", function () {
             const common = ["--stack", "dev", "--dir", repo, "--policy-pack", path.join(repo, "policypack")];
 
             const saved = path.join(t.dir, "base-plan.json");
-            const plan = runCli([...common, "--json", saved]);
+            const plan = await runCliHere([...common, "--json", saved]);
             assert.equal(plan.status, 0, plan.stderr);
 
             // The change: a new developer, and a lower production budget.
@@ -141,14 +141,14 @@ describe("change review: end to end", function () {
 
             const fromGit = path.join(t.dir, "from-git.json");
             const planMd = path.join(t.dir, "plan.md");
-            const a = runCli([...common, "--base", "HEAD", "--format", "markdown", "--json", fromGit, "--plan-markdown", planMd]);
+            const a = await runCliHere([...common, "--base", "HEAD", "--format", "markdown", "--json", fromGit, "--plan-markdown", planMd]);
             assert.equal(a.status, 0, a.stderr);
             assert.equal(a.stdout.split("\n")[0], "**Change review, `dev`: widens access: 1 change; weakens guardrails: 0; dangerous operations: 0**");
             assert.match(fs.readFileSync(planMd, "utf8"), /^### Offline plan: `landing-zone` \/ `dev`/);
             assert.equal(worktrees(repo), 1, "the base worktree is removed");
 
             const fromFile = path.join(t.dir, "from-file.json");
-            const b = runCli([...common, "--base", saved, "--json", fromFile, "--fail-on", "widen,weaken"]);
+            const b = await runCliHere([...common, "--base", saved, "--json", fromFile, "--fail-on", "widen,weaken"]);
             assert.equal(b.status, EXIT_FAIL_ON, b.stdout + b.stderr);
             assert.match(b.stderr, /--fail-on widen: 1 widening access change/);
             assert.match(b.stdout, /^Change review \(dev\): widens access: 1 change; weakens guardrails: 0; dangerous operations: 0$/m);

@@ -64,7 +64,7 @@ function failed(args: ReviewArgs, message: string): ReviewOutput {
 }
 
 /** The base plan from a git ref: a temporary worktree, planned with its own program, config and pack. */
-async function planGitBase(args: ReviewArgs, checkout: BaseCheckout): Promise<{ plan?: SavedPlan; result?: PlanResult; notes: string[] }> {
+async function planGitBase(args: ReviewArgs, checkout: BaseCheckout, plan: PlanRunner): Promise<{ plan?: SavedPlan; result?: PlanResult; notes: string[] }> {
     const notes: string[] = [];
     const dir = checkout.projectDir;
     const hasStackFile = ["yaml", "yml"].some((ext) => fs.existsSync(path.join(dir, `Pulumi.${args.stack}.${ext}`)));
@@ -80,14 +80,18 @@ async function planGitBase(args: ReviewArgs, checkout: BaseCheckout): Promise<{ 
     }
     // An explicit config file: the base's version of it (this one when the base has none).
     const config = args.policyPackConfig ? (checkout.mapPath(args.policyPackConfig) ?? args.policyPackConfig) : undefined;
-    const result = await runPlan(planOptions(args, dir, pack, pack ? config : undefined));
+    const result = await plan(planOptions(args, dir, pack, pack ? config : undefined));
     return { result, notes };
 }
 
-export async function review(args: ReviewArgs, opts: { run?: Runner; log?: (line: string) => void } = {}): Promise<ReviewOutput> {
+/** What makes a plan: runPlan, or a caller's (tests plan in their own process). */
+export type PlanRunner = (opts: PlanOptions) => Promise<PlanResult>;
+
+export async function review(args: ReviewArgs, opts: { run?: Runner; log?: (line: string) => void; plan?: PlanRunner } = {}): Promise<ReviewOutput> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const plan = opts.plan ?? runPlan;
     const planHead = () =>
-        runPlan(planOptions(args, args.dir, args.policyPack, args.policyPackConfig)).then((h) => {
+        plan(planOptions(args, args.dir, args.policyPack, args.policyPackConfig)).then((h) => {
             if (args.planMarkdown) {
                 fs.mkdirSync(path.dirname(args.planMarkdown), { recursive: true });
                 fs.writeFileSync(args.planMarkdown, renderMarkdown(h));
@@ -107,7 +111,7 @@ export async function review(args: ReviewArgs, opts: { run?: Runner; log?: (line
                 // Before any plan starts: npm ci, when needed, runs synchronously.
                 checkout = checkoutBase(args.dir, args.base, { run: opts.run, log });
                 if (checkout.dependencies === "installed") log(`base ${args.base}: dependencies installed with npm ci`);
-                basePlanned = planGitBase(args, checkout);
+                basePlanned = planGitBase(args, checkout, plan);
                 baseInfo = { source: "git", ref: args.base, commit: checkout.commit, project: "", stack: args.stack, resources: 0 };
             }
         } catch (e) {
@@ -149,9 +153,12 @@ function finish(args: ReviewArgs, base: { plan?: SavedPlan; result?: PlanResult;
 }
 
 /** The CLI's `--base` mode: runs the review and prints it; returns the exit status. */
-export async function reviewMain(args: Omit<ReviewArgs, "format" | "failOn"> & { format: string; failOn?: FailOn[] }): Promise<number> {
-    const out = await review({ ...args, format: args.format === "markdown" ? "markdown" : "text", failOn: args.failOn ?? [] });
-    process.stderr.write(out.stderr);
-    process.stdout.write(out.stdout);
+export async function reviewMain(
+    args: Omit<ReviewArgs, "format" | "failOn"> & { format: string; failOn?: FailOn[] },
+    io: { stdout(text: string): void; stderr(text: string): void; runPlan: PlanRunner } = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), runPlan },
+): Promise<number> {
+    const out = await review({ ...args, format: args.format === "markdown" ? "markdown" : "text", failOn: args.failOn ?? [] }, { plan: io.runPlan, log: (l) => io.stderr(`${l}\n`) });
+    io.stderr(out.stderr);
+    io.stdout(out.stdout);
     return out.exitCode;
 }

@@ -181,7 +181,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         }
         throw e;
     }
-    if (args.base !== undefined && !args.help) return (await import("../change/cli")).reviewMain({ ...args, base: args.base });
+    if (args.base !== undefined && !args.help) return (await import("../change/cli")).reviewMain({ ...args, base: args.base }, io);
     if (args.help) {
         io.stdout(`${USAGE}\n\n${REVIEW_USAGE}\n`);
         return 0;
