@@ -19,7 +19,11 @@ let pack: Promise<PolicyPackClient> | undefined;
 
 /** This repository's policy pack, one process for the whole test run. */
 export function sharedPack(): Promise<PolicyPackClient> {
-    pack ??= PolicyPackClient.start(PACK_DIR);
+    if (!pack) {
+        pack = PolicyPackClient.start(PACK_DIR);
+        // However this process ends, the pack's process does not outlive it.
+        pack.then((client) => process.once("exit", () => client.kill())).catch(() => undefined);
+    }
     return pack;
 }
 
