@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { accessConfigShape, validateAccess } from "./access/config";
 import { guardrailsConfigShape, validateGuardrails } from "./guardrails/config";
+import { identityConfigShape, validateIdentity } from "./identity/config";
 import { reviewConfigShape } from "./review/config";
 
 /** The config namespace: the project name in Pulumi.yaml. */
@@ -196,6 +197,7 @@ export const configSchema = z
         ...accessConfigShape,
         ...guardrailsConfigShape,
         ...reviewConfigShape,
+        ...identityConfigShape,
     })
     .superRefine((c, ctx) => {
         // The sections' rules (access, guardrails) read the structure (accounts, OUs, classes):
@@ -210,6 +212,7 @@ export const configSchema = z
         if (structural > 0) return;
         validateAccess(c, ctx);
         validateGuardrails(c, ctx);
+        validateIdentity(c, ctx);
     });
 
 export type LandingZoneConfig = z.output<typeof configSchema>;

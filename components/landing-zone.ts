@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Access, deployAccess } from "./access/component";
 import { deployGuardrails, Guardrails, guardrailsOutputs } from "./guardrails/component";
+import { deployIdentity, IdentityCenter } from "./identity/component";
 import { MemberAccount, Organization } from "./organization";
 import type { LandingZonePlan } from "./plan";
 import { deployReviewRoles } from "./review/component";
@@ -17,6 +18,7 @@ export interface LandingZone {
     accounts: Record<string, MemberAccount>;
     guardrails?: Guardrails;
     access?: Access;
+    identityCenter?: IdentityCenter;
 }
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
@@ -51,6 +53,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     }
     lz.guardrails = deployGuardrails(lz);
     lz.access = deployAccess(lz);
+    lz.identityCenter = deployIdentity(lz);
     deployReviewRoles(lz);
     return lz;
 }

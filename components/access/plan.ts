@@ -42,6 +42,7 @@ import {
     serviceRolePath,
     serviceTrust,
 } from "./policies";
+import { usesIamUsers, usesIdentityCenter } from "../identity/config";
 import type { LandingZonePlan } from "../plan";
 import { DEPLOYMENT_ACCOUNT } from "../plan";
 
@@ -211,6 +212,11 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
         return name;
     };
 
+    // The IAM-user model (groups, environment roles, users) only where people are IAM users;
+    // with Identity Center, permission sets take the place of groups and roles (../identity).
+    const iamUsers = usesIamUsers(cfg.identity.source);
+    const identityCenter = usesIdentityCenter(cfg.identity.source);
+
     // Teams.
     const groups: GroupPlan[] = [];
     for (const teamKey of teamKeys) {
@@ -222,6 +228,12 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
             if (level === "none") continue;
             const iamAdmin = team.iamAdmin.includes(env.name) && !env.production;
             for (const account of env.accounts) {
+                // Permission sets (../identity) name these policies: they must exist in every account the sets are assigned in.
+                if (identityCenter) {
+                    if (hostsSeveral(account)) listOnly(account);
+                    if (level === "write" && (iamAdmin || !hostsSeveral(account))) boundary(account, env.name);
+                }
+                if (!iamUsers) continue;
                 if (account === identity && hostsSeveral(account)) {
                     direct.push(abac(account, env.name, level), listOnly(account));
                     if (level !== "read") direct.push(...accepted(account));
@@ -234,6 +246,7 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
                 }
             }
         }
+        if (!iamUsers) continue;
         // People in a member identity account reach organization administration through the role.
         if (plan.organization && identity !== DEPLOYMENT_ACCOUNT && team.organizationAdmin) assumable.add(ORGANIZATION_ADMIN_ROLE);
         if (assumable.size > 0) {
@@ -242,28 +255,30 @@ export function planAccess(plan: LandingZonePlan): AccessPlan {
         groups.push({ key: teamKey, account: identity, name: groupName(teamKey), path: LZ_PATH, policyKeys: [...new Set(direct)] });
     }
 
-    groups.push({
-        key: ALL_USERS_GROUP,
-        account: identity,
-        name: groupName(ALL_USERS_GROUP),
-        path: LZ_PATH,
-        policyKeys: [
-            policy(identity, "lz-force-mfa", "Self-service password and MFA; nothing else without MFA", forceMfaPolicy(cfg.mfaEnrolment === "self-service"), plan.commonTags),
-        ],
-    });
-    if (cfg.mfaEnrolment === "enrolment-group") {
+    if (iamUsers) {
         groups.push({
-            key: MFA_ENROLMENT_GROUP,
+            key: ALL_USERS_GROUP,
             account: identity,
-            name: groupName(MFA_ENROLMENT_GROUP),
+            name: groupName(ALL_USERS_GROUP),
             path: LZ_PATH,
-            policyKeys: [policy(identity, "lz-mfa-enrolment", "Enrol one's own MFA device (members only until enrolled)", mfaEnrolmentPolicy(), plan.commonTags)],
+            policyKeys: [
+                policy(identity, "lz-force-mfa", "Self-service password and MFA; nothing else without MFA", forceMfaPolicy(cfg.mfaEnrolment === "self-service"), plan.commonTags),
+            ],
         });
+        if (cfg.mfaEnrolment === "enrolment-group") {
+            groups.push({
+                key: MFA_ENROLMENT_GROUP,
+                account: identity,
+                name: groupName(MFA_ENROLMENT_GROUP),
+                path: LZ_PATH,
+                policyKeys: [policy(identity, "lz-mfa-enrolment", "Enrol one's own MFA device (members only until enrolled)", mfaEnrolmentPolicy(), plan.commonTags)],
+            });
+        }
     }
 
     // Organization administration: a group in the management account, and a role there for
     // administrators coming from member accounts.
-    if (plan.organization) {
+    if (plan.organization && iamUsers) {
         const orgPolicy = policy(DEPLOYMENT_ACCOUNT, "lz-organization-admin", "Administer AWS Organizations", organizationAdminPolicy(cfg.mfaMaxAgeSeconds), adminTags(plan.commonTags));
         groups.push({ key: ORG_ADMINS_GROUP, account: DEPLOYMENT_ACCOUNT, name: groupName(ORG_ADMINS_GROUP), path: LZ_PATH, policyKeys: [orgPolicy] });
         // Admin roles of member accounts (in accounts of their own) whose every admin team is an organization admin.
