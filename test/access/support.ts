@@ -5,6 +5,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { AccessPlan, planAccess, RolePlan } from "../../components/access/plan";
+import { IdentityPlan, planIdentity } from "../../components/identity/plan";
 import { PolicyDocument, renderDocument } from "../../components/access/policies";
 import { LandingZonePlan, planFromRawConfig } from "../../components/plan";
 import { decode } from "../../components/stack-config";
@@ -27,6 +28,8 @@ export interface Stack {
     name: string;
     plan: LandingZonePlan;
     access: AccessPlan;
+    /** IAM Identity Center's permission sets and assignments, where people sign in through it. */
+    identity?: IdentityPlan;
     /** Fake account ID by account key (`management` included). */
     accountId(key: string): string;
 }
@@ -36,6 +39,9 @@ export interface Stack {
  * shared non-production account for dev, test and staging; prod alone).
  */
 export const STACKS = ["dev", "prod", "hybrid"];
+
+/** The same with IAM Identity Center as the identity source: the shipped prod-sso stack, and its hybrid variant. */
+export const IDENTITY_CENTER_STACKS = ["prod-sso", "hybrid-sso"];
 
 export function hybridOverride(): Record<string, unknown> {
     const accounts = { ...(rawStackConfig("prod").accounts as Record<string, Record<string, unknown>>) };
@@ -54,10 +60,11 @@ export function hybridOverride(): Record<string, unknown> {
 
 export function loadStack(name: string, override: Record<string, unknown> = {}): Stack {
     if (name === "hybrid") return { ...loadStack("prod", { ...hybridOverride(), ...override }), name: "hybrid" };
+    if (name === "hybrid-sso") return { ...loadStack("prod-sso", { ...hybridOverride(), ...override }), name: "hybrid-sso" };
     const plan = planFromRawConfig({ ...rawStackConfig(name), ...override });
     const ids: Record<string, string> = { management: MANAGEMENT_ID };
     for (const a of plan.accounts) ids[a.key] = fakeAccountId(a.name);
-    return { name, plan, access: planAccess(plan), accountId: (k) => ids[k] };
+    return { name, plan, access: planAccess(plan), identity: planIdentity(plan).plan, accountId: (k) => ids[k] };
 }
 
 export function render(stack: Stack, doc: PolicyDocument): Record<string, any> {

@@ -7,7 +7,10 @@ import { strict as assert } from "assert";
 import { planAccess } from "../../components/access/plan";
 import { chooseInstance, IdentityPlan, planIdentity } from "../../components/identity/plan";
 import { planFromRawConfig } from "../../components/plan";
-import { decide, mfaContext, rawStackConfig, render, Stack, loadStack } from "../access/support";
+import { decide, IDENTITY_CENTER_STACKS, loadStack, mfaContext, rawStackConfig, render, Stack } from "../access/support";
+import { checkStatement } from "../../policypack/lib/catalog";
+import { minifiedLength, parseDocument } from "../../policypack/lib/policyDocument";
+import { passRoleOnStar } from "../../policypack/policies/noPassRoleWildcard";
 import { GROUP_ID, hybridSso, prodSso, shippedTeams, withIdentity } from "./support";
 
 const identityOf = (raw: Record<string, unknown>): IdentityPlan => {
@@ -218,4 +221,30 @@ describe("identity plan", () => {
             assert.throws(() => chooseInstance({ instanceArn: "arn:aws:sso:::instance/ssoins-aaaaaaaaaaaaaaaa" }, lookup, "eu-west-1"), /not an IAM Identity Center instance of this account/);
         });
     });
+});
+
+describe("permission set documents of the Identity Center stacks", () => {
+    for (const name of IDENTITY_CENTER_STACKS) {
+        it(`${name}: every inline policy is valid IAM, unique Sids, within 10,240 characters, fully known, no account ID, no Allow NotAction, no PassRole on every role`, async () => {
+            const stack = loadStack(name);
+            const problems: string[] = [];
+            for (const ps of stack.identity!.permissionSets) {
+                if (!ps.inlinePolicy) continue;
+                const doc = render(stack, ps.inlinePolicy);
+                const text = JSON.stringify(doc);
+                const sids = doc.Statement.map((s: { Sid: string }) => s.Sid);
+                if (new Set(sids).size !== sids.length) problems.push(`${ps.name}: duplicate Sid`);
+                if (minifiedLength(doc) > 10240) problems.push(`${ps.name}: ${minifiedLength(doc)} characters`);
+                if (/\{\{|\d{12}/.test(text)) problems.push(`${ps.name}: placeholder or account ID`);
+                const parsed = parseDocument(doc);
+                assert.equal(parsed.kind, "ok");
+                for (const s of parsed.kind === "ok" ? parsed.statements : []) {
+                    for (const f of await checkStatement(s)) problems.push(`${ps.name}: ${f}`);
+                    if (s.effect === "Allow" && (s.notAction || s.notResource)) problems.push(`${ps.name} ${s.sid}: Allow with NotAction/NotResource`);
+                    if (passRoleOnStar(s)) problems.push(`${ps.name} ${s.sid}: PassRole on every role`);
+                }
+            }
+            assert.deepEqual(problems, []);
+        });
+    }
 });
