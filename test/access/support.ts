@@ -7,6 +7,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { AccessPlan, planAccess, RolePlan } from "../../components/access/plan";
 import { IdentityPlan, planIdentity } from "../../components/identity/plan";
 import { PolicyDocument, renderDocument } from "../../components/access/policies";
+import { ConfigError, parseConfig } from "../../components/config";
 import { LandingZonePlan, planFromRawConfig } from "../../components/plan";
 import { decode } from "../../components/stack-config";
 import { fakeAccountId, stackConfig } from "../helpers/program";
@@ -22,6 +23,17 @@ export function rawStackConfig(stack: string): Record<string, unknown> {
         if (k.startsWith("landing-zone:")) raw[k.slice("landing-zone:".length)] = decode(v);
     }
     return raw;
+}
+
+/** Problems of a raw config, as `{ key, message }`; [] when it parses. */
+export function configProblems(raw: Record<string, unknown>): { key: string; message: string }[] {
+    try {
+        parseConfig(raw);
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return e.problems.map((p) => ({ key: p.key, message: p.message }));
+    }
 }
 
 export interface Stack {

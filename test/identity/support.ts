@@ -2,19 +2,9 @@
  * Test support for the identity section: the shipped Identity Center stack and its variants, and
  * a config parser that returns the problems it reports.
  */
-import { ConfigError, parseConfig } from "../../components/config";
 import { hybridOverride, rawStackConfig } from "../access/support";
 
-/** Problems of a raw config, as `{ key, message }`; [] when it parses. */
-export function problems(raw: Record<string, unknown>): { key: string; message: string }[] {
-    try {
-        parseConfig(raw);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.problems.map((p) => ({ key: p.key, message: p.message }));
-    }
-}
+export { configProblems as problems } from "../access/support";
 
 /** The shipped prod stack with Identity Center (Pulumi.prod-sso.yaml), as raw config. */
 export const prodSso = (): Record<string, unknown> => rawStackConfig("prod-sso");
