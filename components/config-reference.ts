@@ -13,6 +13,7 @@ import { z } from "zod";
 import { accessConfigShape, DEFAULT_TEAMS } from "./access/config";
 import { configSchema } from "./config";
 import { guardrailsConfigShape } from "./guardrails/config";
+import { identityConfigShape } from "./identity/config";
 import { organizationConfigShape } from "./organization/config";
 import { CONFIG_NAMESPACE } from "./problems";
 import { reviewConfigShape } from "./review/config";
@@ -42,6 +43,7 @@ type JsonSchema = {
 const SECTIONS: [string, string, Record<string, z.ZodType>][] = [
     ["Layout, environments and the organization", "The layout, the environments, tags, the AWS organization, its OUs and member accounts.", organizationConfigShape],
     ["Access: teams, users, MFA, workload roles", "Who may do what in which environment ([access model](access-model.md)).", accessConfigShape],
+    ["Identity: IAM users or IAM Identity Center", "Where people sign in, permission sets and the Identity Center directory ([IAM Identity Center](identity-center.md)).", identityConfigShape],
     ["Guardrails and budgets", "Service control policies, the resource control policy, tag policies ([guardrails](guardrails.md)) and budgets.", guardrailsConfigShape],
     ["Estate review", "The read-only review role ([estate review](estate-review.md)).", reviewConfigShape],
 ];

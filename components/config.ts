@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { accessConfigShape } from "./access/config";
 import { guardrailsConfigShape } from "./guardrails/config";
+import { identityConfigShape } from "./identity/config";
 import { organizationConfigShape, type Layout } from "./organization/config";
 import { checkStructure, type StructureInput } from "./organization/structure";
 import { parseLeniently, type Broken } from "./parse";
@@ -37,6 +38,7 @@ export const configSchema = z.strictObject({
     ...accessConfigShape,
     ...guardrailsConfigShape,
     ...reviewConfigShape,
+    ...identityConfigShape,
 });
 
 export type LandingZoneConfig = z.output<typeof configSchema>;

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { deployAccess, type Access } from "./access/component";
 import { deployGuardrails, guardrailsOutputs, type Guardrails } from "./guardrails/component";
+import { deployIdentity, type IdentityCenter } from "./identity/component";
 import { MemberAccount, Organization } from "./organization/component";
 import type { LandingZonePlan } from "./plan";
 import { deployReviewRoles } from "./review/component";
@@ -17,6 +18,7 @@ export interface LandingZone {
     accounts: Record<string, MemberAccount>;
     guardrails?: Guardrails;
     access?: Access;
+    identityCenter?: IdentityCenter;
 }
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
@@ -49,6 +51,10 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     );
     lz.guardrails = deployGuardrails(plan.guardrails, lz.organization, Object.fromEntries(Object.entries(lz.accounts).map(([k, m]) => [k, m.accountId])));
     lz.access = deployAccess(plan.access, members);
+    if (plan.identity && lz.organization) {
+        const formerKeys = Object.fromEntries(plan.accounts.map((a) => [a.key, a.formerKeys]));
+        lz.identityCenter = deployIdentity(plan.identity, lz.organization, members, lz.access, formerKeys);
+    }
     deployReviewRoles(plan.reviewRoles, members);
     return lz;
 }

@@ -4,7 +4,7 @@
  *
  *   raw config --checkConfig--> parsed config (shape, structure)
  *              --planOrganization--> organization plan (layout, environments, OUs, accounts, tags)
- *              --planAccess / planGuardrails / planReview--> the sections' plans
+ *              --planAccess / planGuardrails / planReview / planIdentity--> the sections' plans
  *
  * Every stage runs even when an earlier one found problems (what failed to parse is left out
  * and never reported again as a follow-on error), and their problems are merged into one
@@ -16,6 +16,7 @@
 import { planAccess, type AccessPlan } from "./access/plan";
 import { checkConfig } from "./config";
 import { planGuardrails, type GuardrailsPlan } from "./guardrails/plan";
+import { planIdentity, type IdentityPlan } from "./identity/plan";
 import { planOrganization, type CorePlan } from "./organization/plan";
 import { ConfigError, toConfigProblems, type ConfigProblem, type Problem } from "./problems";
 import { planReview, type ReviewRolePlan } from "./review/plan";
@@ -37,6 +38,8 @@ export interface LandingZonePlan extends CorePlan {
     access: AccessPlan;
     guardrails: GuardrailsPlan;
     reviewRoles: ReviewRolePlan[];
+    /** IAM Identity Center; absent when people sign in as IAM users only. */
+    identity?: IdentityPlan;
 }
 
 /** The plan when the config is valid, and every problem of every stage otherwise. */
@@ -55,10 +58,17 @@ export function planLandingZone(raw: Record<string, unknown>): PlanResult {
     const access = planAccess(organization.plan, checked.broken);
     const guardrails = planGuardrails(organization.plan, checked.broken);
     const review = planReview(organization.plan);
-    problems.push(...organization.problems, ...access.problems, ...guardrails.problems, ...review.problems);
+    const identity = planIdentity(organization.plan, checked.broken);
+    problems.push(...organization.problems, ...access.problems, ...guardrails.problems, ...review.problems, ...identity.problems);
     if (problems.length > 0) return { problems: toConfigProblems(problems) };
     return {
-        plan: { ...organization.plan, access: access.plan, guardrails: guardrails.plan, reviewRoles: review.plan },
+        plan: {
+            ...organization.plan,
+            access: access.plan,
+            guardrails: guardrails.plan,
+            reviewRoles: review.plan,
+            ...(identity.plan ? { identity: identity.plan } : {}),
+        },
         problems: [],
     };
 }

@@ -54,6 +54,13 @@ const teamSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe("Members reach organization administration (multi-account and hybrid)."),
+    directoryGroupId: z
+        .string()
+        .regex(/^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/, {
+            message: "must be an identity store group ID such as 9067a2e5c1-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d or 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d (IAM Identity Center console, Groups, the group's ID)",
+        })
+        .optional()
+        .describe("IAM Identity Center: the team is an existing group of the identity store, synchronized from the company directory (SCIM); its members are the directory's business. Absent: the landing zone creates the group lz-<team> in the identity store."),
 });
 export type TeamConfig = z.output<typeof teamSchema>;
 

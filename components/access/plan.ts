@@ -11,6 +11,7 @@
  */
 import { sortedSet, tagLimitProblems } from "../fields";
 import { DEPLOYMENT_ACCOUNT, type CorePlan } from "../organization/plan";
+import { usesIamUsers, usesIdentityCenter } from "../identity/config";
 import { Broken } from "../parse";
 import { didYouMean, problem, type Planned, type Problem } from "../problems";
 import { UNTAGGABLE_ACTIONS } from "./catalogue.generated";
@@ -171,6 +172,13 @@ class AccessPlanner {
     private readonly identityTrust: PolicyDocument;
     private readonly policies = new Map<string, ManagedPolicyPlan>();
     private readonly roles = new Map<string, RolePlan>();
+    /**
+     * The IAM-user model (groups, environment roles, users) is built only where people are IAM
+     * users; with IAM Identity Center, permission sets take the place of groups and roles
+     * (../identity), and only the policies they name by reference are built here.
+     */
+    private readonly iamUsers: boolean;
+    private readonly identityCenter: boolean;
 
     constructor(private readonly core: CorePlan) {
         this.cfg = core.config;
@@ -179,11 +187,14 @@ class AccessPlanner {
         this.identity = core.identityAccount;
         this.tagKey = core.environmentTagKey;
         this.abacOpts = abacOptions(core);
+        this.iamUsers = usesIamUsers(this.cfg.identity.source);
+        this.identityCenter = usesIdentityCenter(this.cfg.identity.source);
         this.identityTrust = identityAccountTrust(accountRef(this.identity), this.cfg.mfaMaxAgeSeconds);
     }
 
     plan(): AccessPlan {
-        const groups = [...this.teamGroups(), ...this.builtInGroups()];
+        const teamGroups = this.teamGroups();
+        const groups = this.iamUsers ? [...teamGroups, ...this.builtInGroups()] : [];
         const orgAdmins = this.organizationAdministration();
         if (orgAdmins) groups.push(orgAdmins);
         this.serviceRoles();
@@ -209,6 +220,12 @@ class AccessPlanner {
                 if (level === "none") continue;
                 const iamAdmin = team.iamAdmin.includes(env.name) && !env.production;
                 for (const account of env.accounts) {
+                    // Permission sets name these policies: they must exist in every account the sets are assigned in.
+                    if (this.identityCenter) {
+                        if (this.hostsSeveral(account)) this.listOnly(account);
+                        if (level === "write" && (iamAdmin || !this.hostsSeveral(account))) this.boundary(account, env.name);
+                    }
+                    if (!this.iamUsers) continue;
                     if (account === this.identity && this.hostsSeveral(account)) {
                         direct.push(this.abac(account, env.name, level), this.listOnly(account));
                         if (level !== "read") direct.push(...this.accepted(account));
@@ -222,7 +239,7 @@ class AccessPlanner {
                 }
             }
             // People in a member identity account reach organization administration through the role.
-            if (this.core.organization && this.identity !== DEPLOYMENT_ACCOUNT && team.organizationAdmin) assumable.add(ORGANIZATION_ADMIN_ROLE);
+            if (this.iamUsers && this.core.organization && this.identity !== DEPLOYMENT_ACCOUNT && team.organizationAdmin) assumable.add(ORGANIZATION_ADMIN_ROLE);
             if (assumable.size > 0) {
                 direct.push(this.policy(this.identity, `lz-team-${teamKey}-assume`, `Roles team ${teamKey} may assume`, assumeRolesPolicy([...assumable]), this.core.commonTags));
             }
@@ -259,7 +276,7 @@ class AccessPlanner {
      * administrators coming from member accounts.
      */
     private organizationAdministration(): GroupPlan | undefined {
-        if (!this.core.organization) return undefined;
+        if (!this.core.organization || !this.iamUsers) return undefined;
         const mfa = this.cfg.mfaMaxAgeSeconds;
         const orgPolicy = this.policy(DEPLOYMENT_ACCOUNT, "lz-organization-admin", "Administer AWS Organizations", organizationAdminPolicy(mfa), this.adminTags(this.core.commonTags));
         // Admin roles of member accounts (in accounts of their own) whose every admin team is an organization admin.
@@ -431,7 +448,7 @@ function hostsSeveral(core: CorePlan, account: string): boolean {
  * What the tag-scoped documents allow: the environment key, the common tags and
  * `allowedTagKeys`, each once, in an order that does not depend on the order of config keys.
  */
-function abacOptions(core: CorePlan): AbacOptions {
+export function abacOptions(core: CorePlan): AbacOptions {
     const common = Object.keys(core.commonTags).filter((k) => k === "ManagedBy" || k === "Application");
     const extra = Object.keys(core.config.tags).sort();
     return {

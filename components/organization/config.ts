@@ -122,7 +122,7 @@ const accountSchema = z.strictObject({
     closeOnDeletion: z
         .boolean()
         .default(false)
-        .describe("Close the real account when its resource is deleted. Dangerous and rate-limited by AWS."),
+        .describe("Close the real account when its resource is deleted. Dangerous and rate-limited by AWS. The policy pack refuses it (mandatory) unless its config acknowledges the account in org-account-protection.closeOnDeletionAccounts: two deliberate changes, not one."),
     tags: tagMap.default({}).describe("Extra tags on the account."),
     formerKeys: z
         .array(logicalKey)

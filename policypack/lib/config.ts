@@ -24,6 +24,8 @@ export interface GuardrailConfig {
     closeOnDeletionAccounts: string[];
     /** IAM entities (names or * patterns) whose escalation paths are accepted: confined to an account of their own environment. */
     acceptedEscalationEntities: string[];
+    /** IDs of the organization's accounts that the stack does not declare (IAM Identity Center assignments may target them). */
+    organizationAccountIds: string[];
 }
 
 export const DEFAULTS: GuardrailConfig = {
@@ -38,6 +40,7 @@ export const DEFAULTS: GuardrailConfig = {
     requireAccountPasswordPolicy: false,
     closeOnDeletionAccounts: [],
     acceptedEscalationEntities: [],
+    organizationAccountIds: [],
 };
 
 type Key = keyof GuardrailConfig;
@@ -53,6 +56,7 @@ const SCHEMAS: Record<Key, Record<string, unknown>> = {
     accountQuota: { type: "number", minimum: 1, default: DEFAULTS.accountQuota, description: "Accounts allowed in the organization (AWS default quota 10)." },
     requireAccountPasswordPolicy: { type: "boolean", default: DEFAULTS.requireAccountPasswordPolicy, description: "Require an aws.iam.AccountPasswordPolicy in a stack that creates IAM users (set it for the stack that owns the account's settings; a declared password policy is always checked)." },
     closeOnDeletionAccounts: { type: "array", items: { type: "string" }, default: DEFAULTS.closeOnDeletionAccounts, description: "Accounts (AWS name or Pulumi logical name) allowed closeOnDeletion: true: deleting their resource closes the real account." },
+    organizationAccountIds: { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, default: DEFAULTS.organizationAccountIds, description: "12-digit IDs of accounts of the organization that this stack does not declare (IAM Identity Center account assignments may target them; the stack's own accounts and its organization's management account need no listing)." },
     acceptedEscalationEntities: { type: "array", items: { type: "string" }, default: DEFAULTS.acceptedEscalationEntities, description: "IAM roles, groups or users (AWS name or Pulumi logical name; * matches any characters) whose escalation paths are accepted because everything they can reach is inside an account of their own environment. Full admin is still judged." },
 };
 
@@ -83,6 +87,7 @@ export function resolveConfig(raw: object | undefined): GuardrailConfig {
         requireAccountPasswordPolicy: typeof r.requireAccountPasswordPolicy === "boolean" ? r.requireAccountPasswordPolicy : DEFAULTS.requireAccountPasswordPolicy,
         closeOnDeletionAccounts: strings(r.closeOnDeletionAccounts, DEFAULTS.closeOnDeletionAccounts),
         acceptedEscalationEntities: strings(r.acceptedEscalationEntities, DEFAULTS.acceptedEscalationEntities),
+        organizationAccountIds: strings(r.organizationAccountIds, DEFAULTS.organizationAccountIds),
     };
 }
 

@@ -10,8 +10,9 @@ import { readTag } from "./tags";
 import { T } from "./types";
 import { isUnknown } from "./unknown";
 
-export type EntityKind = "user" | "group" | "role";
-const ENTITY_TYPE: Record<EntityKind, string> = { user: T.user, group: T.group, role: T.role };
+/** IAM entities, and IAM Identity Center permission sets (each becomes a role in every account it is assigned in). */
+export type EntityKind = "user" | "group" | "role" | "permission-set";
+const ENTITY_TYPE: Record<EntityKind, string> = { user: T.user, group: T.group, role: T.role, "permission-set": T.permissionSet };
 
 /** An entity reference: a stack resource, or only a name (entity managed elsewhere), or unknown. */
 export type EntityRef =
@@ -34,9 +35,16 @@ export interface IdentityDoc {
 }
 
 export function entityLabel(e: EntityRef): string {
-    if (e.res) return `${e.kind} ${displayName(e.res)}`;
-    if (e.name) return `${e.kind} ${e.name}`;
-    return `a ${e.kind} whose name is unknown at preview`;
+    const kind = e.kind === "permission-set" ? "permission set" : e.kind;
+    if (e.res) return `${kind} ${displayName(e.res)}`;
+    if (e.name) return `${kind} ${e.name}`;
+    return `a ${kind} whose name is unknown at preview`;
+}
+
+/** The customer managed policy reference of a PermissionsBoundaryAttachment. */
+function boundaryReference(b: Res): unknown {
+    const pb = b.props.permissionsBoundary;
+    return pb && typeof pb === "object" && !isUnknown(pb) ? (pb as Record<string, unknown>).customerManagedPolicyReference : undefined;
 }
 
 function refToEntities(kind: EntityKind, ref: Ref): EntityRef[] {
@@ -91,6 +99,7 @@ export class IamGraph {
         for (const r of view.ofType(T.userPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "user", "user"), deps: deps(r, "policy") });
         for (const r of view.ofType(T.groupPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "group", "group"), deps: deps(r, "policy") });
         for (const r of view.ofType(T.rolePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "role", "role"), deps: deps(r, "policy") });
+        for (const r of view.ofType(T.permissionSetInlinePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.inlinePolicy), entities: entityRef(view, r, "permissionSetArn", "permission-set"), deps: deps(r, "inlinePolicy") });
         for (const role of view.ofType(T.role)) {
             const inl = role.props.inlinePolicies;
             if (Array.isArray(inl)) {
@@ -116,6 +125,13 @@ export class IamGraph {
         for (const a of view.ofType(T.userPolicyAttachment)) attach(a, "policyArn", entityRef(view, a, "user", "user"));
         for (const a of view.ofType(T.groupPolicyAttachment)) attach(a, "policyArn", entityRef(view, a, "group", "group"));
         for (const a of view.ofType(T.rolePolicyAttachment)) attach(a, "policyArn", entityRef(view, a, "role", "role"));
+        // Permission sets: AWS managed policies by ARN, customer managed ones by name and path (the
+        // policy of that name in each account the set is assigned in: the stack's policies named so).
+        for (const a of view.ofType(T.ssoManagedPolicyAttachment)) attach(a, "managedPolicyArn", entityRef(view, a, "permissionSetArn", "permission-set"));
+        for (const a of view.ofType(T.ssoCustomerManagedPolicyAttachment)) {
+            const sets = entityRef(view, a, "permissionSetArn", "permission-set");
+            for (const p of this.referencedPolicies(a.props.customerManagedPolicyReference)) addTo(attachedTo, p.urn, sets);
+        }
         for (const a of view.ofType(T.policyAttachment)) {
             const ents: EntityRef[] = [
                 ...resolveRefList(view, a, "users", [T.user], ["name", "id"]).flatMap((r) => refToEntities("user", r)),
@@ -169,6 +185,9 @@ export class IamGraph {
             const ref = resolveRef(this.view, r, "permissionsBoundary", [T.managedPolicy], ["arn", "id"]);
             if (ref.kind === "resources") ref.targets.forEach((t) => this.boundaries.add(t.urn));
         }
+        for (const b of this.view.ofType(T.ssoPermissionsBoundaryAttachment)) {
+            for (const p of this.referencedPolicies(boundaryReference(b))) this.boundaries.add(p.urn);
+        }
         const patterns: string[] = [];
         for (const d of this.docs) {
             if (d.parsed.kind !== "ok") continue;
@@ -185,6 +204,15 @@ export class IamGraph {
                 this.boundaries.add(p.urn);
             }
         }
+    }
+
+    /** The stack's managed policies a customer managed policy reference ({ name, path }) names. */
+    referencedPolicies(reference: unknown): Res[] {
+        if (!reference || typeof reference !== "object" || isUnknown(reference)) return [];
+        const { name, path } = reference as Record<string, unknown>;
+        if (typeof name !== "string") return [];
+        const wanted = typeof path === "string" ? path : "/";
+        return this.view.withValue([T.managedPolicy], ["name"], name).filter((p) => (typeof p.props.path === "string" ? p.props.path : "/") === wanted);
     }
 
     isBoundary(p: Res): boolean {
@@ -275,6 +303,7 @@ export class IamGraph {
      * managed policy it names. Undefined when it has none or it cannot be read.
      */
     boundaryOf(e: EntityRef): DocStatement[] | undefined {
+        if (e.res && e.kind === "permission-set") return this.permissionSetBoundary(e.res);
         if (!e.res || (e.kind !== "role" && e.kind !== "user")) return undefined;
         const ref = resolveRef(this.view, e.res, "permissionsBoundary", [T.managedPolicy], ["arn", "id"]);
         if (ref.kind === "resources" && ref.targets.length === 1) {
@@ -283,6 +312,28 @@ export class IamGraph {
         }
         if (ref.kind === "external") {
             const known = awsManagedPolicy(ref.value);
+            const parsed = known ? parseDocument(JSON.stringify(awsManagedDocument(known))) : undefined;
+            if (parsed?.kind === "ok") return parsed.statements.map((stmt) => ({ doc: `permissions boundary ${known!.name}`, stmt }));
+        }
+        return undefined;
+    }
+
+    /**
+     * The permissions boundary of a permission set (PermissionsBoundaryAttachment): a customer
+     * managed policy of the stack by name and path (the same document in every account), or an
+     * AWS managed one of the reviewed table. Undefined when it has none or it cannot be read.
+     */
+    private permissionSetBoundary(set: Res): DocStatement[] | undefined {
+        for (const b of this.view.ofType(T.ssoPermissionsBoundaryAttachment)) {
+            const ref = resolveRef(this.view, b, "permissionSetArn", [T.permissionSet], ["arn", "id"]);
+            if (ref.kind !== "resources" || !ref.targets.includes(set)) continue;
+            const policies = this.referencedPolicies(boundaryReference(b));
+            const docs = this.docs.filter((d) => d.managedPolicy && policies.includes(d.managedPolicy) && d.parsed.kind === "ok");
+            const texts = new Set(docs.map((d) => JSON.stringify(d.parsed.kind === "ok" ? d.parsed.doc : undefined)));
+            if (docs.length > 0 && texts.size === 1) return IamGraph.statementsOf([docs[0]]);
+            const pb = b.props.permissionsBoundary;
+            const arn = pb && typeof pb === "object" && !isUnknown(pb) ? (pb as Record<string, unknown>).managedPolicyArn : undefined;
+            const known = typeof arn === "string" ? awsManagedPolicy(arn) : undefined;
             const parsed = known ? parseDocument(JSON.stringify(awsManagedDocument(known))) : undefined;
             if (parsed?.kind === "ok") return parsed.statements.map((stmt) => ({ doc: `permissions boundary ${known!.name}`, stmt }));
         }
@@ -348,6 +399,9 @@ export class IamGraph {
     /** Does using this entity require MFA (trust policy for roles, force-MFA group for users/groups)? */
     useRequiresMfa(e: EntityRef): boolean {
         if (!e.res) return false;
+        // A permission set is used through an IAM Identity Center sign-in, whose MFA is the
+        // instance's setting: no resource of the stack can show it (a documented limit).
+        if (e.kind === "permission-set") return true;
         if (e.kind === "role") {
             const trust = parseDocument(e.res.props.assumeRolePolicy);
             if (trust.kind !== "ok") return false;

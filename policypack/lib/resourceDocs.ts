@@ -11,6 +11,7 @@ export function identityDocs(type: string, props: Record<string, unknown>): DocF
         case T.userPolicy:
         case T.groupPolicy:
         case T.rolePolicy: return [{ label: "the policy document", value: props.policy, kind: "identity" }];
+        case T.permissionSetInlinePolicy: return [{ label: "the permission set's inline policy", value: props.inlinePolicy, kind: "identity" }];
         case T.role: {
             const inl = props.inlinePolicies;
             if (isUnknown(inl)) return [{ label: "inlinePolicies", value: inl, kind: "identity" }];
@@ -36,4 +37,4 @@ export function allDocs(type: string, props: Record<string, unknown>): DocField[
     return out;
 }
 
-export const IDENTITY_DOC_TYPES: string[] = [T.managedPolicy, T.userPolicy, T.groupPolicy, T.rolePolicy, T.role];
+export const IDENTITY_DOC_TYPES: string[] = [T.managedPolicy, T.userPolicy, T.groupPolicy, T.rolePolicy, T.role, T.permissionSetInlinePolicy];

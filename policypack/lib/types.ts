@@ -22,4 +22,11 @@ export const T = {
     orgPolicy: "aws:organizations/policy:Policy",
     orgPolicyAttachment: "aws:organizations/policyAttachment:PolicyAttachment",
     budget: "aws:budgets/budget:Budget",
+    // IAM Identity Center: a permission set becomes an IAM role in every account it is assigned in.
+    permissionSet: "aws:ssoadmin/permissionSet:PermissionSet",
+    permissionSetInlinePolicy: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    ssoManagedPolicyAttachment: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    ssoCustomerManagedPolicyAttachment: "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+    ssoPermissionsBoundaryAttachment: "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
+    accountAssignment: "aws:ssoadmin/accountAssignment:AccountAssignment",
 } as const;

@@ -18,6 +18,7 @@ import { policySize } from "./policySize";
 import { privilegeEscalation } from "./privilegeEscalation";
 import { productionSeparation } from "./productionSeparation";
 import { scpBaseline } from "./scpBaseline";
+import { ssoAccountAssignments, ssoPermissionSetSession } from "./ssoPermissionSets";
 import { tagIsolation } from "./tagIsolation";
 import { trustPolicy } from "./trustPolicy";
 import { userBaseline } from "./userBaseline";
@@ -36,6 +37,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     orgPolicyDocument,
     policySize,
     tagIsolation,
+    ssoPermissionSetSession,
     // Stack policies
     privilegeEscalation,
     fullAdmin,
@@ -47,4 +49,5 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     productionSeparation,
     userBaseline,
     budgetPerEnvironment,
+    ssoAccountAssignments,
 ];

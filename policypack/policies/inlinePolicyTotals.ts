@@ -5,7 +5,7 @@ import { stackViewOf } from "../lib/stack";
 import { cannotCheck, countUnknown, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_CHARS, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 import { IAM_LIMITS } from "./policySize";
 
-const LIMITS: Record<string, number> = { user: IAM_LIMITS.inlineUser, group: IAM_LIMITS.inlineGroup, role: IAM_LIMITS.inlineRole };
+const LIMITS: Record<string, number> = { user: IAM_LIMITS.inlineUser, group: IAM_LIMITS.inlineGroup, role: IAM_LIMITS.inlineRole, "permission-set": IAM_LIMITS.permissionSetInlineNonWhitespace };
 const REMEDIATION = "Move inline policies into managed policies (each up to 6,144 characters) attached to the group or role.";
 
 /** Per IAM entity, the total size of its inline policies across all resources of the stack. */
@@ -24,7 +24,7 @@ export function inlineTotalFindings(graph: IamGraph): Finding[] {
     const out: Finding[] = [];
     for (const t of totals.values()) {
         const limit = LIMITS[t.kind];
-        if (t.size > limit) out.push({ urn: t.urn, problem: `The inline policies of ${t.label} total ${t.size} characters without whitespace; the IAM limit per ${t.kind} is ${limit}.`, fix: REMEDIATION });
+        if (t.size > limit) out.push({ urn: t.urn, problem: `The inline policies of ${t.label} total ${t.size} characters without whitespace; the limit per ${t.kind.replace("-", " ")} is ${limit}.`, fix: REMEDIATION });
         else if (t.unknown.length > 0) out.push({ urn: t.urn, problem: cannotCheck(`the total inline policy size of ${t.label}`, `${t.unknown.join(", ")} ${t.unknown.length > 1 ? "are" : "is"} unknown at preview`), fix: UNKNOWN_DOCUMENT_FIX });
         else if (t.size + t.unknownValues * UNKNOWN_VALUE_CHARS > limit) out.push({ urn: t.urn, problem: cannotCheck(`the total inline policy size of ${t.label}`, `${t.size} characters are known and ${t.unknownValues} values are unknown at preview`), fix: UNKNOWN_VALUE_FIX });
     }

@@ -12,6 +12,9 @@ export const IAM_LIMITS = {
     inlineUser: 2048,
     inlineGroup: 5120,
     inlineRole: 10240,
+    /** IAM Identity Center: a permission set's inline policy as submitted, and without whitespace (it becomes a role's inline policy). */
+    permissionSetInline: 32768,
+    permissionSetInlineNonWhitespace: 10240,
 };
 
 const REMEDIATION = "Split the document into several managed policies, use wildcards in action names only where they stay least-privilege, or drop redundant statements.";
@@ -45,6 +48,15 @@ export function sizeFindings(type: string, props: Record<string, unknown>): { pr
         case T.userPolicy: check("The inline user policy", props.policy, IAM_LIMITS.inlineUser); break;
         case T.groupPolicy: check("The inline group policy", props.policy, IAM_LIMITS.inlineGroup); break;
         case T.rolePolicy: check("The inline role policy", props.policy, IAM_LIMITS.inlineRole); break;
+        case T.permissionSetInlinePolicy: {
+            check("The permission set's inline policy", props.inlinePolicy, IAM_LIMITS.permissionSetInlineNonWhitespace);
+            // Whitespace counts here: Identity Center limits the text it is sent (the provider sends a string as it is).
+            const submitted = typeof props.inlinePolicy === "string" ? props.inlinePolicy.length : undefined;
+            if (submitted !== undefined && submitted > IAM_LIMITS.permissionSetInline) {
+                out.push({ problem: `The permission set's inline policy is ${submitted} characters as submitted; IAM Identity Center allows ${IAM_LIMITS.permissionSetInline}, whitespace included.`, fix: "Submit the document without indentation (JSON.stringify(doc)), or move statements into customer managed policies attached to the permission set." });
+            }
+            break;
+        }
         case T.role: {
             check("The trust policy (assumeRolePolicy)", props.assumeRolePolicy, IAM_LIMITS.trustPolicy);
             let total = 0;
@@ -66,7 +78,7 @@ export function sizeFindings(type: string, props: Record<string, unknown>): { pr
 
 export const policySize: ResourceValidationPolicy = {
     name: "iam-policy-size",
-    description: "IAM size limits per document: managed policy 6,144 characters, trust policy 2,048, inline policy within the per-entity total (user 2,048, group 5,120, role 10,240); whitespace not counted.",
+    description: "IAM size limits per document: managed policy 6,144 characters, trust policy 2,048, inline policy within the per-entity total (user 2,048, group 5,120, role 10,240); whitespace not counted. A permission set's inline policy: 10,240 characters without whitespace and 32,768 as submitted.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {

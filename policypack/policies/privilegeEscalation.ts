@@ -37,8 +37,10 @@ function principalGrants(graph: IamGraph, e: EntityRef, cfg: GuardrailConfig, do
         const roles = doc ? graph.rolesNamed(doc, d.stmt.resource ?? []) : [];
         return { privileged: roles.filter((r) => graph.isPrivileged(r, cfg)).map(displayName) };
     };
-    const grants = escalations(statements, passTargets).grants;
     const boundary = graph.boundaryOf(e);
+    // An explicit Deny in the boundary denies whatever the principal's own policies allow.
+    const boundaryDenies = (boundary ?? []).filter(({ stmt }) => stmt.effect === "Deny");
+    const grants = escalations([...statements, ...boundaryDenies], passTargets).grants;
     if (!boundary || boundary.some(({ stmt }) => isFullAdmin(stmt))) return grants;
     // Only what the boundary allows too is effective.
     const capped = escalations(boundary, () => ({ privileged: ["(any role the boundary lets pass)"] })).grants;

@@ -2,20 +2,9 @@
  * Access config: defaults, and bad values rejected with the key path named.
  */
 import { strict as assert } from "assert";
-import { ConfigError, parseConfig } from "../../components/config";
-import { planFromRawConfig } from "../../components/plan";
+import { parseConfig } from "../../components/config";
 import { rawStackConfig } from "../helpers/program";
-
-/** Problems of a config, as `key: message` lines; [] when it parses. */
-function problems(raw: Record<string, unknown>): { key: string; message: string }[] {
-    try {
-        planFromRawConfig(raw);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.problems.map((p) => ({ key: p.key, message: p.message }));
-    }
-}
+import { configProblems as problems } from "./support";
 
 function expectProblem(raw: Record<string, unknown>, key: string, pattern: RegExp): void {
     const found = problems(raw);

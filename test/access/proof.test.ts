@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { levelOf, effectiveTeams } from "../../components/access/config";
 import { accessPaths, provePath, PathProof } from "./proof";
 import { allowListEntryFor, PROOF_ALLOW_LIST } from "./proof-allow-list";
-import { loadStack, STACKS } from "./support";
+import { IDENTITY_CENTER_STACKS, loadStack, STACKS } from "./support";
 
 describe("separation proof from the action catalogue (every path, action and resource type)", function () {
     this.timeout(300_000);
@@ -17,7 +17,7 @@ describe("separation proof from the action catalogue (every path, action and res
 
     before(async () => {
         const started = Date.now();
-        for (const name of STACKS) {
+        for (const name of [...STACKS, ...IDENTITY_CENTER_STACKS]) {
             const stack = loadStack(name);
             const out: PathProof[] = [];
             for (const p of accessPaths(stack)) out.push(await provePath(p, stack.plan.environmentTagKey));
@@ -33,7 +33,7 @@ describe("separation proof from the action catalogue (every path, action and res
         for (const s of proofs) {
             const shared = s.proofs.filter((p) => p.path.shared);
             console.log(
-                `        ${s.stack.padEnd(7)} ${String(s.proofs.length).padStart(2)} paths  ${String(sum((p) => p.cells, s.proofs)).padStart(6)} cells` +
+                `        ${s.stack.padEnd(10)} ${String(s.proofs.length).padStart(2)} paths  ${String(sum((p) => p.cells, s.proofs)).padStart(6)} cells` +
                     ` (${sum((p) => p.cells, shared)} in shared accounts)  ${String(sum((p) => p.simulations, s.proofs)).padStart(6)} simulations` +
                     `  ${sum((p) => p.allowed.length, s.proofs)} allowed by the allow-list`,
             );
@@ -59,9 +59,17 @@ describe("separation proof from the action catalogue (every path, action and res
         }
         assert.deepEqual(missing, []);
         // Every layout is there, with tag-separated and dedicated accounts.
-        assert.deepEqual(proofs.map((s) => s.stack), ["dev", "prod", "hybrid"]);
-        assert.ok(proofs.find((s) => s.stack === "hybrid")!.proofs.some((p) => p.path.shared));
-        assert.ok(proofs.find((s) => s.stack === "hybrid")!.proofs.some((p) => !p.path.shared));
+        assert.deepEqual(proofs.map((s) => s.stack), ["dev", "prod", "hybrid", "prod-sso", "hybrid-sso"]);
+        for (const hybrid of ["hybrid", "hybrid-sso"]) {
+            assert.ok(proofs.find((s) => s.stack === hybrid)!.proofs.some((p) => p.path.shared));
+            assert.ok(proofs.find((s) => s.stack === hybrid)!.proofs.some((p) => !p.path.shared));
+        }
+        // With Identity Center, people reach environments through permission sets only, in shared and dedicated accounts.
+        for (const sso of ["prod-sso", "hybrid-sso"]) {
+            const people = proofs.find((s) => s.stack === sso)!.proofs.filter((p) => p.path.kind !== "delegated-role");
+            assert.ok(people.length > 0 && people.every((p) => p.path.kind === "permission-set"), sso);
+        }
+        assert.ok(proofs.find((s) => s.stack === "hybrid-sso")!.proofs.some((p) => p.path.kind === "permission-set" && p.path.shared));
     });
 
     it("covers every resource type of every granted action: thousands of cells per write path", () => {

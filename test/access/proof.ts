@@ -32,7 +32,7 @@ import { AccessLevel, effectiveTeams, levelOf } from "../../components/access/co
 import { planGuardrails } from "../../components/guardrails/plan";
 import { scpChain } from "../guardrails/support";
 import type { ScpLevel } from "../helpers/simulate";
-import { AWS_MANAGED, mfaContext, policyDoc, REGION, roleArn, roleIdentity, Stack, userArn } from "./support";
+import { AWS_MANAGED, mfaContext, policyDoc, REGION, render, roleArn, roleIdentity, Stack, userArn } from "./support";
 
 // ------------------------------------------------------------------------------------------
 // The catalogue, as the proof reads it.
@@ -129,7 +129,7 @@ function toList(v: unknown): string[] {
 // Access paths.
 // ------------------------------------------------------------------------------------------
 
-export type PathKind = "group" | "role" | "delegated-role";
+export type PathKind = "group" | "role" | "permission-set" | "delegated-role";
 
 export interface AccessPath {
     /** Readable and unique within a stack: `dev via management group developers (write)`. */
@@ -206,7 +206,20 @@ export function accessPaths(stack: Stack): AccessPath[] {
             for (const team of Object.keys(teams).sort()) {
                 const level = levelOf(teams[team], env.name);
                 if (level === "none") continue;
-                if (account === access.identityAccount && shared) {
+                // IAM Identity Center: the role a permission set becomes in each account it is assigned in.
+                for (const a of stack.identity?.assignments.filter((x) => x.team === team && x.account === account) ?? []) {
+                    const ps = stack.identity!.permissionSets.find((p) => p.name === a.permissionSet)!;
+                    if (ps.environment !== env.name) continue;
+                    const docs = [
+                        ...ps.managedPolicyArns.map((arn) => AWS_MANAGED[arn.split("/").pop()!]),
+                        ...ps.customerManagedPolicies.map((r) => policyDoc(stack, `${account}/${r.name}`)),
+                        ...(ps.inlinePolicy ? [render(stack, ps.inlinePolicy)] : []),
+                    ];
+                    const boundary = ps.permissionsBoundary ? policyDoc(stack, `${account}/${ps.permissionsBoundary.name}`) : undefined;
+                    const principal = `arn:aws:iam::${base.accountId}:role/aws-reserved/sso.amazonaws.com/${REGION}/AWSReservedSSO_${ps.name}_0123456789abcdef`;
+                    add({ ...base, level, kind: "permission-set", principal, identity: docs, boundary }, team, `permission set ${ps.name} (${level})`);
+                }
+                if (account === access.identityAccount && shared && access.groups.some((g) => g.key === team)) {
                     // The team's group: the documents of this environment and the unscoped ones.
                     const group = access.groups.find((g) => g.key === team)!;
                     const keys = ["all-users", team].flatMap((g) => access.groups.find((x) => x.key === g)!.policyKeys);

@@ -5,7 +5,9 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { AccessPlan, planAccess, RolePlan } from "../../components/access/plan";
+import type { IdentityPlan } from "../../components/identity/plan";
 import { PolicyDocument, renderDocument } from "../../components/access/policies";
+import { ConfigError } from "../../components/config";
 import { LandingZonePlan, planFromRawConfig } from "../../components/plan";
 import { fakeAccountId, rawStackConfig } from "../helpers/program";
 
@@ -13,10 +15,23 @@ export const MANAGEMENT_ID = "111111111111";
 export const ORG_ID = "o-exampleorg1";
 export const REGION = "eu-west-1";
 
+/** Problems of a raw config, as `{ key, message }`; [] when it parses. */
+export function configProblems(raw: Record<string, unknown>): { key: string; message: string }[] {
+    try {
+        planFromRawConfig(raw);
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return e.problems.map((p) => ({ key: p.key, message: p.message }));
+    }
+}
+
 export interface Stack {
     name: string;
     plan: LandingZonePlan;
     access: AccessPlan;
+    /** IAM Identity Center's permission sets and assignments, where people sign in through it. */
+    identity?: IdentityPlan;
     /** Fake account ID by account key (`management` included). */
     accountId(key: string): string;
 }
@@ -26,6 +41,9 @@ export interface Stack {
  * shared non-production account for dev, test and staging; prod alone).
  */
 export const STACKS = ["dev", "prod", "hybrid"];
+
+/** The same with IAM Identity Center as the identity source: the shipped prod-sso stack, and its hybrid variant. */
+export const IDENTITY_CENTER_STACKS = ["prod-sso", "hybrid-sso"];
 
 export function hybridOverride(): Record<string, unknown> {
     const accounts = { ...(rawStackConfig("prod").accounts as Record<string, Record<string, unknown>>) };
@@ -44,10 +62,11 @@ export function hybridOverride(): Record<string, unknown> {
 
 export function loadStack(name: string, override: Record<string, unknown> = {}): Stack {
     if (name === "hybrid") return { ...loadStack("prod", { ...hybridOverride(), ...override }), name: "hybrid" };
+    if (name === "hybrid-sso") return { ...loadStack("prod-sso", { ...hybridOverride(), ...override }), name: "hybrid-sso" };
     const plan = planFromRawConfig({ ...rawStackConfig(name), ...override });
     const ids: Record<string, string> = { management: MANAGEMENT_ID };
     for (const a of plan.accounts) ids[a.key] = fakeAccountId(a.name);
-    return { name, plan, access: plan.access, accountId: (k) => ids[k] };
+    return { name, plan, access: plan.access, identity: plan.identity, accountId: (k) => ids[k] };
 }
 
 export function render(stack: Stack, doc: PolicyDocument): Record<string, any> {

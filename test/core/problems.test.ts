@@ -60,6 +60,29 @@ const CASES: Case[] = [
         ],
     },
     {
+        title: "identity: a schema error in identity hides neither an unknown team of a directory user nor a misspelled delegated administrator",
+        raw: tweak((c) => {
+            c.identity = {
+                source: "iam-users+identity-center",
+                sessionDuration: "PT13H",
+                delegatedAdministrator: "stagng",
+                users: { "carol@example.com": { displayName: "Carol", email: "carol@example.com", teams: ["developrs"] } },
+            };
+        }),
+        expect: [
+            ["landing-zone:identity.sessionDuration", /must be an ISO 8601 duration from PT1H to PT12H/],
+            ["landing-zone:identity.delegatedAdministrator", /must be the key of a declared member account \(did you mean 'staging'\?\)/],
+            ["landing-zone:identity.users[\"carol@example.com\"].teams[0]", /not a known team \(did you mean 'developers'\?\)/],
+        ],
+        count: 3,
+    },
+    {
+        title: "identity: Identity Center settings without Identity Center, and Identity Center in single-account",
+        raw: { layout: "single-account", identity: { source: "identity-center" } },
+        expect: [["landing-zone:identity.source", /needs an organization instance of IAM Identity Center/]],
+        count: 1,
+    },
+    {
         title: "an unknown top-level key: the nearest valid key and the valid keys",
         raw: { ...withUser(), acounts: {} },
         expect: [["landing-zone:acounts", /not a known key \(did you mean 'accounts'\?\); the keys allowed here are layout, application, .*organizationalUnits, accounts/]],

@@ -1,6 +1,6 @@
 /**
  * Renames keep everything: every account and OU of the shipped prod stack and of its hybrid
- * variant is renamed (`formerKeys`), and every URN the stack had is an alias (or the URN) of
+ * variant, and of the Identity Center stack prod-sso, is renamed (`formerKeys`), and every URN the stack had is an alias (or the URN) of
  * exactly one resource after the rename. Nothing is created or deleted, so nothing is replaced.
  *
  * URNs and alias URNs are the engine's (the offline plan resolves alias specs against each
@@ -34,6 +34,8 @@ function renameAll(config: Record<string, any>): Record<string, any> {
     if (g?.serviceAllowLists) g.serviceAllowLists = mapKeys(g.serviceAllowLists, (_, v) => v);
     const b = c[`${NS}budgets`];
     if (b?.accountMonthlyLimits) b.accountMonthlyLimits = mapKeys(b.accountMonthlyLimits, (_, v) => v);
+    const ic = c[`${NS}identity`];
+    if (ic?.delegatedAdministrator) ic.delegatedAdministrator = renamed(ic.delegatedAdministrator);
     const identity = c[`${NS}identityAccount`];
     if (identity && identity !== "management") c[`${NS}identityAccount`] = renamed(identity);
     return c;
@@ -98,6 +100,13 @@ describe("renames keep every resource (formerKeys)", function () {
         for (const name of ["dev", "access-dev", "dev-lz-dev-read", "review-sandbox", "budget-account-sandbox", "ou-sandbox", "tag-policy-ou-sandbox"]) {
             assert.ok(!unchanged.some((u) => u.endsWith(`::${name}`)), `${name} was renamed`);
         }
+        assertEveryOldUrnKept(pinned, now);
+    });
+
+    it("prod-sso (IAM Identity Center): every pinned URN is kept by exactly one resource, the account assignments included", async () => {
+        const pinned: string[] = JSON.parse(fs.readFileSync(path.join(__dirname, "urns", "prod-sso.json"), "utf8"));
+        const now = await plan(project, "prod-sso", renameAll(shippedStackFile("prod-sso")));
+        assert.ok(pinned.some((u) => /AccountAssignment::developers-lz-dev-write-iam-dev$/.test(u)), "the pins hold the assignments");
         assertEveryOldUrnKept(pinned, now);
     });
 

@@ -32,7 +32,7 @@ describe("policy pack: metadata, config and enforcement levels", function () {
         assert.strictEqual(schemaOf("iam-no-full-admin").adminTagValue.default, "admin");
     });
 
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of ["dev", "prod", "prod-sso"]) {
         it(`config/${stack}.json is a valid --policy-pack-config for this pack with the shipped environments`, async () => {
             const info = await pack.client().info();
             const cfg = loadConfig(stack);

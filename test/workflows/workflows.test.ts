@@ -22,6 +22,11 @@ const shippedStacks = fs
     .filter((s): s is string => !!s)
     .sort();
 
+/** The stacks deploy.yml updates: the stacks that exist in the backend (previewed and reviewed live). */
+const deployedStacks = Object.values<any>(workflows["deploy.yml"].jobs)
+    .flatMap((j) => (j.steps ?? []).filter((s: any) => String(s.uses ?? "").startsWith("pulumi/actions@") && s.with?.command === "up").map((s: any) => String(s.with["stack-name"])))
+    .sort();
+
 function steps(): { file: string; job: string; step: any }[] {
     return Object.entries(workflows).flatMap(([file, wf]) =>
         Object.entries<any>(wf.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step: any) => ({ file, job, step }))),
@@ -202,7 +207,16 @@ esac
         assert.equal(preview.with.policyPacks, "policypack");
         assert.equal(preview.with.policyPackConfigs, "policypack/config/${{ matrix.stack }}.json");
         assert.equal(preview.with["comment-on-pr"], true);
-        assert.deepEqual([...job.strategy.matrix.stack].sort(), shippedStacks);
+        assert.deepEqual([...job.strategy.matrix.stack].sort(), deployedStacks);
+    });
+
+    it("previews and reviews live every deployed stack; a shipped stack that is not deployed is an alternative the docs name", () => {
+        assert.deepEqual(deployedStacks, ["dev", "prod"]);
+        for (const s of deployedStacks) assert.ok(shippedStacks.includes(s), `deploy.yml updates ${s}, which has no Pulumi.${s}.yaml`);
+        const docs = [path.join(ROOT, "README.md"), ...fs.readdirSync(path.join(ROOT, "docs")).map((f) => path.join(ROOT, "docs", f))].map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        for (const s of shippedStacks.filter((x) => !deployedStacks.includes(x))) {
+            assert.ok(docs.includes(`Pulumi.${s}.yaml`), `Pulumi.${s}.yaml is planned offline but not deployed: the docs must say what it is for`);
+        }
     });
 
     it("every stack has the policy-pack config file the workflows pass", () => {
@@ -236,14 +250,14 @@ esac
         assert.ok(wf.jobs.publish.steps.some((s: any) => /pulumi policy publish/.test(s.run ?? "")));
     });
 
-    it("reviews every shipped stack weekly and on demand, read-only with OIDC, into one issue per stack and an artifact", () => {
+    it("reviews every deployed stack weekly and on demand, read-only with OIDC, into one issue per stack and an artifact", () => {
         const wf = workflows["review.yml"];
         assert.ok(wf.on.schedule.length === 1 && /^\d+ \d+ \* \* [0-6]$/.test(wf.on.schedule[0].cron), "weekly cron");
         assert.ok("workflow_dispatch" in wf.on);
         assert.deepEqual(wf.permissions, { contents: "read" });
         const job = wf.jobs.review;
         assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", issues: "write" });
-        assert.deepEqual([...job.strategy.matrix.stack].sort(), shippedStacks);
+        assert.deepEqual([...job.strategy.matrix.stack].sort(), deployedStacks);
         assert.equal(job.concurrency["cancel-in-progress"], false);
         const creds = job.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
         assert.equal(creds.with["role-to-assume"], "${{ vars.AWS_REVIEW_ROLE_ARN }}");

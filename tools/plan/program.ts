@@ -144,6 +144,12 @@ export interface RunProgramOptions {
     /** Mocks to install instead of the built-in ones (tests that want other answers). */
     mocks?: pulumiType.runtime.Mocks;
     /**
+     * Once the program has failed, how long to wait for it to finish before taking the failure as
+     * its end (runProgramHere). Undefined: wait for the program, as a child process does; its
+     * process ends when nothing is left to run, which a shared process cannot see.
+     */
+    settleAfterErrorMs?: number;
+    /**
      * Where what the process must know even if it ends without a result goes (the first error,
      * the state at exit). Default: this process's stderr, which the plan reads (writeReport).
      */
@@ -199,9 +205,12 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     let firstError: unknown;
     const unanswered: string[] = [];
     let finished = false;
+    let failed: () => void = () => undefined;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
     const fail = (e: unknown) => {
         if (firstError !== undefined) return;
         firstError = e;
+        failed();
         // Said at once: the process may yet end without a result.
         report({ error: { ...unwrapError(e), config: isConfigError(e) } });
     };
@@ -242,6 +251,7 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     for (const [fn, severity] of [["info", "info"], ["warn", "warning"], ["error", "error"]] as const) {
         log[fn] = (msg: string) => {
             logs.push({ severity, message: String(msg) });
+            if (severity === "error") failed();
             return Promise.resolve();
         };
     }
@@ -270,16 +280,20 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     const cwd = process.cwd();
     process.chdir(project.dir);
     const loadedAt = performance.now();
+    // A program that failed inside an output's callback may never finish: its stack waits for
+    // outputs that will not resolve.
+    const givenUp = opts.settleAfterErrorMs === undefined ? new Promise<void>(() => undefined) : failure.then(() => new Promise<void>((r) => setTimeout(r, opts.settleAfterErrorMs)));
+    const unlessGivenUp = (p: Promise<unknown>) => Promise.race([givenUp, p]);
     try {
-        await runtime.runInPulumiStack(async () => {
+        await unlessGivenUp(runtime.runInPulumiStack(async () => {
             // Same contract as the language host: module exports are the stack outputs; an
             // exported function is called and its result awaited.
             const exported = await loadProgram(project);
             const result = exported instanceof Function ? (exported as () => unknown)() : exported;
             return (await result) as Record<string, unknown>;
-        });
+        }));
         if (runtime.waitForRPCs) {
-            await runtime.waitForRPCs();
+            await unlessGivenUp(runtime.waitForRPCs());
         }
     } catch (e) {
         fail(e);
@@ -374,8 +388,15 @@ export function runProgramHere(project: ProjectInfo, opts: RunHereOptions = {}):
             } catch {
                 // a directory or a missing entry: loadProgram says so
             }
-            return await runProgramInProcess(project, { ...opts, report: opts.report ?? (() => undefined) });
+            return await runProgramInProcess(project, { settleAfterErrorMs: 1000, ...opts, report: opts.report ?? (() => undefined) });
         } finally {
+            // Promises a failed program left pending are its own: the next program, and this
+            // process's exit, start without them (reading the list empties it).
+            try {
+                (require(path.join(resolveSdkRoot(project.dir)!, "runtime", "debuggable")) as { leakedPromises?: () => unknown }).leakedPromises?.();
+            } catch {
+                // an SDK without leak tracking
+            }
             restoreStacks();
             handlers.forEach((restore) => restore());
             // The modules the program loaded, packages aside, run again next time.
