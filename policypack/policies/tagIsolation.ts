@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { expandAction, readsExistingSource, SHARING_ACTIONS, supportsResourceTag } from "../lib/catalog";
+import { expandAction, readsExistingSource, SHARING_ACTIONS, supportsResourceTag } from "../lib/catalogue";
 import { canApply, conditionBlocks } from "../lib/conditions";
 import { deniedEverywhere } from "../lib/escalation";
 import { configSchema, DEFAULTS, GuardrailConfig, resolveConfig } from "../lib/config";

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { federatedProviders, OIDC_CLAIMS } from "../lib/catalog";
+import { federatedProviders, OIDC_CLAIMS } from "../lib/catalogue";
 import { canApply, conditionBlocks } from "../lib/conditions";
 import { forType, msg } from "../lib/policy";
 import { conditionKeys, parseDocument, requiresMfa, Statement, stmtLabel, toArray } from "../lib/policyDocument";

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { checkStatement } from "../lib/catalog";
+import { checkStatement } from "../lib/catalogue";
 import { msg } from "../lib/policy";
 import { hasUnknownAction, parseDocument, stmtLabel } from "../lib/policyDocument";
 import { allDocs, IDENTITY_DOC_TYPES } from "../lib/resourceDocs";
@@ -18,7 +18,7 @@ function fixFor(finding: string): string {
 }
 
 /** Catalogue findings for every IAM document and SCP of a resource. */
-export async function catalogFindings(type: string, props: Record<string, unknown>): Promise<{ problem: string; fix: string }[]> {
+export async function catalogueFindings(type: string, props: Record<string, unknown>): Promise<{ problem: string; fix: string }[]> {
     const out: { problem: string; fix: string }[] = [];
     for (const d of allDocs(type, props)) {
         if (d.kind === "tag-policy" || d.kind === "org-policy") continue;
@@ -43,6 +43,6 @@ export const validPolicyElements: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: async (args, report) => {
         if (!IDENTITY_DOC_TYPES.includes(args.type) && args.type !== T.orgPolicy) return;
-        for (const f of await catalogFindings(args.type, plainProps(args.props))) report(msg(f.problem, f.fix));
+        for (const f of await catalogueFindings(args.type, plainProps(args.props))) report(msg(f.problem, f.fix));
     },
 };

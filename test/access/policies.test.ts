@@ -3,7 +3,7 @@
  * sizes, no member account IDs, the shapes each kind of document must have.
  */
 import { strict as assert } from "assert";
-import { checkStatement } from "../../policypack/lib/catalog";
+import { checkStatement } from "../../policypack/lib/catalogue";
 import { isForceMfaDeny, minifiedLength, parseDocument, requiresMfa, Statement } from "../../policypack/lib/policyDocument";
 import { passRoleOnStar } from "../../policypack/policies/noPassRoleWildcard";
 import { LANDING_ZONE_ADMIN_TAG } from "../../components/access/tags";

@@ -8,7 +8,7 @@ import { chooseInstance, type IdentityPlan } from "../../components/identity/pla
 import { planFromRawConfig } from "../../components/plan";
 import { rawStackConfig } from "../helpers/program";
 import { decide, IDENTITY_CENTER_STACKS, loadStack, mfaContext, render, Stack } from "../access/support";
-import { checkStatement } from "../../policypack/lib/catalog";
+import { checkStatement } from "../../policypack/lib/catalogue";
 import { minifiedLength, parseDocument } from "../../policypack/lib/policyDocument";
 import { passRoleOnStar } from "../../policypack/policies/noPassRoleWildcard";
 import { GROUP_ID, hybridSso, prodSso, shippedTeams, withIdentity } from "./support";

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { AWS_MANAGED_POLICIES, awsManagedDocument, awsManagedPolicy } from "../../policypack/lib/awsManagedPolicies";
-import { checkStatement } from "../../policypack/lib/catalog";
+import { checkStatement } from "../../policypack/lib/catalogue";
 import { escalationGrants } from "../../policypack/policies/privilegeEscalation";
 import { isFullAdmin, parseDocument } from "../../policypack/lib/policyDocument";
 

@@ -1,7 +1,7 @@
 // Pure unit tests of the policy pack helpers and of the client's encoding (no gRPC).
 import * as assert from "assert";
 import { durationSeconds, encodeValue, parsePolicyPackConfig, secret, UNKNOWN as CLIENT_UNKNOWN, UNKNOWN_SENTINEL } from "../../tools/lib/analyzer";
-import { checkAction, checkConditionKey, checkOperator, closest, editDistance, supportsResourceTag } from "../../policypack/lib/catalog";
+import { checkAction, checkConditionKey, checkOperator, closest, editDistance, supportsResourceTag } from "../../policypack/lib/catalogue";
 import { resolveConfig } from "../../policypack/lib/config";
 import { OrgTree } from "../../policypack/lib/orgTree";
 import { actionMatches, isForceMfaDeny, isUnrestrictedArn, isUnrestrictedResource, minifiedLength, parseDocument, requiresMfa } from "../../policypack/lib/policyDocument";
@@ -124,7 +124,7 @@ describe("analyzer client encoding", () => {
 
 describe("policy pack helpers: partly unknown documents", () => {
     it("an unknown Resource is one specific resource: nothing to report; an unknown action list decides, and is reported", async () => {
-        const { checkStatement } = await import("../../policypack/lib/catalog");
+        const { checkStatement } = await import("../../policypack/lib/catalogue");
         const g = escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: [UNKNOWN] }] }));
         assert.deepStrictEqual(g, { actions: [], where: [], unknown: [] });
         const scoped = escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject", UNKNOWN], Resource: "*" }] }));

@@ -75,7 +75,7 @@ export function checkOperator(op: string): string | undefined {
     return `unknown condition operator "${op}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
-export interface CatalogFinding { message: string }
+export interface CatalogueFinding { message: string }
 
 /** Checks one action pattern; returns a finding or undefined. */
 export async function checkAction(action: string): Promise<string | undefined> {
@@ -156,7 +156,7 @@ function providerKey(key: string, providers: string[]): { claim: string } | unde
  * All catalogue findings of a statement (actions, NotActions, operators, keys). Unknown actions
  * are errors only where they grant or exclude: in an Allow's Action or NotAction; a Deny of an
  * action that does not exist (or no longer does) matches nothing and is harmless. Values unknown
- * at preview are left to the caller (see catalogFindings), which reports them once per document.
+ * at preview are left to the caller (see catalogueFindings), which reports them once per document.
  */
 export async function checkStatement(s: Statement): Promise<string[]> {
     const out: string[] = [];
