@@ -7,20 +7,14 @@
 // properties to plain data with UNKNOWN markers (toPlain) and reports, at its own level, what it
 // could not check.
 
+import { UNKNOWN_SENTINELS } from "./wire";
+
 /** Marker for a value that is unknown at preview. */
 export const UNKNOWN: unique symbol = Symbol("unknown at preview");
 export type Unknown = typeof UNKNOWN;
 
-/** Sentinels the engine uses for unknown values (string, bool, number, array, asset, archive, object). */
-const SENTINELS = new Set([
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
+/** Sentinels the engine uses for unknown values (policypack/lib/wire.ts). */
+const SENTINELS = new Set(UNKNOWN_SENTINELS);
 
 export function isUnknown(v: unknown): v is Unknown {
     return v === UNKNOWN;

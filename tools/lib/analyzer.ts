@@ -21,6 +21,7 @@ import * as path from "path";
 import { POLICY_MARKER, type Evaluating } from "./pack-report";
 import { closest } from "./suggest";
 import { UnaryChannel } from "./unary";
+import { SIG_KEY, SIG_SECRET, UNKNOWN_SENTINEL } from "../../policypack/lib/wire";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 // The generated protobuf modules ship without precise typings; they are used through `any`.
@@ -36,9 +37,7 @@ export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disable
  */
 export const UNKNOWN: unique symbol = Symbol.for("landing-zone.analyzer.unknown");
 /** The string the engine puts in a protobuf Struct in place of an unknown value. */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { UNKNOWN_SENTINEL };
 
 const SECRET_BRAND: unique symbol = Symbol.for("landing-zone.analyzer.secret");
 export interface SecretValue { readonly [SECRET_BRAND]: true; readonly value: unknown }
@@ -271,7 +270,7 @@ export function encodeValue(v: unknown): unknown {
     if (Array.isArray(v)) return v.map((e) => { const x = encodeValue(e); return x === undefined ? null : x; });
     if (typeof v === "object" && (v as Record<symbol, unknown>)[SECRET_BRAND] === true) {
         const inner = encodeValue((v as SecretValue).value);
-        return { [SECRET_SIG_KEY]: SECRET_SIG, value: inner === undefined ? null : inner };
+        return { [SIG_KEY]: SIG_SECRET, value: inner === undefined ? null : inner };
     }
     if (isRecord(v)) {
         const out: Record<string, unknown> = {};

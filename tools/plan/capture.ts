@@ -7,14 +7,9 @@
 import type { PlanValue, PlannedResource, ResourceOptions } from "./types";
 import { UNKNOWN_VALUE } from "./types";
 
-// Wire encodings of the Pulumi resource protocol (sdk/nodejs/runtime/rpc.ts).
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17";
-const SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
+import { SIG_ARCHIVE, SIG_ASSET, SIG_KEY, SIG_OUTPUT, SIG_RESOURCE_REF, SIG_SECRET, UNKNOWN_SENTINEL } from "../../policypack/lib/wire";
+
+export { UNKNOWN_SENTINEL };
 
 /** Converts a serialized property value (Struct.toJavaScript()) to a PlanValue. */
 export function fromWire(v: unknown): PlanValue {
