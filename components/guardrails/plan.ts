@@ -25,7 +25,6 @@ import {
     roleArnPattern,
     SERVICE_ALLOW_LIST,
     type DocumentGuardrail,
-    type GuardrailName,
     type GuardrailParameters,
 } from "./scp";
 import { environmentTagPolicy, TAG_POLICY_MAX_CHARACTERS } from "./tag-policy";

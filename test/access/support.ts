@@ -4,7 +4,7 @@
  * "may a member of team T do X in environment E?" from the planned documents alone.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { AccessPlan, planAccess, RolePlan } from "../../components/access/plan";
+import { AccessPlan, RolePlan } from "../../components/access/plan";
 import type { IdentityPlan } from "../../components/identity/plan";
 import { PolicyDocument, renderDocument } from "../../components/access/policies";
 import { ConfigError } from "../../components/config";

@@ -9,7 +9,6 @@
 import { strict as assert } from "assert";
 import { DEFAULT_TEAMS } from "../../components/access/config";
 import { ORGANIZATION_BREAK_GLASS_ACTIONS } from "../../components/access/policies";
-import { planGuardrails } from "../../components/guardrails/plan";
 import { simulate, type ScpLevel } from "../helpers/simulate";
 import { accessPaths } from "./proof";
 import { decide, loadStack, MANAGEMENT_ID, mfaContext, policyDoc, render, roleArn, Stack, userArn } from "./support";

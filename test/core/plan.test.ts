@@ -1,7 +1,6 @@
 /** The pure plan: config in, plain data out, no Pulumi involved. */
 import * as assert from "assert";
 import { DEPLOYMENT_ACCOUNT, planFromRawConfig } from "../../components/plan";
-import { parseConfig } from "../../components/config";
 import { rawStackConfig as shipped } from "../helpers/program";
 
 describe("plan", () => {

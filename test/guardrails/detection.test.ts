@@ -9,7 +9,6 @@ import * as fs from "fs";
 import { buildDetectionTable, GENERATED_FILE, renderDetectionTable } from "../../components/guardrails/catalogue";
 import { SECURITY_SERVICE_CANDIDATES } from "../../components/guardrails/catalogue.generated";
 import { PROTECTED_SECURITY_ACTIONS, REVIEWED_SECURITY_ACTIONS } from "../../components/guardrails/detection";
-import { planGuardrails } from "../../components/guardrails/plan";
 import { planFromRawConfig } from "../../components/plan";
 import { actionMatches } from "../../policypack/lib/policyDocument";
 import { ADMINISTRATOR_ACCESS, simulate } from "../helpers/simulate";

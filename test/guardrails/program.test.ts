@@ -5,7 +5,6 @@
 import * as assert from "assert";
 import { rawStackConfig, type ProgramRun, runProgram, stackConfig } from "../helpers/program";
 import { planFromRawConfig } from "../../components/plan";
-import { planGuardrails } from "../../components/guardrails/plan";
 import { GUARDRAILS_TYPE } from "../../components/guardrails/component";
 
 const POLICY = "aws:organizations/policy:Policy";

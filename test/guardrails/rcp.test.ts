@@ -8,7 +8,6 @@ import * as assert from "assert";
 import { validateResourceControlPolicy } from "@cloud-copilot/iam-policy";
 import { parseConfig, ConfigError } from "../../components/config";
 import { planFromRawConfig } from "../../components/plan";
-import { planGuardrails } from "../../components/guardrails/plan";
 import { SCP_MAX_CHARACTERS } from "../../components/guardrails/packing";
 import { ADMINISTRATOR_ACCESS, decide, type ScpLevel } from "../helpers/simulate";
 import { fakeAccountId, rawStackConfig } from "../helpers/program";

@@ -9,7 +9,6 @@ import type { PolicyDocument } from "../../components/policy-document";
 import * as scp from "../../components/guardrails/scp";
 import { minifiedSize, SCP_MAX_CHARACTERS } from "../../components/guardrails/packing";
 import { planFromRawConfig } from "../../components/plan";
-import { planGuardrails } from "../../components/guardrails/plan";
 import { rawStackConfig } from "../helpers/program";
 import { actionMatches } from "../../policypack/lib/policyDocument";
 

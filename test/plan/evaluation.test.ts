@@ -6,7 +6,6 @@ import { PolicyPackClient, UNKNOWN, secret, type AnalyzerResource, type EncodedR
 import { StreamingEvaluation } from "../../tools/plan/evaluation";
 import { ROOT } from "./support";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 const pb: Any = require("@pulumi/pulumi/proto/analyzer_pb");
 const structpb: Any = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));

@@ -95,7 +95,7 @@ describe("plan: mocks", () => {
         const other = await call("aws:ec2/getAmi:getAmi", { owners: ["self"], nameRegex: "^golden-.*-v2$" });
         assert.notStrictEqual(other.id, ami.id);
         // A name the given regular expression matches, without its operators.
-        assert.match(String(other.name), new RegExp("^golden-.*-v2$"));
+        assert.match(String(other.name), /^golden-.*-v2$/);
         assert.ok(!/[*^$]/.test(String(other.name)), String(other.name));
 
         const vpc = await call("aws:ec2/getVpc:getVpc", { default: true });

@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT, tempDir } from "./support";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { parseJsonc, readCompilerOptions } = require("../../tools/lib/transpile") as {
     parseJsonc(text: string): unknown;
     readCompilerOptions(file: string): Record<string, unknown>;

@@ -16,7 +16,6 @@ interface Entry {
     awsManaged: string[];
     expect?: string[];
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const catalogue = require(path.resolve(__dirname, "../fixtures/escalation/catalogue.json")) as { methods: Entry[]; variants: Entry[]; safe: Entry[] };
 
 /** The stack of one entry: a role, one managed policy per document, the attachments. */

@@ -8,7 +8,6 @@ import { matchesPlainProps, plainProps, UNKNOWN } from "../../policypack/lib/unk
 
 // The policy server's unknown-checking proxy (internal to @pulumi/policy), so that the tests read
 // resources the way the policies are handed them.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy: (o: unknown) => unknown };
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -209,7 +209,7 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
         process.env.AWS_ACCESS_KEY_ID = `ASIA${MGMT}`;
         process.env.AWS_SECRET_ACCESS_KEY = "caller-secret";
-        let s;
+        let s: Awaited<ReturnType<typeof collect>>;
         try {
             s = await collect(options());
         } finally {

@@ -179,7 +179,7 @@ function underAny(path: string, prefixes: string[]): boolean {
  * Changed input paths of a matched pair, as the engine would diff them: ignoreChanges honoured,
  * and an input unknown at preview counted as changed when it now comes from another resource.
  */
-function changedPaths(base: Side, head: Side, pair: { base: SavedResource; head: SavedResource }, toHead: Map<string, string>): string[] {
+function changedPaths(_base: Side, _head: Side, pair: { base: SavedResource; head: SavedResource }, toHead: Map<string, string>): string[] {
     const paths = new Set(diffPaths(pair.base.inputs, pair.head.inputs));
     const bp = pair.base.propertyDependencies;
     const hp = pair.head.propertyDependencies;

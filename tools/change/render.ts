@@ -173,6 +173,7 @@ export function renderChangeMarkdown(c: Comparison, opts: { limit?: number } = {
         }
         return [...out, ...tail, ""].join("\n");
     };
+    // biome-ignore lint/suspicious/noFocusedTests: fit is this module's own function (sections cut to the size limit), not a focused test
     return render(fit(sections(c, "markdown"), render, opts.limit ?? MARKDOWN_LIMIT));
 }
 

@@ -23,11 +23,10 @@ import { closest } from "./suggest";
 import { UnaryChannel } from "./unary";
 import { SIG_KEY, SIG_SECRET, UNKNOWN_SENTINEL } from "../../policypack/lib/wire";
 
-/* eslint-disable @typescript-eslint/no-var-requires */
 // The generated protobuf modules ship without precise typings; they are used through `any`.
 // They are resolved from the policy pack's point of view so that the message classes are the very
 // ones the pack's server uses.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 
@@ -766,7 +765,7 @@ export class PolicyPackClient {
     }
 
     /** A failed call; when the pack's process died, its exit code or signal and its last words. */
-    private async failed(method: Method, urn: string | undefined, e: Error): Promise<Error> {
+    private async failed(method: Method, _urn: string | undefined, e: Error): Promise<Error> {
         // A dropped connection is how a dying pack shows first; its exit follows at once.
         const connection = /UNAVAILABLE|ECONNRESET|ECONNREFUSED|without a gRPC status|GOAWAY|closed/i.test(e.message);
         if (connection) await this.proc.until(() => this.proc.exit !== undefined, 1000);

@@ -76,7 +76,7 @@ function deferredNamespace(/** @type {() => any} */ get) {
             return stub;
         }
         const importers = DEFERRED_NAMESPACES[request];
-        if (importers && importers.some((f) => from.endsWith(path.join(SDK, f)))) {
+        if (importers?.some((f) => from.endsWith(path.join(SDK, f)))) {
             return deferredNamespace(get);
         }
     }

@@ -227,7 +227,7 @@ function transpileFile(filename, format, source) {
  * @param {string} filename
  */
 function syntaxError(e, filename) {
-    const errors = Array.isArray(e && e.errors) ? e.errors : [];
+    const errors = Array.isArray(e?.errors) ? e.errors : [];
     if (errors.length === 0) return e;
     const lines = errors.map((/** @type {any} */ m) => {
         const loc = m.location;

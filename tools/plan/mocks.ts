@@ -99,7 +99,7 @@ function str(v: unknown): string | undefined {
 /** IAM paths are "/" or "/a/b/"; the ARN carries the path before the name. */
 function iamPath(inputs: Props): string {
     const p = str(inputs.path);
-    return p && p.startsWith("/") ? p : "/";
+    return p?.startsWith("/") ? p : "/";
 }
 
 export interface AwsIdentity {
