@@ -10,6 +10,7 @@ import { z } from "zod";
 import { accessConfigShape, validateAccess } from "./access/config";
 import { guardrailsConfigShape, validateGuardrails } from "./guardrails/config";
 import { reviewConfigShape } from "./review/config";
+import { securityConfigShape, validateSecurity } from "./security/config";
 
 /** The config namespace: the project name in Pulumi.yaml. */
 export const CONFIG_NAMESPACE = "landing-zone";
@@ -196,6 +197,7 @@ export const configSchema = z
         ...accessConfigShape,
         ...guardrailsConfigShape,
         ...reviewConfigShape,
+        ...securityConfigShape,
     })
     .superRefine((c, ctx) => {
         // The sections' rules (access, guardrails) read the structure (accounts, OUs, classes):
@@ -210,6 +212,7 @@ export const configSchema = z
         if (structural > 0) return;
         validateAccess(c, ctx);
         validateGuardrails(c, ctx);
+        validateSecurity(c, ctx);
     });
 
 export type LandingZoneConfig = z.output<typeof configSchema>;

@@ -9,6 +9,7 @@ import { deployGuardrails, Guardrails, guardrailsOutputs } from "./guardrails/co
 import { MemberAccount, Organization } from "./organization";
 import type { LandingZonePlan } from "./plan";
 import { deployReviewRoles } from "./review/component";
+import { deploySecurity, type SecurityBaseline } from "./security/component";
 
 export interface LandingZone {
     plan: LandingZonePlan;
@@ -17,6 +18,7 @@ export interface LandingZone {
     accounts: Record<string, MemberAccount>;
     guardrails?: Guardrails;
     access?: Access;
+    security?: SecurityBaseline;
 }
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
@@ -25,6 +27,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
         lz.guardrails = deployGuardrails(lz); // budgets only: there is no organization
         lz.access = deployAccess(lz);
         deployReviewRoles(lz);
+        lz.security = deploySecurity(lz);
         return lz;
     }
 
@@ -52,6 +55,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     lz.guardrails = deployGuardrails(lz);
     lz.access = deployAccess(lz);
     deployReviewRoles(lz);
+    lz.security = deploySecurity(lz);
     return lz;
 }
 

@@ -201,8 +201,10 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
     const ouTarget = (k: string) => byKey.get(`ou-${k}`);
 
     const topTargets = topTargetsByClass(plan);
+    const securityBaseline = securityBaselineProtection(plan);
     if (g.baseline) {
         BASELINE.root.forEach((n) => byKey.get("root")!.guardrails.add(n));
+        for (const key of securityBaseline?.accounts ?? []) byKey.get(`account-${key}`)?.guardrails.add("protect-security-baseline");
         for (const key of topTargets["non-production"]) {
             for (const n of BASELINE.nonProduction) {
                 if (n === "region-allow-list" && !g.allowedRegions) continue;
@@ -227,7 +229,7 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
     for (const t of targets) {
         if (t.guardrails.size === 0) continue;
         const guardrails = CATALOGUE_ORDER.filter((n) => t.guardrails.has(n));
-        const params = parametersFor(t, g, exemptRoleArns, protectedRoleArns, allowLists.get(t.key) ?? [], problems);
+        const params = parametersFor(t, g, exemptRoleArns, protectedRoleArns, allowLists.get(t.key) ?? [], securityBaseline, problems);
         if (!params) continue;
         const result = documentsFor(t, guardrails, params);
         if ("problem" in result) {
@@ -346,8 +348,17 @@ function parametersFor(
     exemptRoleArns: string[],
     protectedRoleArns: string[],
     services: string[],
+    securityBaseline: GuardrailParameters["securityBaseline"],
     problems: GuardrailsProblem[],
 ): GuardrailParameters | undefined {
+    if (t.guardrails.has("protect-security-baseline") && !securityBaseline) {
+        problems.push({
+            path: t.configPath,
+            value: "protect-security-baseline",
+            message: `attaches protect-security-baseline to ${t.label}, but there is no security baseline to protect: set landing-zone:security (with a log archive)`,
+        });
+        return undefined;
+    }
     let instanceTypes: string[] = [];
     if (t.guardrails.has("instance-type-allow-list")) {
         if (t.environmentClass === "non-production") instanceTypes = g.nonProductionInstanceTypes;
@@ -371,7 +382,16 @@ function parametersFor(
         extraGlobalActions: g.extraGlobalActions,
         instanceTypes,
         services,
+        securityBaseline,
     };
+}
+
+/** What the security baseline deployed and protect-security-baseline protects (the baseline attaches it when there is some). */
+function securityBaselineProtection(plan: LandingZonePlan): (NonNullable<GuardrailParameters["securityBaseline"]> & { accounts: string[] }) | undefined {
+    // Lazy: ../security/config.ts loads ../guardrails/config.ts, which loads this module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { computeSecurity } = require("../security/plan") as typeof import("../security/plan");
+    return computeSecurity(plan).plan?.protection;
 }
 
 function documentsFor(

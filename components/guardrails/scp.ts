@@ -41,6 +41,7 @@ export const GUARDRAIL_NAMES = [
     "deny-disable-ebs-encryption",
     "protect-s3-public-access-block",
     "deny-external-sharing",
+    "protect-security-baseline",
 ] as const;
 export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
 
@@ -338,6 +339,79 @@ export function denyExternalSharing(p: { exemptRoleArns: readonly string[] }): P
     );
 }
 
+/** What protect-security-baseline protects, from the security baseline's plan (../security/plan.ts). */
+export interface SecurityBaselineProtection {
+    /** Bucket names or patterns (`lz-logs-*`) of the log archive. */
+    logBucketNames: readonly string[];
+    /** KMS aliases (`alias/lz-log-archive`) of the log archive's keys. */
+    keyAliases: readonly string[];
+    /** Role paths and names (`service-role/lz-config-aggregator`) the baseline's services depend on. */
+    roles: readonly string[];
+}
+
+/** Deleting logs or weakening the bucket that keeps them (the bucket policy denies the same). */
+export const LOG_BUCKET_ACTIONS: readonly string[] = [
+    "s3:BypassGovernanceRetention",
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:PutBucketAcl",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutReplicationConfiguration",
+];
+
+/** Making the log archive's key unusable, or opening it to others. */
+export const LOG_KEY_ACTIONS: readonly string[] = ["kms:CreateGrant", "kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"];
+
+/**
+ * The security baseline's own resources, beyond what protect-security-services covers (trails,
+ * detectors, recorders, aggregators, analyzers): nobody deletes logs or changes the log bucket, its
+ * policy or its protections; nobody changes the key's policy, disables or deletes it, or moves its
+ * alias (the key is found by its alias, `kms:ResourceAliases`, as its ID is only known once it
+ * exists); nobody changes the roles the baseline's services use. Exemption: the platform roles.
+ */
+export function protectSecurityBaseline(p: { securityBaseline: SecurityBaselineProtection; exemptRoleArns: readonly string[] }): PolicyDocument {
+    const { logBucketNames, keyAliases, roles } = p.securityBaseline;
+    const exempt = exemptPrincipals(p.exemptRoleArns);
+    const statements: PolicyStatement[] = [];
+    if (logBucketNames.length) {
+        statements.push(withCondition({
+            Sid: "ProtectLogArchiveBucket",
+            Effect: "Deny",
+            Action: [...LOG_BUCKET_ACTIONS],
+            Resource: logBucketNames.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+        }, exempt));
+    }
+    if (keyAliases.length) {
+        statements.push(
+            {
+                Sid: "ProtectLogArchiveKey",
+                Effect: "Deny",
+                Action: [...LOG_KEY_ACTIONS],
+                Resource: "*",
+                Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...keyAliases] }, ...exempt },
+            },
+            withCondition({
+                Sid: "ProtectLogArchiveKeyAlias",
+                Effect: "Deny",
+                Action: ["kms:DeleteAlias", "kms:UpdateAlias"],
+                Resource: keyAliases.map((a) => `arn:aws:kms:*:*:${a}`),
+            }, exempt),
+        );
+    }
+    if (roles.length) {
+        statements.push(withCondition({ Sid: "ProtectSecurityBaselineRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS], Resource: roles.map(roleArnPattern) }, exempt));
+    }
+    return document(...statements);
+}
+
 /**
  * Allow-list strategy: an Allow of whole services, which replaces FullAWSAccess on the target.
  * Anything outside the list is implicitly denied at that level of the tree.
@@ -367,6 +441,8 @@ export interface GuardrailParameters {
     instanceTypes: string[];
     /** Only for `service-allow-list`. */
     services: string[];
+    /** Only for `protect-security-baseline`: what the security baseline deployed. */
+    securityBaseline?: SecurityBaselineProtection;
 }
 
 export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters): PolicyDocument {
@@ -393,6 +469,8 @@ export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters):
             return protectS3PublicAccessBlock(p);
         case "deny-external-sharing":
             return denyExternalSharing(p);
+        case "protect-security-baseline":
+            return protectSecurityBaseline({ securityBaseline: p.securityBaseline ?? { logBucketNames: [], keyAliases: [], roles: [] }, exemptRoleArns: p.exemptRoleArns });
         case SERVICE_ALLOW_LIST:
             return serviceAllowList(p);
     }
@@ -411,5 +489,6 @@ export const GUARDRAIL_DESCRIPTIONS: Record<DocumentGuardrail, string> = {
     "deny-disable-ebs-encryption": "Deny disabling EBS encryption by default",
     "protect-s3-public-access-block": "Deny changing the account S3 Block Public Access settings except for the platform roles",
     "deny-external-sharing": "Deny RAM shares outside the organization, public EBS snapshots and disabling AMI and snapshot block public access",
+    "protect-security-baseline": "Deny deleting logs, changing the log archive bucket, its key and the security baseline roles except for the platform roles",
     [SERVICE_ALLOW_LIST]: "Allow only the listed services (replaces FullAWSAccess)",
 };
