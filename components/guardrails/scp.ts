@@ -470,7 +470,8 @@ export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters):
         case "deny-external-sharing":
             return denyExternalSharing(p);
         case "protect-security-baseline":
-            return protectSecurityBaseline({ securityBaseline: p.securityBaseline ?? { logBucketNames: [], keyAliases: [], roles: [] }, exemptRoleArns: p.exemptRoleArns });
+            if (!p.securityBaseline) throw new Error("protect-security-baseline needs the security baseline's resources (landing-zone:security)");
+            return protectSecurityBaseline({ securityBaseline: p.securityBaseline, exemptRoleArns: p.exemptRoleArns });
         case SERVICE_ALLOW_LIST:
             return serviceAllowList(p);
     }

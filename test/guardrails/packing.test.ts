@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from "../../components/config";
 import { buildPlan, type LandingZonePlan } from "../../components/plan";
 import { planGuardrails, type ScpTargetPlan } from "../../components/guardrails/plan";
 import { MAX_SCPS_PER_TARGET, minifiedSize, packStatements, SCP_MAX_CHARACTERS, type PackItem } from "../../components/guardrails/packing";
+import { planSecurity } from "../../components/security/plan";
 import { buildGuardrail, FULL_AWS_ACCESS, GUARDRAIL_NAMES, type PolicyStatement } from "../../components/guardrails/scp";
 import { ADMINISTRATOR_ACCESS, decide, type ScpLevel, type SimulationRequest } from "../helpers/simulate";
 import { clone, rawConfig, testAccountId } from "./support";
@@ -87,7 +88,7 @@ describe("packing", () => {
             for (const d of target.documents) assert.ok(d.size <= SCP_MAX_CHARACTERS, `${d.key}: ${d.size}`);
             // No statement lost or duplicated.
             const sids = target.documents.flatMap((d) => d.sids).sort();
-            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"] }).Statement.map((s) => s.Sid)).sort();
+            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"], securityBaseline: planSecurity(plan)!.protection }).Statement.map((s) => s.Sid)).sort();
             assert.deepEqual(sids, expected);
         });
 
@@ -104,6 +105,7 @@ describe("packing", () => {
                 extraGlobalActions: g.extraGlobalActions,
                 instanceTypes: g.productionInstanceTypes!,
                 services: g.serviceAllowLists["workloads-prod"],
+                securityBaseline: planSecurity(plan)!.protection,
             };
             const unpackedLevel: ScpLevel = {
                 id: "ou-workloads-prod",
