@@ -5,14 +5,17 @@ import { accountEnvironmentTag } from "./accountEnvironmentTag";
 import { accountProtection } from "./accountProtection";
 import { accountQuota } from "./accountQuota";
 import { budgetPerEnvironment } from "./budgetPerEnvironment";
+import { cloudTrailBucket } from "./cloudTrailBucket";
 import { fullAdmin } from "./fullAdmin";
 import { inlinePolicyTotals } from "./inlinePolicyTotals";
+import { kmsKeyPolicy } from "./kmsKeyPolicy";
 import { noAllowNotAction } from "./noAllowNotAction";
 import { noPassRoleWildcard } from "./noPassRoleWildcard";
 import { nonprodInstanceTypes } from "./nonprodInstanceTypes";
 import { noUserAccessKeys } from "./noUserAccessKeys";
 import { noUserPermissions } from "./noUserPermissions";
 import { orgPolicyDocument } from "./orgPolicyDocument";
+import { organizationTrail } from "./organizationTrail";
 import { orgStructureLimits } from "./orgStructureLimits";
 import { policySize } from "./policySize";
 import { privilegeEscalation } from "./privilegeEscalation";
@@ -36,6 +39,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     orgPolicyDocument,
     policySize,
     tagIsolation,
+    kmsKeyPolicy,
     // Stack policies
     privilegeEscalation,
     fullAdmin,
@@ -47,4 +51,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     productionSeparation,
     userBaseline,
     budgetPerEnvironment,
+    organizationTrail,
+    cloudTrailBucket,
 ];
