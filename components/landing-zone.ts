@@ -1,12 +1,12 @@
 /**
- * Registers a plan's resources: the organization and its OUs, the member accounts, and the
- * sections planned elsewhere (access, guardrails). Nothing is decided here.
+ * Registers a landing-zone plan: the organization and its OUs, the member accounts, and each
+ * section's sub-plan through its component. Nothing is decided here.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Access, deployAccess } from "./access/component";
-import { deployGuardrails, Guardrails, guardrailsOutputs } from "./guardrails/component";
-import { MemberAccount, Organization } from "./organization";
+import { deployAccess, type Access } from "./access/component";
+import { deployGuardrails, guardrailsOutputs, type Guardrails } from "./guardrails/component";
+import { MemberAccount, Organization } from "./organization/component";
 import type { LandingZonePlan } from "./plan";
 import { deployReviewRoles } from "./review/component";
 import { deploySecurity, type SecurityBaseline } from "./security/component";
@@ -23,39 +23,36 @@ export interface LandingZone {
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     const lz: LandingZone = { plan, accounts: {} };
-    if (!plan.organization) {
-        lz.guardrails = deployGuardrails(lz); // budgets only: there is no organization
-        lz.access = deployAccess(lz);
-        deployReviewRoles(lz);
-        lz.security = deploySecurity(lz);
-        return lz;
+    if (plan.organization) {
+        const partition = aws.getPartitionOutput().partition;
+        const region = aws.config.region;
+        const organization = new Organization("organization", {
+            organization: plan.organization,
+            organizationalUnits: plan.organizationalUnits,
+        });
+        lz.organization = organization;
+        for (const a of plan.accounts) {
+            lz.accounts[a.key] = new MemberAccount(
+                a.key,
+                {
+                    plan: a,
+                    parentId: organization.parentIdOf(a.ouKey),
+                    createAfter: a.createAfter ? lz.accounts[a.createAfter].account : undefined,
+                    partition,
+                    region,
+                },
+                { parent: organization },
+            );
+        }
     }
-
-    const partition = aws.getPartitionOutput().partition;
-    const region = aws.config.region;
-    const organization = new Organization("organization", {
-        organization: plan.organization,
-        organizationalUnits: plan.organizationalUnits,
-    });
-    lz.organization = organization;
-
-    for (const a of plan.accounts) {
-        lz.accounts[a.key] = new MemberAccount(
-            a.key,
-            {
-                plan: a,
-                parentId: organization.parentIdOf(a.ouKey),
-                createAfter: a.createAfter ? lz.accounts[a.createAfter].account : undefined,
-                partition,
-                region,
-            },
-            { parent: organization },
-        );
-    }
-    lz.guardrails = deployGuardrails(lz);
-    lz.access = deployAccess(lz);
-    deployReviewRoles(lz);
-    lz.security = deploySecurity(lz);
+    // In single-account there is no organization: the guardrails are budgets only.
+    const members = Object.fromEntries(
+        Object.entries(lz.accounts).map(([key, m]) => [key, { accountId: m.accountId, provider: m.provider, resource: m, formerScopes: m.formerScopes }]),
+    );
+    lz.guardrails = deployGuardrails(plan.guardrails, lz.organization, Object.fromEntries(Object.entries(lz.accounts).map(([k, m]) => [k, m.accountId])));
+    lz.access = deployAccess(plan.access, members);
+    deployReviewRoles(plan.reviewRoles, members);
+    lz.security = deploySecurity(plan.security, lz.organization, members);
     return lz;
 }
 

@@ -3,7 +3,7 @@
  * Thin on purpose: no validation here, the schema (./config.ts) does it all at once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE } from "./config";
+import { CONFIG_NAMESPACE } from "./problems";
 
 /** Every key of the namespace, structured values decoded, so unknown keys are reported too. */
 export function readStackConfig(): Record<string, unknown> {

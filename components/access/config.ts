@@ -1,12 +1,12 @@
 /**
- * Config keys of the access section (teams, users, roles). Composed into the stack schema
- * in ../config.ts; cross-field rules run in `validateAccess` with the whole parsed config.
+ * Config keys of the access section (teams, users, roles). Composed into the stack schema in
+ * ../config.ts; the section's cross-field rules and limits are checked by its planner
+ * (./plan.ts), which reports them as problems.
  *
- * Pure: no Pulumi import. Every rule names the key it checks, the bad value and what is allowed.
+ * Pure: zod and the shared fields only. Descriptions and defaults here are the config reference.
  */
 import { z } from "zod";
-import { UNTAGGABLE_ACTIONS } from "./catalogue.generated";
-import { abacPolicy } from "./policies";
+import { intFromConfig } from "../fields";
 
 export const ACCESS_LEVELS = ["none", "read", "write", "admin"] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
@@ -40,59 +40,61 @@ export const iamUserName = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
 
 const accessLevel = z.enum(ACCESS_LEVELS, { message: `must be one of ${ACCESS_LEVELS.join(", ")}` });
 
-/** Numbers arrive as strings from top-level Pulumi config values; nested ones as numbers. */
-const intFromConfig = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)], {
-    message: "must be a whole number",
-});
-
 const teamSchema = z.strictObject({
-    description: z.string().max(1000).optional(),
-    /**
-     * Access level per environment name. The key `*` sets the level of every environment the
-     * team does not list explicitly (e.g. auditors: `{ "*": read }`). Unlisted means none.
-     */
-    access: z.record(z.string(), accessLevel).default({}),
-    /**
-     * Non-production environments where the team may create IAM roles and policies, always
-     * with the environment's permissions boundary (delegated IAM administration).
-     */
-    iamAdmin: z.array(z.string()).default([]),
-    /** Members join the org-admins group in the management account (multi-account and hybrid). */
-    organizationAdmin: z.boolean().default(false),
+    description: z.string().max(1000).optional().describe("Free text."),
+    access: z
+        .record(z.string(), accessLevel)
+        .default({})
+        .describe("Level per environment name: none, read, write or admin; the key '*' covers every environment not listed. Unlisted: none."),
+    iamAdmin: z
+        .array(z.string())
+        .default([])
+        .describe("Non-production environments where the team may create IAM roles and policies, always under the environment's permissions boundary (delegated IAM administration). A set."),
+    organizationAdmin: z
+        .boolean()
+        .default(false)
+        .describe("Members reach organization administration (multi-account and hybrid)."),
 });
 export type TeamConfig = z.output<typeof teamSchema>;
 
 const userSchema = z.strictObject({
-    /** Team keys; each is one IAM group membership. */
-    teams: z.array(teamKey).default([]),
-    /** In the MFA enrolment group until the device is enrolled (mfaEnrolment: enrolment-group). */
-    enrolMfa: z.boolean().default(false),
+    teams: z
+        .array(teamKey)
+        .default([])
+        .describe("Team keys; each is one IAM group membership (at most 10 groups per user with the built-in ones). A set: order does not matter."),
+    enrolMfa: z
+        .boolean()
+        .default(false)
+        .describe("In the MFA enrolment group until the device is enrolled (needs mfaEnrolment: enrolment-group)."),
 });
 
 const passwordPolicySchema = z.strictObject({
-    minimumLength: intFromConfig.default(14),
-    reusePrevention: intFromConfig.default(24),
-    maxAgeDays: intFromConfig.default(90),
-    allowUsersToChange: z.boolean().default(true),
-    /** Users whose password expired must ask an administrator (false lets them change it at sign-in). */
-    hardExpiry: z.boolean().default(false),
+    minimumLength: intFromConfig.default(14).describe("14-128 (AWS allows 6; this project requires 14)."),
+    reusePrevention: intFromConfig.default(24).describe("Passwords remembered, 1-24."),
+    maxAgeDays: intFromConfig.default(90).describe("1-1095 days."),
+    allowUsersToChange: z.boolean().default(true).describe("Users may change their own password."),
+    hardExpiry: z
+        .boolean()
+        .default(false)
+        .describe("Users whose password expired must ask an administrator (false lets them change it at sign-in)."),
 });
 export type PasswordPolicyConfig = z.output<typeof passwordPolicySchema>;
 
 const serviceRoleSchema = z.strictObject({
-    environment: z.string(),
-    /** The AWS service that assumes the role, e.g. ec2.amazonaws.com. */
-    service: z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, {
-        message: "must be an AWS service principal such as ec2.amazonaws.com",
-    }),
+    environment: z.string().describe("The environment of the workload: the role exists in every account hosting it."),
+    service: z
+        .string()
+        .regex(/^[a-z0-9.-]+\.amazonaws\.com$/, { message: "must be an AWS service principal such as ec2.amazonaws.com" })
+        .describe("The AWS service that assumes the role, e.g. ec2.amazonaws.com."),
     managedPolicyArns: z
         .array(
             z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
                 message: "must be a managed policy ARN such as arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
             }),
         )
-        .default([]),
-    description: z.string().max(1000).optional(),
+        .default([])
+        .describe("Managed policies attached to the role (never AdministratorAccess). A set."),
+    description: z.string().max(1000).optional().describe("The role's description."),
 });
 export type ServiceRoleConfig = z.output<typeof serviceRoleSchema>;
 
@@ -110,50 +112,43 @@ export const DEFAULT_TEAMS: Record<string, { access: Record<string, AccessLevel>
 };
 
 export const accessConfigShape = {
-    /** Teams and their access level per environment. Default: DEFAULT_TEAMS. */
-    teams: z.record(teamKey, teamSchema).optional(),
-    /** People: IAM users in the identity account, keyed by IAM user name. */
-    users: z.record(z.string(), userSchema).default({}),
-    passwordPolicy: passwordPolicySchema.default({
-        minimumLength: 14,
-        reusePrevention: 24,
-        maxAgeDays: 90,
-        allowUsersToChange: true,
-        hardExpiry: false,
-    }),
-    /** Maximum age of the MFA sign-in accepted when assuming an environment role (seconds). */
-    mfaMaxAgeSeconds: intFromConfig.default(3600),
-    /** Who may enrol MFA devices: every user for themself, or only members of the enrolment group. */
-    mfaEnrolment: z.enum(MFA_ENROLMENT_MODES, { message: `must be one of ${MFA_ENROLMENT_MODES.join(", ")}` }).default("self-service"),
-    /** Roles assumed by AWS services (workloads use these, never users). */
-    serviceRoles: z.record(teamKey, serviceRoleSchema).default({}),
-    /**
-     * Actions that do not support the environment tag condition, granted unscoped at write and
-     * admin level in accounts shared by several environments. Each entry is an accepted risk.
-     */
-    acceptedUntaggedActions: z.array(z.string()).default([]),
-    /** Tag keys people may set when creating resources, besides the environment and common tags. */
-    allowedTagKeys: z.array(z.string().min(1).max(128)).default(["Name", "Owner"]),
+    teams: z
+        .record(teamKey, teamSchema)
+        .optional()
+        .describe("Teams by key and their access per environment. Absent: developers, qe, product-managers, solutions-architects, operators, auditors (docs/access-model.md)."),
+    users: z
+        .record(z.string(), userSchema)
+        .default({})
+        .describe("People: IAM users in the identity account, keyed by IAM user name; every one is in the all-users group (MFA required)."),
+    passwordPolicy: passwordPolicySchema
+        .default({
+            minimumLength: 14,
+            reusePrevention: 24,
+            maxAgeDays: 90,
+            allowUsersToChange: true,
+            hardExpiry: false,
+        })
+        .describe("Account password policy where IAM users exist."),
+    mfaMaxAgeSeconds: intFromConfig
+        .default(3600)
+        .describe("Maximum age of the MFA sign-in accepted when assuming an environment role, and for organization administration (60-129600 seconds)."),
+    mfaEnrolment: z
+        .enum(MFA_ENROLMENT_MODES, { message: `must be one of ${MFA_ENROLMENT_MODES.join(", ")}` })
+        .default("self-service")
+        .describe("self-service: users enrol their own MFA device; enrolment-group: only members of lz-mfa-enrolment can."),
+    serviceRoles: z
+        .record(teamKey, serviceRoleSchema)
+        .default({})
+        .describe("Workload roles assumed by AWS services, by key (production workloads use roles, never users)."),
+    acceptedUntaggedActions: z
+        .array(z.string())
+        .default([])
+        .describe("Actions without aws:ResourceTag support that write and admin levels get unscoped in a shared account; each is an accepted risk. A set."),
+    allowedTagKeys: z
+        .array(z.string().min(1).max(128))
+        .default(["Name", "Owner"])
+        .describe("Tag keys people may set when creating resources, besides the environment key and the common tags. A set."),
 };
-
-/** What validateAccess reads from the whole parsed config. */
-interface AccessView {
-    layout: string;
-    environmentTagKey: string;
-    allowedTagKeys: string[];
-    application?: string;
-    tags: Record<string, string>;
-    identityAccount: string;
-    accounts: Record<string, { environments: string[] }>;
-    environments: { name: string; production: boolean }[];
-    teams?: Record<string, TeamConfig>;
-    users: Record<string, { teams: string[]; enrolMfa: boolean }>;
-    passwordPolicy: PasswordPolicyConfig;
-    mfaMaxAgeSeconds: number;
-    mfaEnrolment: (typeof MFA_ENROLMENT_MODES)[number];
-    serviceRoles: Record<string, ServiceRoleConfig>;
-    acceptedUntaggedActions: string[];
-}
 
 /**
  * The configured teams, or the defaults restricted to the declared environments. The default
@@ -182,166 +177,6 @@ export function effectiveTeams(cfg: {
 /** Level of a team in an environment, resolving the `*` entry. */
 export function levelOf(team: TeamConfig, env: string): AccessLevel {
     return team.access[env] ?? team.access["*"] ?? "none";
-}
-
-/** Untaggable actions by lower-case name, for case-insensitive lookup of accepted ones. */
-const UNTAGGABLE_LOWER = new Map(
-    Object.values(UNTAGGABLE_ACTIONS)
-        .flat()
-        .map((a) => [a.toLowerCase(), a] as const),
-);
-
-export function validateAccess(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
-    const report = (path: (string | number)[], value: unknown, message: string) =>
-        ctx.addIssue({ code: "custom", path, input: value, message });
-    const cfg = config as unknown as AccessView;
-    const envByName = new Map(cfg.environments.map((e) => [e.name, e]));
-    const envList = cfg.environments.map((e) => e.name).join(", ");
-    const teams = effectiveTeams(cfg);
-    const teamKeys = Object.keys(teams);
-
-    for (const [key, team] of Object.entries(cfg.teams ?? {})) {
-        if (RESERVED_GROUP_KEYS.includes(key)) {
-            report(["teams", key], key, `is the name of a group the landing zone creates itself (${RESERVED_GROUP_KEYS.join(", ")}); choose another team key`);
-        }
-        for (const env of Object.keys(team.access)) {
-            if (env !== "*" && !envByName.has(env)) {
-                report(["teams", key, "access", env], env, `is not a declared environment; declared: ${envList} (or '*' for every other environment)`);
-            }
-        }
-        team.iamAdmin.forEach((env, i) => {
-            const e = envByName.get(env);
-            if (!e) {
-                report(["teams", key, "iamAdmin", i], env, `is not a declared environment; declared: ${envList}`);
-            } else if (e.production) {
-                report(["teams", key, "iamAdmin", i], env,
-                    "is a production environment; delegated IAM administration is allowed in non-production environments only");
-            } else if (LEVEL_RANK[levelOf(team, env)] < LEVEL_RANK.write) {
-                report(["teams", key, "iamAdmin", i], env,
-                    `needs write or admin access in '${env}' (teams.${key}.access.${env} is ${levelOf(team, env)})`);
-            } else if (team.iamAdmin.indexOf(env) !== i) {
-                report(["teams", key, "iamAdmin", i], env, "is listed twice");
-            }
-        });
-        if (team.organizationAdmin && cfg.layout === "single-account") {
-            report(["teams", key, "organizationAdmin"], true, "needs AWS Organizations; the single-account layout has none");
-        }
-    }
-
-    // Groups per user: one per team plus the all-users group (force MFA) and, for org admins, org-admins.
-    for (const [name, user] of Object.entries(cfg.users)) {
-        const parsedName = iamUserName.safeParse(name);
-        if (!parsedName.success) {
-            report(["users", name], name, parsedName.error.issues[0].message);
-        }
-        user.teams.forEach((t, i) => {
-            if (!teams[t]) {
-                report(["users", name, "teams", i], t, `is not a known team; teams: ${teamKeys.join(", ") || "(none)"}`);
-            } else if (user.teams.indexOf(t) !== i) {
-                report(["users", name, "teams", i], t, "is listed twice");
-            }
-        });
-        if (user.enrolMfa && cfg.mfaEnrolment !== "enrolment-group") {
-            report(["users", name, "enrolMfa"], true,
-                "needs mfaEnrolment: enrolment-group (with self-service enrolment every user enrols their own device and there is no enrolment group)");
-        }
-        const unique = [...new Set(user.teams)];
-        const builtIn = ["all-users", ...(unique.some((t) => teams[t]?.organizationAdmin) ? ["org-admins"] : []), ...(user.enrolMfa ? ["mfa-enrolment"] : [])];
-        const groups = unique.length + builtIn.length;
-        if (groups > MAX_GROUPS_PER_USER) {
-            report(["users", name, "teams"], user.teams,
-                `puts the user in ${groups} IAM groups (teams + ${builtIn.join(" + ")}); AWS allows ${MAX_GROUPS_PER_USER}`);
-        }
-    }
-    // Managed policies per team group: in a shared identity account each environment adds a policy.
-    for (const [key, team] of Object.entries(teams)) {
-        const count = groupPolicyCount(cfg, team);
-        if (count > MAX_MANAGED_POLICIES_PER_GROUP) {
-            report(["teams", key], Object.keys(team.access).join(", "),
-                `needs ${count} managed policies on its IAM group (one per environment shared in the identity account, plus list/describe, delegation and role assumption); AWS allows ${MAX_MANAGED_POLICIES_PER_GROUP} per group`);
-        }
-    }
-
-    const lowerNames = new Map<string, string>();
-    for (const name of Object.keys(cfg.users)) {
-        // IAM user names are unique case-insensitively.
-        const other = lowerNames.get(name.toLowerCase());
-        if (other) report(["users", name], name, `differs from user '${other}' only in case; IAM user names are case-insensitive`);
-        else lowerNames.set(name.toLowerCase(), name);
-    }
-
-    const pp = cfg.passwordPolicy;
-    if (pp.minimumLength < PASSWORD_MIN_LENGTH_FLOOR || pp.minimumLength > 128) {
-        report(["passwordPolicy", "minimumLength"], pp.minimumLength,
-            `must be ${PASSWORD_MIN_LENGTH_FLOOR}-128 (AWS allows 6-128; this project requires at least ${PASSWORD_MIN_LENGTH_FLOOR})`);
-    }
-    if (pp.reusePrevention < 1 || pp.reusePrevention > 24) {
-        report(["passwordPolicy", "reusePrevention"], pp.reusePrevention, "must be 1-24 (AWS limit)");
-    }
-    if (pp.maxAgeDays < 1 || pp.maxAgeDays > 1095) {
-        report(["passwordPolicy", "maxAgeDays"], pp.maxAgeDays, "must be 1-1095 days (AWS limit)");
-    }
-    // STS sessions last at most 36 hours; an older MFA sign-in cannot exist.
-    if (cfg.mfaMaxAgeSeconds < 60 || cfg.mfaMaxAgeSeconds > 129600) {
-        report(["mfaMaxAgeSeconds"], cfg.mfaMaxAgeSeconds, "must be 60-129600 seconds");
-    }
-
-    for (const [key, role] of Object.entries(cfg.serviceRoles)) {
-        if (!envByName.has(role.environment)) {
-            report(["serviceRoles", key, "environment"], role.environment, `is not a declared environment; declared: ${envList}`);
-        }
-        // Role name lz-svc-<key>-<env> must fit IAM's 64 characters.
-        const roleName = serviceRoleName(key, role.environment);
-        if (roleName.length > 64) {
-            report(["serviceRoles", key], roleName, "gives a role name longer than 64 characters; shorten the key");
-        }
-        role.managedPolicyArns.forEach((arn, i) => {
-            if (/:policy\/AdministratorAccess$/.test(arn)) {
-                report(["serviceRoles", key, "managedPolicyArns", i], arn, "grants full admin to a workload; attach a least-privilege policy");
-            }
-        });
-    }
-
-    // The tag-scoped documents grow with the environment name and the allowed tag keys.
-    if (directEnvironments(cfg).size > 0 || cfg.layout === "hybrid") {
-        for (const e of cfg.environments) {
-            // The same keys the plan allows: the common tags (ManagedBy, Application, tags) and allowedTagKeys.
-            const allowed = ["ManagedBy", ...(cfg.application ? ["Application"] : []), ...Object.keys(cfg.tags), ...cfg.allowedTagKeys];
-            const size = JSON.stringify(abacPolicy(e.name, "write", { environmentTagKey: cfg.environmentTagKey, allowedTagKeys: allowed })).length;
-            if (size > MAX_MANAGED_POLICY_SIZE) {
-                report(["allowedTagKeys"], cfg.allowedTagKeys,
-                    `make the write policy of '${e.name}' ${size} characters long; AWS allows ${MAX_MANAGED_POLICY_SIZE} per managed policy: allow fewer or shorter tag keys`);
-            }
-        }
-    }
-
-    cfg.acceptedUntaggedActions.forEach((a, i) => {
-        if (!UNTAGGABLE_LOWER.has(a.toLowerCase())) {
-            report(["acceptedUntaggedActions", i], a,
-                "is not an action of the covered services that lacks the environment tag condition (see the action catalogue table); only those need accepting");
-        }
-    });
-}
-
-/** Environments whose access goes straight onto the team groups: shared by tags in the identity account. */
-function directEnvironments(cfg: AccessView): Set<string> {
-    if (cfg.layout === "single-account") return new Set(cfg.environments.length > 1 ? cfg.environments.map((e) => e.name) : []);
-    const a = cfg.accounts[cfg.identityAccount];
-    return new Set(a && a.environments.length > 1 ? a.environments : []);
-}
-
-function groupPolicyCount(cfg: AccessView, team: TeamConfig): number {
-    const direct = directEnvironments(cfg);
-    const envs = cfg.environments.map((e) => e.name).filter((e) => levelOf(team, e) !== "none");
-    const inDirect = envs.filter((e) => direct.has(e));
-    const writes = inDirect.some((e) => LEVEL_RANK[levelOf(team, e)] >= LEVEL_RANK.write);
-    return (
-        inDirect.length +
-        (inDirect.length > 0 ? 1 : 0) + // list/describe
-        team.iamAdmin.filter((e) => direct.has(e)).length +
-        (writes && cfg.acceptedUntaggedActions.length > 0 ? 1 : 0) +
-        (envs.some((e) => !direct.has(e)) ? 1 : 0) // role assumption
-    );
 }
 
 export function serviceRoleName(key: string, env: string): string {

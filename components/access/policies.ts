@@ -20,22 +20,10 @@ import {
     UNTAGGABLE_ACTIONS,
 } from "./catalogue.generated";
 import { COVERED_SERVICES, ESCALATION_ACTIONS } from "./catalogue";
+import { policyDocument as doc, type PolicyDocument, type Statement } from "../policy-document";
 import { sharingDenied } from "./sharing";
 
-export interface Statement {
-    Sid: string;
-    Effect: "Allow" | "Deny";
-    Principal?: Record<string, string | string[]> | "*";
-    Action?: string[];
-    NotAction?: string[];
-    Resource?: string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: Statement[];
-}
+export type { PolicyDocument, Statement } from "../policy-document";
 
 /** Placeholders filled at deploy time by renderDocument. */
 export const PARTITION = "{{partition}}";
@@ -63,8 +51,6 @@ export function renderText(text: string, v: RenderValues): string {
 export function renderDocument(doc: PolicyDocument, v: RenderValues): string {
     return renderText(JSON.stringify(doc), v);
 }
-
-const doc = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
 // ------------------------------------------------------------------------------------------
 // Names and paths.

@@ -12,6 +12,7 @@
  * activated once as a cost-allocation tag in the Billing console of the paying account; AWS
  * only offers keys it has already seen on a resource, so it cannot be declared up front.
  */
+import { sortedSet } from "../fields";
 import type { BudgetsConfig } from "./config";
 
 export interface BudgetNotificationPlan {
@@ -26,6 +27,8 @@ export interface BudgetPlan {
     /** The environment tag value the budget covers (an environment, or an account's class value). */
     environment: string;
     logicalName: string;
+    /** Logical names under the account's former keys (a renamed account): registered as aliases. */
+    formerLogicalNames: string[];
     /** AWS budget name, unique in the account. */
     name: string;
     amount: number;
@@ -51,6 +54,8 @@ export interface BudgetAccount {
     key: string;
     /** Its environment tag value (the class value). */
     environmentTagValue: string;
+    /** Keys before renames. */
+    formerKeys: string[];
 }
 
 export function planBudgets(
@@ -62,11 +67,15 @@ export function planBudgets(
     commonTags: Record<string, string>,
 ): BudgetPlan[] {
     if (!cfg) return [];
-    const notifications = () => cfg.thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...cfg.alertEmails] }));
+    // Sets, in one order: reordering thresholds or emails in config changes nothing.
+    const emails = sortedSet(cfg.alertEmails);
+    const thresholds = [...cfg.thresholds].sort((a, b) => a.percent - b.percent || a.type.localeCompare(b.type));
+    const notifications = () => thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...emails] }));
     const perEnvironment = environments.map((e): BudgetPlan => ({
         key: e.name,
         environment: e.name,
         logicalName: `budget-${e.name}`,
+        formerLogicalNames: [],
         name: `${namePrefix}-${e.name}-monthly`,
         amount: cfg.monthlyLimits[e.name] ?? cfg.defaultMonthlyLimit,
         currency: cfg.currency,
@@ -79,6 +88,7 @@ export function planBudgets(
         key: `account-${a.key}`,
         environment: a.environmentTagValue,
         logicalName: `budget-account-${a.key}`,
+        formerLogicalNames: a.formerKeys.map((k) => `budget-account-${k}`),
         name: `${namePrefix}-${a.key}-account-monthly`,
         amount: cfg.accountMonthlyLimits[a.key] ?? cfg.defaultMonthlyLimit,
         currency: cfg.currency,

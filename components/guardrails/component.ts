@@ -8,9 +8,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Organization } from "../organization";
-import type { LandingZonePlan } from "../plan";
-import { planGuardrails, type GuardrailsPlan, type ScpTargetPlan, type TagPolicyPlan } from "./plan";
+import type { Organization } from "../organization/component";
+import type { GuardrailsPlan, ScpTargetPlan, TagPolicyPlan } from "./plan";
 
 export const GUARDRAILS_TYPE = "landing-zone:guardrails:Guardrails";
 
@@ -20,8 +19,6 @@ export interface GuardrailsArgs {
     organization?: Organization;
     /** Member account IDs by account key. */
     accountIds: Record<string, pulumi.Input<string>>;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export class Guardrails extends pulumi.ComponentResource {
@@ -53,7 +50,7 @@ export class Guardrails extends pulumi.ComponentResource {
                 for (const d of t.documents) {
                     const policy = new aws.organizations.Policy(
                         d.logicalName,
-                        { name: d.policyName, description: d.description, type: "SERVICE_CONTROL_POLICY", content: d.content, tags: args.tags },
+                        { name: d.policyName, description: d.description, type: "SERVICE_CONTROL_POLICY", content: d.content, tags: plan.tags },
                         { ...after, aliases: aliases(d.formerLogicalNames) },
                     );
                     this.policies[d.logicalName] = policy;
@@ -75,7 +72,7 @@ export class Guardrails extends pulumi.ComponentResource {
                         description: `Environment tag key and its ${tp.environmentClass} values`,
                         type: "TAG_POLICY",
                         content: tp.content,
-                        tags: args.tags,
+                        tags: plan.tags,
                     },
                     { ...after, aliases: aliases(tp.formerLogicalNames) },
                 );
@@ -90,7 +87,7 @@ export class Guardrails extends pulumi.ComponentResource {
             for (const rp of plan.resourceControlPolicies) {
                 const policy = new aws.organizations.Policy(
                     rp.logicalName,
-                    { name: rp.policyName, description: rp.description, type: "RESOURCE_CONTROL_POLICY", content: rp.content, tags: args.tags },
+                    { name: rp.policyName, description: rp.description, type: "RESOURCE_CONTROL_POLICY", content: rp.content, tags: plan.tags },
                     after,
                 );
                 this.policies[rp.logicalName] = policy;
@@ -128,7 +125,7 @@ export class Guardrails extends pulumi.ComponentResource {
                     })),
                     tags: b.tags,
                 },
-                { parent: this },
+                { parent: this, aliases: aliases(b.formerLogicalNames) },
             );
         }
 
@@ -151,24 +148,14 @@ function aliases(formerLogicalNames: string[]): pulumi.Alias[] {
     return formerLogicalNames.map((name) => ({ name }));
 }
 
-/** What `deployGuardrails` needs of the landing zone (a subset of `LandingZone`). */
-export interface GuardrailsHost {
-    plan: LandingZonePlan;
-    organization?: Organization;
-    accounts: Record<string, { accountId: pulumi.Output<string> }>;
-}
-
-/** Plans and registers the guardrails of a landing zone whose organization and accounts exist. */
-export function deployGuardrails(lz: GuardrailsHost): Guardrails | undefined {
-    const plan = planGuardrails(lz.plan);
+/** Registers a guardrails plan once the organization and accounts exist; nothing when it plans nothing. */
+export function deployGuardrails(
+    plan: GuardrailsPlan,
+    organization: Organization | undefined,
+    accountIds: Record<string, pulumi.Output<string>>,
+): Guardrails | undefined {
     if (!plan.targets.length && !plan.tagPolicies.length && !plan.resourceControlPolicies.length && !plan.budgets.length) return undefined;
-    const accountIds = Object.fromEntries(Object.entries(lz.accounts).map(([k, a]) => [k, a.accountId]));
-    return new Guardrails("guardrails", {
-        plan,
-        organization: lz.organization,
-        accountIds,
-        tags: lz.plan.commonTags,
-    });
+    return new Guardrails("guardrails", { plan, organization, accountIds });
 }
 
 /** Stack output: SCP names by target, tag policy names, budget names, allow-list targets to finish. */

@@ -1,16 +1,14 @@
 /**
  * Config keys of the guardrails section (SCPs, tag policies, budgets). Composed into the stack
- * schema in ../config.ts; cross-field rules run in `validateGuardrails` with the whole parsed config.
+ * schema in ../config.ts; the section's cross-field rules and limits are checked by its planner
+ * (./plan.ts), which reports them as problems.
  *
- * ../config.ts spreads `guardrailsConfigShape` while it loads, so this module must not load
- * ../config.ts (directly or through ../plan.ts) at module level: whichever of the two a test
- * imports first, the other would be seen half-initialized. Types only, and ../plan.ts lazily.
+ * Pure: zod, the shared fields and the guardrail names only. Descriptions and defaults here are
+ * the config reference.
  */
 import { z } from "zod";
-import type { LandingZoneConfig } from "../config";
-import type { LandingZonePlan } from "../plan";
+import { accountId, iamRoleName, logicalKey } from "../fields";
 import { DEFAULT_NON_PRODUCTION_INSTANCE_TYPES, GUARDRAIL_NAMES, SERVICE_ALLOW_LIST } from "./scp";
-import { computeGuardrails } from "./plan";
 
 /** AWS region codes: `eu-west-1`, `us-gov-west-1`, `ap-southeast-4`... */
 const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/;
@@ -33,13 +31,6 @@ const guardrailName = z.enum(GUARDRAIL_NAMES, {
     message: `is not a guardrail; known guardrails: ${GUARDRAIL_NAMES.join(", ")} (the ${SERVICE_ALLOW_LIST} is set with serviceAllowLists)`,
 });
 
-const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
-    message: "must be 1-64 characters: letters, digits and + = , . @ _ -",
-});
-
-const ouKey = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
-    message: "must be 1-40 characters: lower-case letters, digits and '-', starting with a letter",
-});
 
 /** Resource types tag policies can enforce compliance for (Organizations docs, "Services and resource types that support enforcement"). */
 export const DEFAULT_TAG_ENFORCED_FOR = [
@@ -61,53 +52,60 @@ export const DEFAULT_PLATFORM_ROLE_NAME = "OrganizationAccountAccessRole";
 export const DEFAULT_PLATFORM_ROLE_PATH = "/landing-zone/";
 
 export const guardrailsSchema = z.strictObject({
-    /** Attach the baseline (docs/guardrails.md) in addition to `attachments`. */
-    baseline: z.boolean().default(true),
-    /**
-     * The role exempt from the guardrails that have an exemption. By default the organization
-     * access role, through which the landing zone itself works inside member accounts.
-     */
-    platformRoleName: roleName.default(DEFAULT_PLATFORM_ROLE_NAME),
-    /** IAM path of the landing zone's own roles, protected by `protect-platform-roles`. */
+    baseline: z.boolean().default(true).describe("Attach the baseline (docs/guardrails.md) besides `attachments`."),
+    platformRoleName: iamRoleName
+        .default(DEFAULT_PLATFORM_ROLE_NAME)
+        .describe("Role exempt from the guardrails that have an exemption (with every account's roleName): the role the landing zone works through."),
     platformRolePath: z
         .string()
         .regex(/^\/([\w+=,.@-]+\/)+$/, { message: "must be an IAM path such as /landing-zone/ (not the root path /)" })
-        .default(DEFAULT_PLATFORM_ROLE_PATH),
-    /** Regions where regional services may be used; `region-allow-list` joins the baseline when set. */
-    allowedRegions: z.array(regionName).min(1, { message: "must list at least one region" }).optional(),
-    /**
-     * Accounts outside the organization whose principals may still assume roles in member
-     * accounts (third-party vendors trusted with sts:ExternalId): the resource control policy
-     * exempts them. 12-digit account IDs.
-     */
-    trustedExternalAccountIds: z.array(z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account ID" })).default([]),
-    /** More actions exempt from the region allow-list (global services this organization uses). */
-    extraGlobalActions: z.array(actionPattern).default([]),
+        .default(DEFAULT_PLATFORM_ROLE_PATH)
+        .describe("IAM path of the landing zone's roles, protected by protect-platform-roles."),
+    allowedRegions: z
+        .array(regionName)
+        .min(1, { message: "must list at least one region" })
+        .optional()
+        .describe("Region codes where regional services may be used; when set, region-allow-list joins the baseline. A set."),
+    trustedExternalAccountIds: z
+        .array(accountId)
+        .default([])
+        .describe("12-digit IDs (quoted) of accounts outside the organization whose principals may still assume member-account roles (vendors); the resource control policy exempts them. A set."),
+    extraGlobalActions: z
+        .array(actionPattern)
+        .default([])
+        .describe("More NotAction entries for the region allow-list (global services this organization uses). A set."),
     nonProductionInstanceTypes: z
         .array(instanceTypePattern)
         .min(1, { message: "must list at least one instance type" })
-        .default([...DEFAULT_NON_PRODUCTION_INSTANCE_TYPES]),
-    /** Needed only when `instance-type-allow-list` is attached to a production target. */
-    productionInstanceTypes: z.array(instanceTypePattern).min(1, { message: "must list at least one instance type" }).optional(),
+        .default([...DEFAULT_NON_PRODUCTION_INSTANCE_TYPES])
+        .describe("Instance types (or patterns such as t3.*) allowed on non-production targets. A set."),
+    productionInstanceTypes: z
+        .array(instanceTypePattern)
+        .min(1, { message: "must list at least one instance type" })
+        .optional()
+        .describe("Required to attach instance-type-allow-list to a production target. A set."),
     attachments: z
         .strictObject({
-            root: z.array(guardrailName).default([]),
-            organizationalUnits: z.record(ouKey, z.array(guardrailName)).default({}),
-            accounts: z.record(ouKey, z.array(guardrailName)).default({}),
+            root: z.array(guardrailName).default([]).describe("Guardrail names attached to the root. A set."),
+            organizationalUnits: z.record(logicalKey, z.array(guardrailName)).default({}).describe("OU key -> guardrail names. Sets."),
+            accounts: z.record(logicalKey, z.array(guardrailName)).default({}).describe("Account key -> guardrail names. Sets."),
         })
-        .prefault({}),
-    /** OU key -> services: the OU's FullAWSAccess is replaced by an allow-list of these services. */
+        .prefault({})
+        .describe("Guardrails attached by name, besides the baseline."),
     serviceAllowLists: z
-        .record(ouKey, z.array(servicePrefix).min(1, { message: "must list at least one service" }))
-        .default({}),
+        .record(logicalKey, z.array(servicePrefix).min(1, { message: "must list at least one service" }))
+        .default({})
+        .describe("OU key -> service prefixes: the OU's FullAWSAccess is replaced by an allow-list of these services. Sets."),
     tagPolicies: z
         .strictObject({
-            enabled: z.boolean().default(true),
+            enabled: z.boolean().default(true).describe("Attach the environment tag policies."),
             enforcedFor: z
                 .array(z.string().regex(/^[a-z0-9-]+:([a-z0-9-]+|\*)$/, { message: "must be a resource type such as ec2:instance" }))
-                .default(DEFAULT_TAG_ENFORCED_FOR),
+                .default(DEFAULT_TAG_ENFORCED_FOR)
+                .describe("Resource types whose tagging calls fail when the environment tag is wrong. A set."),
         })
-        .prefault({}),
+        .prefault({})
+        .describe("Environment tag policies."),
 });
 
 export type GuardrailsConfig = z.output<typeof guardrailsSchema>;
@@ -130,36 +128,42 @@ export const DEFAULT_BUDGET_THRESHOLDS = [
 ];
 
 export const budgetsSchema = z.strictObject({
-    currency: z.string().regex(/^[A-Z]{3}$/, { message: "must be a currency code such as USD" }).default("USD"),
-    /** Monthly limit of every environment without its own entry in `monthlyLimits`. */
-    defaultMonthlyLimit: amount.default(100),
-    /** Environment name -> monthly limit. */
-    monthlyLimits: z.record(z.string(), amount).default({}),
-    /** Key of a member account that hosts no environment -> monthly limit of its own budget. */
-    accountMonthlyLimits: z.record(z.string(), amount).default({}),
+    currency: z.string().regex(/^[A-Z]{3}$/, { message: "must be a currency code such as USD" }).default("USD").describe("Unit of the limits."),
+    defaultMonthlyLimit: amount.default(100).describe("Monthly limit of every environment without its own."),
+    monthlyLimits: z.record(z.string(), amount).default({}).describe("Environment name -> monthly limit."),
+    accountMonthlyLimits: z
+        .record(z.string(), amount)
+        .default({})
+        .describe("Key of a member account that hosts no environment -> monthly limit of its own budget."),
     alertEmails: z
         .array(email)
         .min(1, { message: "must list at least one email address" })
-        .max(MAX_BUDGET_EMAILS, { message: `AWS Budgets allows at most ${MAX_BUDGET_EMAILS} email subscribers per notification` }),
+        .max(MAX_BUDGET_EMAILS, { message: `AWS Budgets allows at most ${MAX_BUDGET_EMAILS} email subscribers per notification` })
+        .describe("1-10 addresses notified at every threshold. A set."),
     thresholds: z
         .array(
             z.strictObject({
-                percent: z.number({ message: "must be a number" }).positive({ message: "must be more than 0" }).max(1000, { message: "must be at most 1000" }),
-                type: z.enum(BUDGET_NOTIFICATION_TYPES, { message: "must be ACTUAL or FORECASTED" }),
+                percent: z
+                    .number({ message: "must be a number" })
+                    .positive({ message: "must be more than 0" })
+                    .max(1000, { message: "must be at most 1000" })
+                    .describe("Percent of the limit that triggers the notification."),
+                type: z.enum(BUDGET_NOTIFICATION_TYPES, { message: "must be ACTUAL or FORECASTED" }).describe("Actual or forecasted spend."),
             }),
         )
         .min(1, { message: "must list at least one threshold" })
         .max(MAX_BUDGET_NOTIFICATIONS, { message: `AWS Budgets allows at most ${MAX_BUDGET_NOTIFICATIONS} notifications per budget` })
-        .default(DEFAULT_BUDGET_THRESHOLDS),
+        .default(DEFAULT_BUDGET_THRESHOLDS)
+        .describe("{ percent, type: ACTUAL or FORECASTED }, 1-10. A set."),
 });
 
 export type BudgetsConfig = z.output<typeof budgetsSchema>;
 
 export const guardrailsConfigShape = {
-    /** SCPs and tag policies (multi-account and hybrid only). Absent: the baseline with defaults. */
-    guardrails: guardrailsSchema.optional(),
-    /** Monthly budgets per environment (every layout). Absent: no budgets. */
-    budgets: budgetsSchema.optional(),
+    guardrails: guardrailsSchema
+        .optional()
+        .describe("Service control policies, the resource control policy and tag policies (multi-account and hybrid only). Absent: the baseline with defaults."),
+    budgets: budgetsSchema.optional().describe("Monthly budgets per environment (every layout). Absent: no budgets."),
 };
 
 /** The guardrails section with its defaults, also when the key is absent. */
@@ -167,105 +171,3 @@ export function resolveGuardrailsConfig(cfg: { guardrails?: GuardrailsConfig }):
     return cfg.guardrails ?? guardrailsSchema.parse({});
 }
 
-/** Same as `report` in ../config.ts (not imported: see the header). */
-function report(ctx: z.RefinementCtx, path: (string | number)[], value: unknown, message: string): void {
-    ctx.addIssue({ code: "custom", path, input: value, message });
-}
-
-export function validateGuardrails(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
-    const cfg = config as unknown as LandingZoneConfig;
-    const g = cfg.guardrails;
-    const ouKeys = Object.keys(cfg.organizationalUnits ?? {});
-    const accountKeys = Object.keys(cfg.accounts ?? {});
-
-    if (cfg.budgets) {
-        const envNames = (cfg.environments ?? []).map((e) => e.name);
-        for (const env of Object.keys(cfg.budgets.monthlyLimits)) {
-            if (!envNames.includes(env)) {
-                report(ctx, ["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env],
-                    `names an unknown environment '${env}'; declared: ${envNames.join(", ")}`);
-            }
-        }
-        for (const key of Object.keys(cfg.budgets.accountMonthlyLimits)) {
-            const a = cfg.accounts?.[key];
-            if (!a || a.environments.length > 0) {
-                const eligible = Object.keys(cfg.accounts ?? {}).filter((k) => cfg.accounts[k].environments.length === 0);
-                report(ctx, ["budgets", "accountMonthlyLimits", key], cfg.budgets.accountMonthlyLimits[key],
-                    `must name a member account that hosts no environment (those have budgets of their own); eligible: ${eligible.join(", ") || "(none)"}`);
-            }
-        }
-        const seen = new Set<string>();
-        cfg.budgets.thresholds.forEach((t, i) => {
-            const id = `${t.type}/${t.percent}`;
-            if (seen.has(id)) report(ctx, ["budgets", "thresholds", i], t, "is listed twice");
-            seen.add(id);
-        });
-    }
-
-    if (cfg.layout === "single-account") {
-        if (g !== undefined) {
-            report(ctx, ["guardrails"], "(set)",
-                "is not allowed when layout is single-account: service control policies and tag policies need AWS Organizations (use multi-account or hybrid); budgets still apply");
-        }
-        return;
-    }
-
-    const resolved = resolveGuardrailsConfig(cfg);
-    const lists: [(string | number)[], string[]][] = [[["guardrails", "attachments", "root"], resolved.attachments.root]];
-    for (const [section, known, what] of [
-        ["organizationalUnits", ouKeys, "OU"],
-        ["accounts", accountKeys, "account"],
-    ] as const) {
-        for (const [key, names] of Object.entries(resolved.attachments[section])) {
-            if (!known.includes(key)) {
-                report(ctx, ["guardrails", "attachments", section, key], key,
-                    `names an unknown ${what}; known ${what}s: ${known.join(", ") || "(none)"}`);
-            }
-            lists.push([["guardrails", "attachments", section, key], names]);
-        }
-    }
-    for (const [path, names] of lists) {
-        names.forEach((n, i) => {
-            if (names.indexOf(n) !== i) report(ctx, [...path, i], n, "is listed twice for the same target");
-            if (n === "region-allow-list" && !resolved.allowedRegions) {
-                report(ctx, [...path, i], n, "needs landing-zone:guardrails.allowedRegions, which is not set");
-            }
-        });
-    }
-    for (const [key, services] of Object.entries(resolved.serviceAllowLists)) {
-        if (!ouKeys.includes(key)) {
-            report(ctx, ["guardrails", "serviceAllowLists", key], key, `names an unknown OU; known OUs: ${ouKeys.join(", ") || "(none)"}`);
-        }
-        const missing = PLATFORM_SERVICES.filter((s) => !services.includes(s));
-        if (missing.length) {
-            report(ctx, ["guardrails", "serviceAllowLists", key], services,
-                `must include ${missing.join(", ")}: the platform maintains identities and the security services in every account, an allow-list without them would lock it out`);
-        }
-    }
-    (resolved.allowedRegions ?? []).forEach((r, i, all) => {
-        if (all.indexOf(r) !== i) report(ctx, ["guardrails", "allowedRegions", i], r, "is listed twice");
-    });
-
-    // Everything that needs the OU tree and the accounts' classes (targets, sizes, packing)
-    // is checked on the plan. ../config.ts runs this only once the structure itself is sound.
-    const { problems, plan: gp } = computeGuardrails(corePlan(cfg));
-    for (const p of problems) report(ctx, p.path, p.value, p.message);
-
-    const enabled = cfg.organization?.enabledPolicyTypes ?? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"];
-    if (gp.targets.length > 0 && !enabled.includes("SERVICE_CONTROL_POLICY")) {
-        report(ctx, ["organization", "enabledPolicyTypes"], enabled,
-            "must include SERVICE_CONTROL_POLICY: guardrails are attached (set guardrails.baseline: false and no attachments to have none)");
-    }
-    if (gp.tagPolicies.length > 0 && !enabled.includes("TAG_POLICY")) {
-        report(ctx, ["organization", "enabledPolicyTypes"], enabled,
-            "must include TAG_POLICY: tag policies are attached (or set guardrails.tagPolicies.enabled: false)");
-    }
-}
-
-/** The core plan of a config whose structure ../config.ts has found sound. */
-function corePlan(cfg: LandingZoneConfig): LandingZonePlan {
-    // Lazy on purpose (see the header): by the time a config is validated, both modules are loaded.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildPlan } = require("../plan") as typeof import("../plan");
-    return buildPlan(cfg);
-}

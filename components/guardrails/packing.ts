@@ -8,7 +8,7 @@
  * into as few documents as possible. Every statement has a library-wide unique Sid, so any
  * two statements may share a document; statement order does not change a decision.
  */
-import type { PolicyDocument, PolicyStatement } from "./scp";
+import type { PolicyDocument, Statement } from "../policy-document";
 
 /** Maximum size of one SCP, in characters of minified JSON. */
 export const SCP_MAX_CHARACTERS = 5120;
@@ -30,7 +30,7 @@ const ENVELOPE = minifiedSize({ Version: "2012-10-17", Statement: [] });
 /** One statement to place, with the guardrail it comes from. */
 export interface PackItem {
     guardrail: string;
-    statement: PolicyStatement;
+    statement: Statement;
 }
 
 export interface Bin {
@@ -48,7 +48,7 @@ export type PackResult =
  * `items` (the catalogue order), and items keep that order inside a bin.
  */
 export function packStatements(items: PackItem[], maxDocuments: number, maxCharacters = SCP_MAX_CHARACTERS): PackResult {
-    const sizeOf = (s: PolicyStatement) => minifiedSize(s);
+    const sizeOf = (s: Statement) => minifiedSize(s);
     const sizes = Object.fromEntries(items.map((i) => [i.statement.Sid, sizeOf(i.statement)]));
     const tooBig = items.filter((i) => ENVELOPE + sizes[i.statement.Sid] > maxCharacters);
     if (tooBig.length) {

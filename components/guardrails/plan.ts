@@ -3,42 +3,48 @@
  *
  * For every target (the root, an OU, an account) it decides which guardrails apply, builds their
  * documents, measures them and, where they do not fit the attachment slots, packs them. Tag
- * policies and budgets are planned here too. The registration component (./component.ts) only
+ * policies and budgets are planned here too, and the section's rules and limits checked (they come
+ * back as problems, each naming its key). The registration component (./component.ts) only
  * registers what this returns.
  */
-import type { EnvironmentClass } from "../config";
-import type { LandingZonePlan } from "../plan";
+import { sortedSet, tagLimitProblems } from "../fields";
+import type { EnvironmentClass } from "../organization/config";
+import type { CorePlan } from "../organization/plan";
+import { Broken } from "../parse";
+import type { PolicyDocument } from "../policy-document";
+import { didYouMean, problem, type Planned, type Problem } from "../problems";
 import { planBudgets, type BudgetPlan } from "./budgets";
-import { resolveGuardrailsConfig, type GuardrailsConfig } from "./config";
+import { PLATFORM_SERVICES, resolveGuardrailsConfig, type GuardrailsConfig } from "./config";
 import { binDocument, MAX_SCPS_PER_TARGET, minify, packStatements, SCP_MAX_CHARACTERS, type PackItem } from "./packing";
+import { buildRcp, RCP_DESCRIPTIONS, RCP_NAMES, type RcpName } from "./rcp";
 import {
+    baselineGuardrails,
     buildGuardrail,
     CATALOGUE_ORDER,
-    GUARDRAIL_DESCRIPTIONS,
+    GUARDRAILS,
     roleArnPattern,
     SERVICE_ALLOW_LIST,
     type DocumentGuardrail,
     type GuardrailName,
     type GuardrailParameters,
-    type PolicyDocument,
+    type SecurityBaselineProtection,
 } from "./scp";
 import { environmentTagPolicy, TAG_POLICY_MAX_CHARACTERS } from "./tag-policy";
-import { buildRcp, RCP_DESCRIPTIONS, RCP_NAMES, type RcpName } from "./rcp";
 
 export type TargetKind = "root" | "organizational-unit" | "account";
 
 /** Prefix of every AWS policy name this program creates. */
 export const POLICY_NAME_PREFIX = "landing-zone";
 
-/** Guardrails the baseline attaches (when `guardrails.baseline` is true). */
+/** Guardrails the baseline attaches (when `guardrails.baseline` is true), from the library's records. */
 export const BASELINE = {
-    root: ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2", "deny-external-sharing"] as GuardrailName[],
+    root: baselineGuardrails("root"),
     /** Resource control policies, on the root. */
     rootRcps: [...RCP_NAMES] as RcpName[],
     /** On the top-most non-production OUs and accounts; the region allow-list only when regions are set. */
-    nonProduction: ["instance-type-allow-list", "region-allow-list"] as GuardrailName[],
+    nonProduction: baselineGuardrails("non-production"),
     /** On the top-most production OUs and accounts. */
-    production: ["deny-iam-users"] as GuardrailName[],
+    production: baselineGuardrails("production"),
 };
 
 export interface ScpDocumentPlan {
@@ -105,6 +111,8 @@ export interface RcpPlan {
 }
 
 export interface GuardrailsPlan {
+    /** Tags of every policy (the common tags). */
+    tags: Record<string, string>;
     /** Role ARN patterns exempt from the guardrails that have an exemption. */
     exemptRoleArns: string[];
     /** Role ARN patterns `protect-platform-roles` protects. */
@@ -115,22 +123,6 @@ export interface GuardrailsPlan {
     /** Resource control policies (on the root, with the baseline). */
     resourceControlPolicies: RcpPlan[];
     budgets: BudgetPlan[];
-}
-
-export interface GuardrailsProblem {
-    /** Key path below `landing-zone:`. */
-    path: (string | number)[];
-    value: unknown;
-    message: string;
-}
-
-/** The plan, or a ConfigError-like exception if validation was bypassed. */
-export function planGuardrails(plan: LandingZonePlan): GuardrailsPlan {
-    const { plan: gp, problems } = computeGuardrails(plan);
-    if (problems.length) {
-        throw new Error(`Invalid guardrails configuration:\n${problems.map((p) => `  - landing-zone:${p.path.join(".")}: ${p.message}`).join("\n")}`);
-    }
-    return gp;
 }
 
 interface Target {
@@ -144,92 +136,41 @@ interface Target {
     /** Target keys before an OU or account rename (`formerKeys`). */
     formerKeys: string[];
     guardrails: Set<DocumentGuardrail>;
+    /** The allow-list's services (`serviceAllowLists`), sorted. */
+    services?: string[];
 }
 
-/** Plans everything and collects every problem (validation reports them as config errors). */
-export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan; problems: GuardrailsProblem[] } {
-    const problems: GuardrailsProblem[] = [];
-    const cfg = plan.config;
-    const budgets = planBudgets(
-        cfg.budgets,
-        plan.environments.map((e) => ({
-            name: e.name,
-            accounts: plan.organization ? e.accounts : [],
-            separatedByTags: e.separatedByTags,
-        })),
-        plan.accounts.filter((a) => a.environments.length === 0).map((a) => ({ key: a.key, environmentTagValue: a.environmentTagValue })),
-        plan.environmentTagKey,
-        plan.application ?? POLICY_NAME_PREFIX,
-        plan.commonTags,
-    );
-    const empty: GuardrailsPlan = { exemptRoleArns: [], protectedRoleArns: [], targets: [], tagPolicies: [], resourceControlPolicies: [], budgets };
-    if (!plan.organization) return { plan: empty, problems };
+/** What the security baseline (../security/plan.ts) deployed, and the accounts the baseline protects it in. */
+export type SecurityBaselineTargets = SecurityBaselineProtection & { accounts: string[] };
 
-    const g = resolveGuardrailsConfig(cfg);
-    const accessRoleNames = [...new Set(plan.accounts.map((a) => a.roleName))].sort();
+/**
+ * Plans the guardrails and checks the section's rules and limits. With a config that had
+ * problems (`broken` says what failed to parse) it plans what it can and leaves references to
+ * broken entries alone. `securityBaseline` is the security section's `protection` (the pipeline
+ * passes it on): with the baseline, protect-security-baseline goes to its accounts.
+ */
+export function planGuardrails(core: CorePlan, broken: Broken = new Broken(), securityBaseline?: SecurityBaselineTargets): Planned<GuardrailsPlan> {
+    const problems: Problem[] = checkBudgets(core, broken);
+    const budgets = planBudgetsOf(core);
+    const tags = core.commonTags;
+    const empty: GuardrailsPlan = { tags, exemptRoleArns: [], protectedRoleArns: [], targets: [], tagPolicies: [], resourceControlPolicies: [], budgets };
+    const budgetTags = tagLimitProblems(budgets.map((b) => ({ label: `budget ${b.name}`, tags: b.tags, path: ["tags"] })));
+    if (core.layout === "single-account") return { plan: empty, problems: [...problems, ...checkSingleAccount(core), ...budgetTags] };
+    if (!core.organization) return { plan: empty, problems: [...problems, ...budgetTags] };
+
+    const g = resolveGuardrailsConfig(core.config);
+    problems.push(...checkAttachments(core, g, broken), ...checkAllowLists(core, g, broken), ...checkRegions(g));
+    const accessRoleNames = sortedSet(core.accounts.map((a) => a.roleName));
     const exemptRoleArns = [...new Set([g.platformRoleName, ...accessRoleNames])].map(roleArnPattern);
-    const protectedRoleArns = [
-        roleArnPattern(`${g.platformRolePath.slice(1)}*`),
-        ...[...new Set([...accessRoleNames, g.platformRoleName])].map(roleArnPattern),
-    ];
+    const protectedRoleArns = [roleArnPattern(`${g.platformRolePath.slice(1)}*`), ...[...new Set([...accessRoleNames, g.platformRoleName])].map(roleArnPattern)];
 
-    // --- Targets and the guardrails on each ---------------------------------------------
-    const targets: Target[] = [
-        { key: "root", kind: "root", label: "root", configPath: ["guardrails", "attachments", "root"], formerKeys: [], guardrails: new Set() },
-        ...plan.organizationalUnits.map((ou): Target => ({
-            key: `ou-${ou.key}`,
-            kind: "organizational-unit",
-            ref: ou.key,
-            label: `OU ${ou.key} (${ou.path})`,
-            environmentClass: ou.environmentClass,
-            configPath: ["guardrails", "attachments", "organizationalUnits", ou.key],
-            formerKeys: (ou.formerKeys ?? []).map((k) => `ou-${k}`),
-            guardrails: new Set(),
-        })),
-        ...plan.accounts.map((a): Target => ({
-            key: `account-${a.key}`,
-            kind: "account",
-            ref: a.key,
-            label: `account ${a.key}`,
-            environmentClass: a.environmentClass,
-            configPath: ["guardrails", "attachments", "accounts", a.key],
-            formerKeys: (a.formerKeys ?? []).map((k) => `account-${k}`),
-            guardrails: new Set(),
-        })),
-    ];
-    const byKey = new Map(targets.map((t) => [t.key, t]));
-    const ouTarget = (k: string) => byKey.get(`ou-${k}`);
-
-    const topTargets = topTargetsByClass(plan);
-    const securityBaseline = securityBaselineProtection(plan);
-    if (g.baseline) {
-        BASELINE.root.forEach((n) => byKey.get("root")!.guardrails.add(n));
-        for (const key of securityBaseline?.accounts ?? []) byKey.get(`account-${key}`)?.guardrails.add("protect-security-baseline");
-        for (const key of topTargets["non-production"]) {
-            for (const n of BASELINE.nonProduction) {
-                if (n === "region-allow-list" && !g.allowedRegions) continue;
-                byKey.get(key)!.guardrails.add(n);
-            }
-        }
-        for (const key of topTargets.production) BASELINE.production.forEach((n) => byKey.get(key)!.guardrails.add(n));
-    }
-    g.attachments.root.forEach((n) => byKey.get("root")!.guardrails.add(n));
-    for (const [k, names] of Object.entries(g.attachments.organizationalUnits)) names.forEach((n) => ouTarget(k)?.guardrails.add(n));
-    for (const [k, names] of Object.entries(g.attachments.accounts)) names.forEach((n) => byKey.get(`account-${k}`)?.guardrails.add(n));
-    const allowLists = new Map<string, string[]>();
-    for (const [k, services] of Object.entries(g.serviceAllowLists)) {
-        const t = ouTarget(k);
-        if (!t) continue;
-        t.guardrails.add(SERVICE_ALLOW_LIST);
-        allowLists.set(t.key, services);
-    }
-
-    // --- Documents per target --------------------------------------------------------------
+    const targets = attachTargets(core, g, securityBaseline);
+    const allowLists = new Map(targets.filter((t) => t.services).map((t) => [t.key, t.services!]));
     const planned: ScpTargetPlan[] = [];
     for (const t of targets) {
         if (t.guardrails.size === 0) continue;
         const guardrails = CATALOGUE_ORDER.filter((n) => t.guardrails.has(n));
-        const params = parametersFor(t, g, exemptRoleArns, protectedRoleArns, allowLists.get(t.key) ?? [], securityBaseline, problems);
+        const params = parametersFor(t, g, broken, exemptRoleArns, protectedRoleArns, securityBaseline, problems);
         if (!params) continue;
         const result = documentsFor(t, guardrails, params);
         if ("problem" in result) {
@@ -249,55 +190,127 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
             attachmentCount: result.documents.length + FULL_AWS_ACCESS_SLOTS,
         });
     }
+    const tagPolicies = planTagPolicies(core, g, targets, problems);
+    const resourceControlPolicies = planResourceControlPolicies(g, problems);
+    problems.push(...checkPolicyTypes(core, planned, tagPolicies), ...budgetTags);
+    return { plan: { tags, exemptRoleArns, protectedRoleArns, targets: planned, tagPolicies, resourceControlPolicies, budgets }, problems };
+}
 
-    // --- Tag policies ------------------------------------------------------------------------
-    const tagPolicies: TagPolicyPlan[] = [];
-    if (g.tagPolicies.enabled) {
-        for (const cls of ["production", "non-production"] as const) {
-            const values = [
-                ...plan.environments.filter((e) => e.environmentClass === cls).map((e) => e.name),
-                cls === "production" ? plan.productionTagValue : plan.nonProductionTagValue,
-            ];
-            for (const key of topTargets[cls]) {
-                const t = byKey.get(key)!;
-                const content = minify(environmentTagPolicy({ tagKey: plan.environmentTagKey, allowedValues: values, enforcedFor: g.tagPolicies.enforcedFor }));
-                if (content.length > TAG_POLICY_MAX_CHARACTERS) {
-                    problems.push({
-                        path: ["guardrails", "tagPolicies", "enforcedFor"],
-                        value: content.length,
-                        message: `makes the tag policy of ${t.label} ${content.length} characters; AWS allows ${TAG_POLICY_MAX_CHARACTERS}`,
-                    });
-                    continue;
-                }
-                tagPolicies.push({
-                    targetKey: t.key,
-                    kind: t.kind as Exclude<TargetKind, "root">,
-                    ref: t.ref!,
-                    environmentClass: cls,
-                    logicalName: `tag-policy-${t.key}`,
-                    formerLogicalNames: t.formerKeys.map((k) => `tag-policy-${k}`),
-                    policyName: `${POLICY_NAME_PREFIX}-${t.key}-environment-tag`,
-                    allowedValues: [...new Set(values)],
-                    content,
-                    size: content.length,
-                });
+// ---------------------------------------------------------------------------------
+// Planning steps.
+// ---------------------------------------------------------------------------------
+
+function planBudgetsOf(core: CorePlan): BudgetPlan[] {
+    return planBudgets(
+        core.config.budgets,
+        core.environments.map((e) => ({ name: e.name, accounts: core.organization ? e.accounts : [], separatedByTags: e.separatedByTags })),
+        core.accounts
+            .filter((a) => a.environments.length === 0)
+            .map((a) => ({ key: a.key, environmentTagValue: a.environmentTagValue, formerKeys: a.formerKeys })),
+        core.environmentTagKey,
+        core.application ?? POLICY_NAME_PREFIX,
+        core.commonTags,
+    );
+}
+
+/** Every target (the root, each OU, each account) with the guardrails the baseline and the attachments put on it. */
+function attachTargets(core: CorePlan, g: GuardrailsConfig, securityBaseline: SecurityBaselineTargets | undefined): Target[] {
+    const targets: Target[] = [
+        { key: "root", kind: "root", label: "root", configPath: ["guardrails", "attachments", "root"], formerKeys: [], guardrails: new Set() },
+        ...core.organizationalUnits.map((ou): Target => ({
+            key: `ou-${ou.key}`,
+            kind: "organizational-unit",
+            ref: ou.key,
+            label: `OU ${ou.key} (${ou.path})`,
+            environmentClass: ou.environmentClass,
+            configPath: ["guardrails", "attachments", "organizationalUnits", ou.key],
+            formerKeys: (ou.formerKeys ?? []).map((k) => `ou-${k}`),
+            guardrails: new Set(),
+        })),
+        ...core.accounts.map((a): Target => ({
+            key: `account-${a.key}`,
+            kind: "account",
+            ref: a.key,
+            label: `account ${a.key}`,
+            environmentClass: a.environmentClass,
+            configPath: ["guardrails", "attachments", "accounts", a.key],
+            formerKeys: (a.formerKeys ?? []).map((k) => `account-${k}`),
+            guardrails: new Set(),
+        })),
+    ];
+    const byKey = new Map(targets.map((t) => [t.key, t]));
+    const root = byKey.get("root")!;
+    if (g.baseline) {
+        const top = topTargetsByClass(core);
+        BASELINE.root.forEach((n) => root.guardrails.add(n));
+        for (const key of top["non-production"]) {
+            for (const n of BASELINE.nonProduction) {
+                if (n === "region-allow-list" && !g.allowedRegions) continue;
+                byKey.get(key)!.guardrails.add(n);
             }
         }
+        for (const key of top.production) BASELINE.production.forEach((n) => byKey.get(key)!.guardrails.add(n));
+        // The security baseline's own protection, where its principals could reach it: the log archive and audit accounts.
+        for (const key of securityBaseline?.accounts ?? []) byKey.get(`account-${key}`)?.guardrails.add("protect-security-baseline");
     }
+    g.attachments.root.forEach((n) => root.guardrails.add(n));
+    for (const [k, names] of Object.entries(g.attachments.organizationalUnits)) names.forEach((n) => byKey.get(`ou-${k}`)?.guardrails.add(n));
+    for (const [k, names] of Object.entries(g.attachments.accounts)) names.forEach((n) => byKey.get(`account-${k}`)?.guardrails.add(n));
+    for (const [k, services] of Object.entries(g.serviceAllowLists)) {
+        const t = byKey.get(`ou-${k}`);
+        if (!t) continue;
+        t.guardrails.add(SERVICE_ALLOW_LIST);
+        t.services = sortedSet(services);
+    }
+    return targets;
+}
 
-    // --- Resource control policies ---------------------------------------------------------
-    const resourceControlPolicies: RcpPlan[] = [];
-    for (const name of g.baseline ? BASELINE.rootRcps : []) {
-        const content = minify(buildRcp(name, { trustedAccountIds: g.trustedExternalAccountIds }));
-        if (content.length > SCP_MAX_CHARACTERS) {
-            problems.push({
-                path: ["guardrails", "trustedExternalAccountIds"],
-                value: g.trustedExternalAccountIds.length,
-                message: `make the resource control policy ${name} ${content.length} characters; AWS allows ${SCP_MAX_CHARACTERS}: trust fewer accounts`,
+function planTagPolicies(core: CorePlan, g: GuardrailsConfig, targets: Target[], problems: Problem[]): TagPolicyPlan[] {
+    if (!g.tagPolicies.enabled) return [];
+    const byKey = new Map(targets.map((t) => [t.key, t]));
+    const top = topTargetsByClass(core);
+    const out: TagPolicyPlan[] = [];
+    for (const cls of ["production", "non-production"] as const) {
+        const values = [
+            ...core.environments.filter((e) => e.environmentClass === cls).map((e) => e.name),
+            cls === "production" ? core.productionTagValue : core.nonProductionTagValue,
+        ];
+        for (const key of top[cls]) {
+            const t = byKey.get(key)!;
+            const content = minify(environmentTagPolicy({ tagKey: core.environmentTagKey, allowedValues: values, enforcedFor: sortedSet(g.tagPolicies.enforcedFor) }));
+            if (content.length > TAG_POLICY_MAX_CHARACTERS) {
+                problems.push(problem(["guardrails", "tagPolicies", "enforcedFor"], content.length,
+                    `makes the tag policy of ${t.label} ${content.length} characters; AWS allows ${TAG_POLICY_MAX_CHARACTERS}`));
+                continue;
+            }
+            out.push({
+                targetKey: t.key,
+                kind: t.kind as Exclude<TargetKind, "root">,
+                ref: t.ref!,
+                environmentClass: cls,
+                logicalName: `tag-policy-${t.key}`,
+                formerLogicalNames: t.formerKeys.map((k) => `tag-policy-${k}`),
+                policyName: `${POLICY_NAME_PREFIX}-${t.key}-environment-tag`,
+                allowedValues: [...new Set(values)],
+                content,
+                size: content.length,
             });
+        }
+    }
+    return out;
+}
+
+function planResourceControlPolicies(g: GuardrailsConfig, problems: Problem[]): RcpPlan[] {
+    const out: RcpPlan[] = [];
+    const trusted = sortedSet(g.trustedExternalAccountIds);
+    for (const name of g.baseline ? BASELINE.rootRcps : []) {
+        const content = minify(buildRcp(name, { trustedAccountIds: trusted }));
+        if (content.length > SCP_MAX_CHARACTERS) {
+            problems.push(problem(["guardrails", "trustedExternalAccountIds"], g.trustedExternalAccountIds.length,
+                `make the resource control policy ${name} ${content.length} characters; AWS allows ${SCP_MAX_CHARACTERS}: trust fewer accounts`));
             continue;
         }
-        resourceControlPolicies.push({
+        out.push({
             name,
             targetKey: "root",
             logicalName: `rcp-root-${name}`,
@@ -307,8 +320,105 @@ export function computeGuardrails(plan: LandingZonePlan): { plan: GuardrailsPlan
             size: content.length,
         });
     }
+    return out;
+}
 
-    return { plan: { exemptRoleArns, protectedRoleArns, targets: planned, tagPolicies, resourceControlPolicies, budgets }, problems };
+// ---------------------------------------------------------------------------------
+// Rules of the section.
+// ---------------------------------------------------------------------------------
+
+function checkBudgets(core: CorePlan, broken: Broken): Problem[] {
+    const cfg = core.config;
+    if (!cfg.budgets) return [];
+    const problems: Problem[] = [];
+    const envNames = cfg.environments.map((e) => e.name);
+    for (const env of Object.keys(cfg.budgets.monthlyLimits)) {
+        if (!envNames.includes(env) && !broken.hides("environments", env)) {
+            problems.push(problem(["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env], `names an unknown environment '${env}'${didYouMean(env, envNames)}; declared: ${envNames.join(", ")}`));
+        }
+    }
+    for (const key of Object.keys(cfg.budgets.accountMonthlyLimits)) {
+        const a = cfg.accounts[key];
+        if ((!a && !broken.hides("accounts", key)) || (a && a.environments.length > 0)) {
+            const eligible = Object.keys(cfg.accounts).filter((k) => cfg.accounts[k].environments.length === 0);
+            problems.push(problem(["budgets", "accountMonthlyLimits", key], cfg.budgets.accountMonthlyLimits[key],
+                `must name a member account that hosts no environment (those have budgets of their own); eligible: ${eligible.join(", ") || "(none)"}`));
+        }
+    }
+    const seen = new Set<string>();
+    cfg.budgets.thresholds.forEach((t, i) => {
+        const id = `${t.type}/${t.percent}`;
+        if (seen.has(id)) problems.push(problem(["budgets", "thresholds", i], t, "is listed twice"));
+        seen.add(id);
+    });
+    return problems;
+}
+
+function checkSingleAccount(core: CorePlan): Problem[] {
+    if (core.config.guardrails === undefined) return [];
+    return [problem(["guardrails"], "(set)",
+        "is not allowed when layout is single-account: service control policies and tag policies need AWS Organizations (use multi-account or hybrid); budgets still apply")];
+}
+
+/** Attachments name known targets, each guardrail once per target, the region list only with regions. */
+function checkAttachments(core: CorePlan, g: GuardrailsConfig, broken: Broken): Problem[] {
+    const problems: Problem[] = [];
+    const lists: [(string | number)[], string[]][] = [[["guardrails", "attachments", "root"], g.attachments.root]];
+    for (const [section, what] of [["organizationalUnits", "OU"], ["accounts", "account"]] as const) {
+        const known = Object.keys(core.config[section]);
+        for (const [key, names] of Object.entries(g.attachments[section])) {
+            if (!known.includes(key) && !broken.hides(section, key)) {
+                problems.push(problem(["guardrails", "attachments", section, key], key, `names an unknown ${what}; known ${what}s: ${known.join(", ") || "(none)"}`));
+            }
+            lists.push([["guardrails", "attachments", section, key], names]);
+        }
+    }
+    for (const [path, names] of lists) {
+        names.forEach((n, i) => {
+            if (names.indexOf(n) !== i) problems.push(problem([...path, i], n, "is listed twice for the same target"));
+            if (n === "region-allow-list" && !g.allowedRegions && !broken.has("guardrails", "allowedRegions")) {
+                problems.push(problem([...path, i], n, "needs landing-zone:guardrails.allowedRegions, which is not set"));
+            }
+        });
+    }
+    return problems;
+}
+
+/** Allow-lists on known OUs, never locking the platform out. */
+function checkAllowLists(core: CorePlan, g: GuardrailsConfig, broken: Broken): Problem[] {
+    const problems: Problem[] = [];
+    const ouKeys = Object.keys(core.config.organizationalUnits);
+    for (const [key, services] of Object.entries(g.serviceAllowLists)) {
+        if (!ouKeys.includes(key) && !broken.hides("organizationalUnits", key)) {
+            problems.push(problem(["guardrails", "serviceAllowLists", key], key, `names an unknown OU${didYouMean(key, ouKeys)}; known OUs: ${ouKeys.join(", ") || "(none)"}`));
+        }
+        const missing = PLATFORM_SERVICES.filter((s) => !services.includes(s));
+        if (missing.length) {
+            problems.push(problem(["guardrails", "serviceAllowLists", key], services,
+                `must include ${missing.join(", ")}: the platform maintains identities and the security services in every account, an allow-list without them would lock it out`));
+        }
+    }
+    return problems;
+}
+
+function checkRegions(g: GuardrailsConfig): Problem[] {
+    return (g.allowedRegions ?? []).flatMap((r, i, all) => (all.indexOf(r) !== i ? [problem(["guardrails", "allowedRegions", i], r, "is listed twice")] : []));
+}
+
+/** SCPs and tag policies need their policy types enabled at the root. */
+function checkPolicyTypes(core: CorePlan, targets: ScpTargetPlan[], tagPolicies: TagPolicyPlan[]): Problem[] {
+    const problems: Problem[] = [];
+    const enabled = core.organization?.enabledPolicyTypes ?? [];
+    const configured = core.config.organization?.enabledPolicyTypes ?? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"];
+    if (targets.length > 0 && !enabled.includes("SERVICE_CONTROL_POLICY")) {
+        problems.push(problem(["organization", "enabledPolicyTypes"], configured,
+            "must include SERVICE_CONTROL_POLICY: guardrails are attached (set guardrails.baseline: false and no attachments to have none)"));
+    }
+    if (tagPolicies.length > 0 && !enabled.includes("TAG_POLICY")) {
+        problems.push(problem(["organization", "enabledPolicyTypes"], configured,
+            "must include TAG_POLICY: tag policies are attached (or set guardrails.tagPolicies.enabled: false)"));
+    }
+    return problems;
 }
 
 /**
@@ -324,7 +434,7 @@ export const FULL_AWS_ACCESS_SLOTS = 1;
  * and accounts of that class with no OU of that class above them. Attaching there covers
  * everything of the class once (SCPs and tag policies are inherited down the tree).
  */
-export function topTargetsByClass(plan: LandingZonePlan): Record<EnvironmentClass, string[]> {
+export function topTargetsByClass(plan: Pick<CorePlan, "organizationalUnits" | "accounts">): Record<EnvironmentClass, string[]> {
     const ous = new Map(plan.organizationalUnits.map((o) => [o.key, o]));
     /** The OU itself and the OUs above it. */
     const chain = (ouKey: string | undefined) => {
@@ -342,21 +452,21 @@ export function topTargetsByClass(plan: LandingZonePlan): Record<EnvironmentClas
     return out;
 }
 
+/** Everything the target's guardrails need, each set in one canonical order; undefined (and a problem) when it cannot have them. */
 function parametersFor(
     t: Target,
     g: GuardrailsConfig,
+    broken: Broken,
     exemptRoleArns: string[],
     protectedRoleArns: string[],
-    services: string[],
-    securityBaseline: GuardrailParameters["securityBaseline"],
-    problems: GuardrailsProblem[],
+    securityBaseline: SecurityBaselineProtection | undefined,
+    problems: Problem[],
 ): GuardrailParameters | undefined {
     if (t.guardrails.has("protect-security-baseline") && !securityBaseline) {
-        problems.push({
-            path: t.configPath,
-            value: "protect-security-baseline",
-            message: `attaches protect-security-baseline to ${t.label}, but there is no security baseline to protect: set landing-zone:security (with a log archive)`,
-        });
+        if (!broken.has("security")) {
+            problems.push(problem(t.configPath, "protect-security-baseline",
+                `attaches protect-security-baseline to ${t.label}, but there is no security baseline to protect: set landing-zone:security (with a log archive)`));
+        }
         return undefined;
     }
     let instanceTypes: string[] = [];
@@ -364,41 +474,31 @@ function parametersFor(
         if (t.environmentClass === "non-production") instanceTypes = g.nonProductionInstanceTypes;
         else if (t.environmentClass === "production" && g.productionInstanceTypes) instanceTypes = g.productionInstanceTypes;
         else {
-            problems.push({
-                path: t.configPath,
-                value: "instance-type-allow-list",
-                message:
+            if (!(t.environmentClass === "production" && broken.has("guardrails", "productionInstanceTypes"))) {
+                problems.push(problem(t.configPath, "instance-type-allow-list",
                     t.environmentClass === "production"
                         ? `attaches instance-type-allow-list to ${t.label}, which is production: set landing-zone:guardrails.productionInstanceTypes`
-                        : `attaches instance-type-allow-list to ${t.label}, which has no environment class (the allowed types depend on it); attach it to production or non-production OUs or accounts`,
-            });
+                        : `attaches instance-type-allow-list to ${t.label}, which has no environment class (the allowed types depend on it); attach it to production or non-production OUs or accounts`));
+            }
             return undefined;
         }
     }
     return {
         exemptRoleArns,
         protectedRoleArns,
-        allowedRegions: g.allowedRegions ?? [],
-        extraGlobalActions: g.extraGlobalActions,
-        instanceTypes,
-        services,
+        allowedRegions: sortedSet(g.allowedRegions ?? []),
+        extraGlobalActions: sortedSet(g.extraGlobalActions),
+        instanceTypes: sortedSet(instanceTypes),
+        services: t.services ?? [],
         securityBaseline,
     };
-}
-
-/** What the security baseline deployed and protect-security-baseline protects (the baseline attaches it when there is some). */
-function securityBaselineProtection(plan: LandingZonePlan): (NonNullable<GuardrailParameters["securityBaseline"]> & { accounts: string[] }) | undefined {
-    // Lazy: ../security/config.ts loads ../guardrails/config.ts, which loads this module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { computeSecurity } = require("../security/plan") as typeof import("../security/plan");
-    return computeSecurity(plan).plan?.protection;
 }
 
 function documentsFor(
     t: Target,
     guardrails: DocumentGuardrail[],
     params: GuardrailParameters,
-): { documents: ScpDocumentPlan[]; packed: boolean } | { problem: GuardrailsProblem } {
+): { documents: ScpDocumentPlan[]; packed: boolean } | { problem: Problem } {
     const slots = MAX_SCPS_PER_TARGET - FULL_AWS_ACCESS_SLOTS;
     const docs = guardrails.map((n) => ({ name: n, doc: buildGuardrail(n, params) }));
     const sizes = docs.map((d) => minify(d.doc).length);
@@ -429,7 +529,7 @@ function documentsFor(
 function scpDocument(t: Target, key: string, guardrails: DocumentGuardrail[], doc: PolicyDocument): ScpDocumentPlan {
     const content = minify(doc);
     const description =
-        guardrails.length === 1 ? GUARDRAIL_DESCRIPTIONS[guardrails[0]] : `Landing zone guardrails: ${guardrails.join(", ")}`;
+        guardrails.length === 1 ? GUARDRAILS[guardrails[0]].description : `Landing zone guardrails: ${guardrails.join(", ")}`;
     return {
         key,
         logicalName: `scp-${t.key}-${key}`,

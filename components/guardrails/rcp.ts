@@ -8,9 +8,9 @@
  * member accounts only (never the management account's) and only to the services that support
  * them, STS among them; a document holds at most 5,120 characters.
  */
-import type { PolicyStatement } from "./scp";
+import type { Statement } from "../policy-document";
 
-export interface RcpStatement extends Omit<PolicyStatement, "NotAction"> {
+export interface RcpStatement extends Omit<Statement, "NotAction"> {
     Principal: "*";
 }
 

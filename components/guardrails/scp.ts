@@ -12,48 +12,21 @@
  * SCPs do not apply to the management account, nor to service-linked roles.
  */
 
+import { policyDocument as document, type PolicyDocument, type Statement } from "../policy-document";
 import { PROTECTED_SECURITY_ACTIONS } from "./detection";
 
-export interface PolicyStatement {
-    Sid: string;
-    Effect: "Allow" | "Deny";
-    Action?: string | string[];
-    NotAction?: string[];
-    Resource: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
+/** Where the baseline attaches a guardrail (`guardrails.baseline: true`). */
+export type BaselinePlacement = "root" | "non-production" | "production";
 
-export interface PolicyDocument {
-    Version: "2012-10-17";
-    Statement: PolicyStatement[];
-}
-
-/** The guardrails that can be attached by name in `landing-zone:guardrails.attachments`. */
-export const GUARDRAIL_NAMES = [
-    "deny-leave-organization",
-    "deny-root-user",
-    "protect-security-services",
-    "region-allow-list",
-    "instance-type-allow-list",
-    "require-imdsv2",
-    "deny-iam-users",
-    "protect-platform-roles",
-    "deny-disable-ebs-encryption",
-    "protect-s3-public-access-block",
-    "deny-external-sharing",
-    "protect-security-baseline",
-] as const;
-export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
-
-/** Name of the allow-list document that replaces FullAWSAccess (`serviceAllowLists`), not attachable by name. */
-export const SERVICE_ALLOW_LIST = "service-allow-list";
-export type DocumentGuardrail = GuardrailName | typeof SERVICE_ALLOW_LIST;
-
-/** Order of guardrails in documents and names: the catalogue order, the allow-list first. */
-export const CATALOGUE_ORDER: readonly DocumentGuardrail[] = [SERVICE_ALLOW_LIST, ...GUARDRAIL_NAMES];
-
-export function document(...statements: PolicyStatement[]): PolicyDocument {
-    return { Version: "2012-10-17", Statement: statements };
+/** One guardrail of the library: everything about it in one record. */
+export interface GuardrailSpec {
+    /** One line, used as the AWS policy description. */
+    description: string;
+    /** Who may still do what it denies. */
+    exemption: "platform roles" | "none";
+    /** Where the baseline attaches it; absent: only where `attachments` names it. */
+    baseline?: BaselinePlacement;
+    build(p: GuardrailParameters): PolicyDocument;
 }
 
 /** The AWS-managed policy AWS attaches to every root, OU and account (`p-FullAWSAccess`). */
@@ -65,11 +38,11 @@ export function roleArnPattern(roleNameOrPath: string): string {
 }
 
 /** Condition that exempts the given principals (role ARN patterns); none when the list is empty. */
-function exemptPrincipals(arns: readonly string[]): PolicyStatement["Condition"] | undefined {
+function exemptPrincipals(arns: readonly string[]): Statement["Condition"] | undefined {
     return arns.length ? { ArnNotLike: { "aws:PrincipalArn": [...arns] } } : undefined;
 }
 
-function withCondition(s: Omit<PolicyStatement, "Condition">, condition?: PolicyStatement["Condition"]): PolicyStatement {
+function withCondition(s: Omit<Statement, "Condition">, condition?: Statement["Condition"]): Statement {
     return condition ? { ...s, Condition: condition } : s;
 }
 
@@ -377,10 +350,11 @@ export const LOG_KEY_ACTIONS: readonly string[] = ["kms:CreateGrant", "kms:Disab
  * alias (the key is found by its alias, `kms:ResourceAliases`, as its ID is only known once it
  * exists); nobody changes the roles the baseline's services use. Exemption: the platform roles.
  */
-export function protectSecurityBaseline(p: { securityBaseline: SecurityBaselineProtection; exemptRoleArns: readonly string[] }): PolicyDocument {
+export function protectSecurityBaseline(p: { securityBaseline?: SecurityBaselineProtection; exemptRoleArns: readonly string[] }): PolicyDocument {
+    if (!p.securityBaseline) throw new Error("protect-security-baseline needs the security baseline's resources (landing-zone:security)");
     const { logBucketNames, keyAliases, roles } = p.securityBaseline;
     const exempt = exemptPrincipals(p.exemptRoleArns);
-    const statements: PolicyStatement[] = [];
+    const statements: Statement[] = [];
     if (logBucketNames.length) {
         statements.push(withCondition({
             Sid: "ProtectLogArchiveBucket",
@@ -445,51 +419,114 @@ export interface GuardrailParameters {
     securityBaseline?: SecurityBaselineProtection;
 }
 
+/** Name of the allow-list document that replaces FullAWSAccess (`serviceAllowLists`), not attachable by name. */
+export const SERVICE_ALLOW_LIST = "service-allow-list";
+
+/** The guardrails that can be attached by name in `landing-zone:guardrails.attachments`, in catalogue order. */
+export const GUARDRAIL_NAMES = [
+    "deny-leave-organization",
+    "deny-root-user",
+    "protect-security-services",
+    "region-allow-list",
+    "instance-type-allow-list",
+    "require-imdsv2",
+    "deny-iam-users",
+    "protect-platform-roles",
+    "deny-disable-ebs-encryption",
+    "protect-s3-public-access-block",
+    "deny-external-sharing",
+    "protect-security-baseline",
+] as const;
+export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
+export type DocumentGuardrail = GuardrailName | typeof SERVICE_ALLOW_LIST;
+
+/** Order of guardrails in documents and names: the catalogue order, the allow-list first. */
+export const CATALOGUE_ORDER: readonly DocumentGuardrail[] = [SERVICE_ALLOW_LIST, ...GUARDRAIL_NAMES];
+
+/** The library: one record per guardrail. */
+export const GUARDRAILS: Record<DocumentGuardrail, GuardrailSpec> = {
+    [SERVICE_ALLOW_LIST]: {
+        description: "Allow only the listed services (replaces FullAWSAccess)",
+        exemption: "none",
+        build: serviceAllowList,
+    },
+    "deny-leave-organization": {
+        description: "Deny leaving the organization",
+        exemption: "none",
+        baseline: "root",
+        build: denyLeaveOrganization,
+    },
+    "deny-root-user": {
+        description: "Deny every action to the root user of member accounts",
+        exemption: "none",
+        baseline: "root",
+        build: denyRootUser,
+    },
+    "protect-security-services": {
+        description: "Deny stopping, deleting or silencing CloudTrail, Config, GuardDuty, Access Analyzer and Security Hub except for the platform roles",
+        exemption: "platform roles",
+        baseline: "root",
+        build: protectSecurityServices,
+    },
+    "region-allow-list": {
+        description: "Deny regional actions outside the allowed regions (global services exempt)",
+        exemption: "platform roles",
+        // Only when `guardrails.allowedRegions` is set.
+        baseline: "non-production",
+        build: regionAllowList,
+    },
+    "instance-type-allow-list": {
+        description: "Deny launching EC2 instance types outside the allow-list",
+        exemption: "none",
+        baseline: "non-production",
+        build: instanceTypeAllowList,
+    },
+    "require-imdsv2": {
+        description: "Deny launching instances without IMDSv2 and changing metadata options except for the platform roles",
+        exemption: "platform roles",
+        baseline: "root",
+        build: requireImdsv2,
+    },
+    "deny-iam-users": {
+        description: "Deny creating IAM users, login profiles and access keys except for the platform roles",
+        exemption: "platform roles",
+        baseline: "production",
+        build: denyIamUsers,
+    },
+    "protect-platform-roles": {
+        description: "Deny changing the organization access role and the landing zone roles except for the platform roles",
+        exemption: "platform roles",
+        build: protectPlatformRoles,
+    },
+    "deny-disable-ebs-encryption": {
+        description: "Deny disabling EBS encryption by default",
+        exemption: "none",
+        build: denyDisableEbsEncryption,
+    },
+    "protect-s3-public-access-block": {
+        description: "Deny changing the account S3 Block Public Access settings except for the platform roles",
+        exemption: "platform roles",
+        build: protectS3PublicAccessBlock,
+    },
+    "deny-external-sharing": {
+        description: "Deny RAM shares outside the organization, public EBS snapshots and disabling AMI and snapshot block public access",
+        exemption: "platform roles",
+        baseline: "root",
+        build: denyExternalSharing,
+    },
+    "protect-security-baseline": {
+        description: "Deny deleting logs, changing the log archive bucket, its key and the security baseline roles except for the platform roles",
+        exemption: "platform roles",
+        // The baseline attaches it to the log archive and audit accounts when `security` deploys a log archive.
+        build: protectSecurityBaseline,
+    },
+};
+
 export function buildGuardrail(name: DocumentGuardrail, p: GuardrailParameters): PolicyDocument {
-    switch (name) {
-        case "deny-leave-organization":
-            return denyLeaveOrganization();
-        case "deny-root-user":
-            return denyRootUser();
-        case "protect-security-services":
-            return protectSecurityServices(p);
-        case "region-allow-list":
-            return regionAllowList(p);
-        case "instance-type-allow-list":
-            return instanceTypeAllowList(p);
-        case "require-imdsv2":
-            return requireImdsv2(p);
-        case "deny-iam-users":
-            return denyIamUsers(p);
-        case "protect-platform-roles":
-            return protectPlatformRoles(p);
-        case "deny-disable-ebs-encryption":
-            return denyDisableEbsEncryption();
-        case "protect-s3-public-access-block":
-            return protectS3PublicAccessBlock(p);
-        case "deny-external-sharing":
-            return denyExternalSharing(p);
-        case "protect-security-baseline":
-            if (!p.securityBaseline) throw new Error("protect-security-baseline needs the security baseline's resources (landing-zone:security)");
-            return protectSecurityBaseline({ securityBaseline: p.securityBaseline, exemptRoleArns: p.exemptRoleArns });
-        case SERVICE_ALLOW_LIST:
-            return serviceAllowList(p);
-    }
+    return GUARDRAILS[name].build(p);
 }
 
-/** One-line descriptions, used as the AWS policy description. */
-export const GUARDRAIL_DESCRIPTIONS: Record<DocumentGuardrail, string> = {
-    "deny-leave-organization": "Deny leaving the organization",
-    "deny-root-user": "Deny every action to the root user of member accounts",
-    "protect-security-services": "Deny stopping, deleting or silencing CloudTrail, Config, GuardDuty, Access Analyzer and Security Hub except for the platform roles",
-    "region-allow-list": "Deny regional actions outside the allowed regions (global services exempt)",
-    "instance-type-allow-list": "Deny launching EC2 instance types outside the allow-list",
-    "require-imdsv2": "Deny launching instances without IMDSv2 and changing metadata options except for the platform roles",
-    "deny-iam-users": "Deny creating IAM users, login profiles and access keys except for the platform roles",
-    "protect-platform-roles": "Deny changing the organization access role and the landing zone roles except for the platform roles",
-    "deny-disable-ebs-encryption": "Deny disabling EBS encryption by default",
-    "protect-s3-public-access-block": "Deny changing the account S3 Block Public Access settings except for the platform roles",
-    "deny-external-sharing": "Deny RAM shares outside the organization, public EBS snapshots and disabling AMI and snapshot block public access",
-    "protect-security-baseline": "Deny deleting logs, changing the log archive bucket, its key and the security baseline roles except for the platform roles",
-    [SERVICE_ALLOW_LIST]: "Allow only the listed services (replaces FullAWSAccess)",
-};
+/** The guardrails the baseline attaches at one placement, in catalogue order. */
+export function baselineGuardrails(placement: BaselinePlacement): GuardrailName[] {
+    return GUARDRAIL_NAMES.filter((n) => GUARDRAILS[n].baseline === placement);
+}

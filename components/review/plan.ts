@@ -15,9 +15,11 @@
  * rewritten by IAM to the role's unique ID and break when the CI role is recreated, and an
  * account principal would also admit that account's people.
  */
-import { MANAGEMENT_ACCOUNT, PARTITION, type PolicyDocument } from "../access/policies";
-import type { LandingZonePlan } from "../plan";
-import { DEPLOYMENT_ACCOUNT } from "../plan";
+import { MANAGEMENT_ACCOUNT, PARTITION } from "../access/policies";
+import { tagLimitProblems } from "../fields";
+import { DEPLOYMENT_ACCOUNT, type CorePlan } from "../organization/plan";
+import type { PolicyDocument } from "../policy-document";
+import type { Planned } from "../problems";
 import { DEFAULT_CI_REVIEW_ROLE_NAME } from "./config";
 
 export const REVIEW_ROLE_NAME = "lz-review";
@@ -104,8 +106,14 @@ export function reviewPolicy(opts: { management: boolean; organization: boolean 
     return { Version: "2012-10-17", Statement: statements };
 }
 
+/** The review section's planner: the roles, and their tags within AWS's limit. */
+export function planReview(core: CorePlan): Planned<ReviewRolePlan[]> {
+    const plan = planReviewRoles(core);
+    return { plan, problems: tagLimitProblems(plan.map((r) => ({ label: `role ${r.name} in account ${r.account}`, tags: r.tags, path: ["tags"] }))) };
+}
+
 /** One review role in the deployment account and one in every member account. */
-export function planReviewRoles(plan: LandingZonePlan): ReviewRolePlan[] {
+export function planReviewRoles(plan: CorePlan): ReviewRolePlan[] {
     const ciRoleName = plan.config.review?.ciRoleName ?? DEFAULT_CI_REVIEW_ROLE_NAME;
     const organization = plan.organization !== undefined;
     const accounts = [DEPLOYMENT_ACCOUNT, ...plan.accounts.map((a) => a.key)];

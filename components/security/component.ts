@@ -3,22 +3,45 @@
  * ordering is in the plan; this file maps each planned resource to its @pulumi/aws resource,
  * in the account the plan names (through that account's provider) and the region it names (the
  * provider v7 `region` argument), and waits for what its `dependsOn` lists.
+ *
+ * Resources of the deployment (management) account are children of the `security` component;
+ * those of a member account are children of a `security-<key>` component under that account,
+ * aliased under each of the account's former keys (a renamed account keeps them all).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { MemberAccount, Organization } from "../organization";
-import type { LandingZonePlan } from "../plan";
-import { DEPLOYMENT_ACCOUNT } from "../plan";
-import { ORGANIZATION, planSecurity, type Planned, type SecurityPlan } from "./plan";
+import { childScopes, formerAliases, type FormerScope } from "../aliases";
+import { DEPLOYMENT_ACCOUNT } from "../organization/plan";
+import type { Organization } from "../organization/component";
+import { ORGANIZATION, type SecurityPlan, type SecurityResource } from "./plan";
 
 export const SECURITY_BASELINE_TYPE = "landing-zone:security:SecurityBaseline";
+export const ACCOUNT_BASELINE_TYPE = "landing-zone:security:AccountBaseline";
+
+/** What the baseline needs of a member account. */
+export interface SecurityAccount {
+    accountId: pulumi.Output<string>;
+    provider: aws.Provider;
+    /** The account component, parent of the account's part of the baseline. */
+    resource: pulumi.Resource;
+    formerScopes: FormerScope[];
+}
 
 export interface SecurityBaselineArgs {
     plan: SecurityPlan;
     /** Absent in single-account. */
     organization?: Organization;
-    /** Member accounts by key: their IDs and providers. */
-    accounts: Record<string, Pick<MemberAccount, "accountId" | "provider">>;
+    /** Member accounts by key. */
+    accounts: Record<string, SecurityAccount>;
+}
+
+/** The part of the baseline inside one member account: a scope for its resources. */
+export class AccountBaseline extends pulumi.ComponentResource {
+    constructor(name: string, public readonly formerScopes: FormerScope[], opts: pulumi.ComponentResourceOptions) {
+        super(ACCOUNT_BASELINE_TYPE, name, {}, opts);
+        // No outputs; the SecurityBaseline registers the children in this scope.
+        this.registerOutputs({});
+    }
 }
 
 /** Placeholder values: each a single output, so a text only waits for the values it names. */
@@ -69,14 +92,30 @@ export class SecurityBaseline extends pulumi.ComponentResource {
             if (!r) throw new Error(`security baseline: ${dep} is registered after what depends on it`);
             return r;
         };
-        const options = (p: Planned, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({
-            parent: this,
-            provider: p.account === DEPLOYMENT_ACCOUNT ? undefined : accounts[p.account].provider,
-            dependsOn: p.dependsOn.map(resolve),
-            aliases: p.formerNames.map((n) => ({ name: n })),
-            ...extra,
-        });
-        const add = <T extends pulumi.CustomResource>(p: Planned, make: (name: string, o: pulumi.CustomResourceOptions) => T, extra?: pulumi.CustomResourceOptions): T =>
+        const scopes: Record<string, AccountBaseline> = {};
+        const scopeOf = (account: string): AccountBaseline => {
+            if (!scopes[account]) {
+                const member = accounts[account];
+                const name = (key: string) => `security-${key}`;
+                scopes[account] = new AccountBaseline(name(account), childScopes(member.formerScopes, ACCOUNT_BASELINE_TYPE, name), {
+                    parent: member.resource,
+                    aliases: formerAliases(member.formerScopes, name),
+                });
+            }
+            return scopes[account];
+        };
+        const options = (p: SecurityResource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => {
+            if (p.account === DEPLOYMENT_ACCOUNT) return { parent: this, dependsOn: p.dependsOn.map(resolve), ...extra };
+            const scope = scopeOf(p.account);
+            return {
+                parent: scope,
+                provider: accounts[p.account].provider,
+                dependsOn: p.dependsOn.map(resolve),
+                aliases: scope.formerScopes.map((f) => ({ name: p.formerNames[f.key] ?? p.name, parent: f.urn })),
+                ...extra,
+            };
+        };
+        const add = <T extends pulumi.CustomResource>(p: SecurityResource, make: (name: string, o: pulumi.CustomResourceOptions) => T, extra?: pulumi.CustomResourceOptions): T =>
             (this.resources[p.name] = make(p.name, options(p, extra))) as T;
         const tags = sp.tags;
 
@@ -268,16 +307,8 @@ export class SecurityBaseline extends pulumi.ComponentResource {
     }
 }
 
-/** What `deploySecurity` needs of the landing zone. */
-export interface SecurityHost {
-    plan: LandingZonePlan;
-    organization?: Organization;
-    accounts: Record<string, Pick<MemberAccount, "accountId" | "provider">>;
-}
-
-/** Plans and registers the security baseline; undefined when the stack has no `security` section. */
-export function deploySecurity(lz: SecurityHost): SecurityBaseline | undefined {
-    const plan = planSecurity(lz.plan);
+/** Registers the security baseline's plan; undefined when the stack has no `security` section. */
+export function deploySecurity(plan: SecurityPlan | undefined, organization: Organization | undefined, accounts: Record<string, SecurityAccount>): SecurityBaseline | undefined {
     if (!plan) return undefined;
-    return new SecurityBaseline("security", { plan, organization: lz.organization, accounts: lz.accounts });
+    return new SecurityBaseline("security", { plan, organization, accounts });
 }

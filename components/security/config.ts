@@ -1,18 +1,15 @@
 /**
  * Config keys of the security baseline (`landing-zone:security`). Composed into the stack schema
- * in ../config.ts, which spreads `securityConfigShape` while it loads; the cross-field rules run
- * in `validateSecurity` with the whole parsed config, once its structure is sound.
+ * in ../config.ts; the section's cross-field rules (accounts, regions, trusted access, lifecycle)
+ * are checked by its planner (./plan.ts), which reports them as problems.
  *
- * Pure: no Pulumi import. Keys that only mean something with an organization (the log archive and
- * audit accounts, Security Hub, Config, GuardDuty's auto-enable) have no default in the schema:
- * the planner (./plan.ts) fills it in, so an explicit value in a single-account stack is an error
- * rather than silently ignored.
- *
- * ../config.ts loads this module while it is itself loading: no import of ../config.ts or
- * ../plan.ts here (types only), and ./plan.ts only lazily.
+ * Pure: zod and the shared fields only. Keys that only mean something with an organization (the
+ * log archive and audit accounts, Security Hub, Config, GuardDuty's auto-enable) have no default
+ * in the schema: the planner fills it in, so an explicit value in a single-account stack is an
+ * error rather than silently ignored. Descriptions and defaults here are the config reference.
  */
 import { z } from "zod";
-import type { LandingZoneConfig } from "../config";
+import { logicalKey } from "../fields";
 import { regionName } from "../guardrails/config";
 
 /** Security Hub standards this landing zone knows, as `<standard>/v/<version>` (the tail of the standard's ARN). */
@@ -34,10 +31,6 @@ export const GUARDDUTY_PUBLISHING_FREQUENCIES = ["FIFTEEN_MINUTES", "ONE_HOUR", 
 /** The placeholder a bucket name may contain: filled with the management account's ID (known at preview). */
 export const MANAGEMENT_ACCOUNT_ID_TOKEN = "{managementAccountId}";
 
-const accountKey = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
-    message: "must be the key of an account in landing-zone:accounts (1-40 characters: lower-case letters, digits and '-')",
-});
-
 const roleNameOrPattern = z.string().regex(/^[\w+=,.@*/-]{1,128}$/, {
     message: "must be an IAM role name, optionally with its path (service-role/deploy) and * wildcards",
 });
@@ -58,106 +51,129 @@ export const DEFAULT_ORGANIZATION_TRAIL_NAME = "lz-organization-trail";
 export const DEFAULT_ACCOUNT_TRAIL_NAME = "lz-account-trail";
 
 const logArchiveSchema = z.strictObject({
-    /** Bucket for CloudTrail and Config; `{managementAccountId}` keeps the default unique across organizations. */
-    bucketName: bucketName.default(DEFAULT_BUCKET_NAME),
+    bucketName: bucketName
+        .default(DEFAULT_BUCKET_NAME)
+        .describe(`Bucket of the CloudTrail and Config logs, in the log archive account; ${MANAGEMENT_ACCOUNT_ID_TOKEN} is replaced by the management account's ID (bucket names are global).`),
     keyAlias: z
         .string()
         .regex(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, { message: "must be a KMS alias such as alias/lz-log-archive (not under alias/aws/)" })
-        .default(DEFAULT_KEY_ALIAS),
-    /** Days before the logs move to `transitionStorageClass`. */
-    transitionDays: days(36500).default(90),
-    transitionStorageClass: z.enum(ARCHIVE_STORAGE_CLASSES, { message: `must be one of ${ARCHIVE_STORAGE_CLASSES.join(", ")}` }).default("GLACIER_IR"),
-    /** Days before the logs expire; 0 keeps them for ever. */
-    expirationDays: z.number({ message: "must be a number of days" }).int({ message: "must be a whole number of days" }).min(0, { message: "must be 0 (keep for ever) or more" }).max(36500, { message: "must be at most 36500 days" }).default(365),
-    /** S3 Object Lock on the bucket (chosen when the bucket is created; see docs/security-baseline.md). */
+        .default(DEFAULT_KEY_ALIAS)
+        .describe("Alias of the KMS key that encrypts the logs; protect-security-baseline finds the key by it."),
+    transitionDays: days(36500).default(90).describe("Days before the logs (and noncurrent versions) move to transitionStorageClass."),
+    transitionStorageClass: z
+        .enum(ARCHIVE_STORAGE_CLASSES, { message: `must be one of ${ARCHIVE_STORAGE_CLASSES.join(", ")}` })
+        .default("GLACIER_IR")
+        .describe("Colder storage class of the logs after transitionDays."),
+    expirationDays: z
+        .number({ message: "must be a number of days" })
+        .int({ message: "must be a whole number of days" })
+        .min(0, { message: "must be 0 (keep for ever) or more" })
+        .max(36500, { message: "must be at most 36500 days" })
+        .default(365)
+        .describe("Days before the logs expire (more than transitionDays); 0 keeps them for ever."),
     objectLock: z
         .strictObject({
-            mode: z.enum(["GOVERNANCE", "COMPLIANCE"], { message: "must be GOVERNANCE or COMPLIANCE" }),
-            days: days(36500),
+            mode: z.enum(["GOVERNANCE", "COMPLIANCE"], { message: "must be GOVERNANCE or COMPLIANCE" }).describe("COMPLIANCE: nobody, root included, deletes a locked version before its retention ends."),
+            days: days(36500).describe("Default retention of every new log object, at most expirationDays."),
         })
-        .optional(),
+        .optional()
+        .describe("S3 Object Lock on the log bucket. Chosen when the bucket is created: adding it later replaces the bucket (see docs/security-baseline.md). Absent: none."),
 });
 
 const cloudTrailSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    /** Trail name (organization trail in the Organizations layouts, account trail in single-account). */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/, { message: "must be a trail name: 3-128 letters, digits, '.', '_' or '-', starting with a letter or digit" }).optional(),
-    /** Data events on top of management events (billed per event: see docs/security-baseline.md). */
+    enabled: z.boolean().default(true).describe("Create the trail (organization trail in multi-account and hybrid, account trail in single-account)."),
+    name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/, { message: "must be a trail name: 3-128 letters, digits, '.', '_' or '-', starting with a letter or digit" })
+        .optional()
+        .describe(`Trail name. Absent: ${DEFAULT_ORGANIZATION_TRAIL_NAME} (Organizations layouts) or ${DEFAULT_ACCOUNT_TRAIL_NAME} (single-account).`),
     dataEvents: z
         .strictObject({
-            s3: z.boolean().default(false),
-            lambda: z.boolean().default(false),
+            s3: z.boolean().default(false).describe("S3 object-level events (billed per 100,000 events: can cost more than everything else here)."),
+            lambda: z.boolean().default(false).describe("Lambda invocations (billed per 100,000 events)."),
         })
-        .prefault({}),
-    /**
-     * ARN of an organization trail kept by something else (Control Tower's
-     * aws-controltower-BaselineCloudTrail): no trail is created, the existing one is referenced.
-     */
+        .prefault({})
+        .describe("Data events on top of management events (management events are always recorded)."),
     existingTrailArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/, { message: "must be a trail ARN such as arn:aws:cloudtrail:eu-west-1:111111111111:trail/aws-controltower-BaselineCloudTrail" })
-        .optional(),
+        .regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/, {
+            message: "must be a trail ARN such as arn:aws:cloudtrail:eu-west-1:111111111111:trail/aws-controltower-BaselineCloudTrail",
+        })
+        .optional()
+        .describe("ARN of an organization trail kept by something else (Control Tower's aws-controltower-BaselineCloudTrail): no trail is created."),
 });
 
 const guardDutySchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    findingPublishingFrequency: z.enum(GUARDDUTY_PUBLISHING_FREQUENCIES, { message: `must be one of ${GUARDDUTY_PUBLISHING_FREQUENCIES.join(", ")}` }).default("SIX_HOURS"),
-    /** Organizations layouts: which member accounts the delegated administrator enables (default ALL). */
-    autoEnableOrganizationMembers: z.enum(["ALL", "NEW"], { message: "must be ALL (every account, existing ones too) or NEW" }).optional(),
+    enabled: z.boolean().default(true).describe("GuardDuty detectors in every region of security.regions."),
+    findingPublishingFrequency: z
+        .enum(GUARDDUTY_PUBLISHING_FREQUENCIES, { message: `must be one of ${GUARDDUTY_PUBLISHING_FREQUENCIES.join(", ")}` })
+        .default("SIX_HOURS")
+        .describe("How often updated findings are exported."),
+    autoEnableOrganizationMembers: z
+        .enum(["ALL", "NEW"], { message: "must be ALL (every account, existing ones too) or NEW" })
+        .optional()
+        .describe("Multi-account and hybrid: members the delegated administrator enables. Absent: ALL."),
 });
 
 const securityHubSchema = z.strictObject({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe("Security Hub with central configuration from the audit account."),
     standards: z
         .array(z.enum(SECURITY_HUB_STANDARDS, { message: `must be one of ${SECURITY_HUB_STANDARDS.join(", ")}` }))
         .min(1, { message: "must list at least one standard (or set enabled: false)" })
-        .default(() => [...DEFAULT_SECURITY_HUB_STANDARDS]),
+        .default(() => [...DEFAULT_SECURITY_HUB_STANDARDS])
+        .describe("Standards enabled in every account and region. A set."),
 });
 
 const configRecorderSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    /** Organization aggregator in the audit account. */
-    aggregator: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe("A Config recorder in every account and region of security.regions, delivering to the log archive."),
+    aggregator: z.boolean().default(true).describe("An organization aggregator in the audit account (Config is delegated to it)."),
 });
 
 const accessAnalyzerSchema = z.strictObject({
-    /** The external-access analyzer (organization, or account in single-account), in every region. */
-    enabled: z.boolean().default(true),
-    /** The unused-access analyzer (home region; billed per IAM role and user analyzed). */
-    unusedAccess: z.boolean().default(true),
-    /** Days without use after which access counts as unused (1-365; changing it replaces the analyzer). */
-    unusedAccessAge: z.number({ message: "must be a number of days" }).int({ message: "must be a whole number of days" }).min(1, { message: "must be 1-365 days" }).max(365, { message: "must be 1-365 days" }).default(90),
+    enabled: z.boolean().default(true).describe("The external-access analyzer (organization, or account in single-account) in every region of security.regions."),
+    unusedAccess: z.boolean().default(true).describe("The unused-access analyzer, in the home region (billed per IAM role and user analyzed)."),
+    unusedAccessAge: z
+        .number({ message: "must be a number of days" })
+        .int({ message: "must be a whole number of days" })
+        .min(1, { message: "must be 1-365 days" })
+        .max(365, { message: "must be 1-365 days" })
+        .default(90)
+        .describe("Days without use after which access counts as unused (1-365; changing it replaces the analyzer). The estate review uses it as its default unused thresholds."),
 });
 
 export const securitySchema = z.strictObject({
-    /** Key of the account holding the log bucket and its key (Organizations layouts; required there). */
-    logArchiveAccount: accountKey.optional(),
-    /** Key of the delegated administrator of the detective services (Organizations layouts; required there). */
-    auditAccount: accountKey.optional(),
-    /** Regions of the regional services; default: guardrails.allowedRegions. */
-    regions: z.array(regionName).min(1, { message: "must list at least one region" }).optional(),
-    /** Region of the trail, the log bucket, the aggregators and the unused-access analyzer; default: the first of regions. */
-    homeRegion: regionName.optional(),
-    /**
-     * Roles (names, or path/name, * allowed) that deploy the landing zone where the log bucket lives and
-     * are therefore exempt from its deny-delete bucket policy and administer its key. Organizations
-     * layouts: the platform roles (guardrails.platformRoleName and every account's roleName) always
-     * are; single-account: required.
-     */
-    deploymentRoleNames: z.array(roleNameOrPattern).optional(),
-    logArchive: logArchiveSchema.prefault({}),
-    cloudTrail: cloudTrailSchema.prefault({}),
-    guardDuty: guardDutySchema.prefault({}),
-    securityHub: securityHubSchema.optional(),
-    config: configRecorderSchema.optional(),
-    accessAnalyzer: accessAnalyzerSchema.prefault({}),
+    logArchiveAccount: logicalKey
+        .optional()
+        .describe("Multi-account and hybrid (required there): key of the member account that keeps the log bucket and its key; not the management account, no environment."),
+    auditAccount: logicalKey
+        .optional()
+        .describe("Multi-account and hybrid (required there): key of the member account that is the delegated administrator of the detective services; not the log archive, no environment."),
+    regions: z
+        .array(regionName)
+        .min(1, { message: "must list at least one region" })
+        .optional()
+        .describe("Regions of the regional services (GuardDuty, Config, Access Analyzer), within guardrails.allowedRegions. Absent: guardrails.allowedRegions. A set."),
+    homeRegion: regionName
+        .optional()
+        .describe("Region of the trail, the log bucket, the aggregators and the unused-access analyzer, one of regions. Absent: the first of regions in alphabetical order."),
+    deploymentRoleNames: z
+        .array(roleNameOrPattern)
+        .optional()
+        .describe("Roles (name or path/name, * allowed) exempt from the log bucket's deny statements and administering its key. Single-account: required when there is a log bucket. Organizations layouts: the platform roles always are. A set."),
+    logArchive: logArchiveSchema.prefault({}).describe("The log bucket: lifecycle, retention, object lock."),
+    cloudTrail: cloudTrailSchema.prefault({}).describe("The trail: all regions, management events, log file validation, KMS encryption."),
+    guardDuty: guardDutySchema.prefault({}).describe("GuardDuty."),
+    securityHub: securityHubSchema.optional().describe("Multi-account and hybrid only. Absent: on, with the default standards."),
+    config: configRecorderSchema.optional().describe("AWS Config. Multi-account and hybrid only. Absent: on, with the aggregator."),
+    accessAnalyzer: accessAnalyzerSchema.prefault({}).describe("IAM Access Analyzer."),
 });
 
 export type SecurityConfig = z.output<typeof securitySchema>;
 
 export const securityConfigShape = {
-    /** The security baseline (log archive, trail, detective services). Absent: none. */
-    security: securitySchema.optional(),
+    security: securitySchema
+        .optional()
+        .describe("The security baseline (docs/security-baseline.md): log archive, organization or account trail, GuardDuty, Security Hub, Config, Access Analyzer. Absent: none."),
 };
 
 /** The defaults of the Organizations-only sections, for a config whose layout has an organization. */
@@ -167,18 +183,4 @@ export function resolveSecurityHub(s: SecurityConfig): z.output<typeof securityH
 
 export function resolveConfigRecorder(s: SecurityConfig): z.output<typeof configRecorderSchema> {
     return s.config ?? configRecorderSchema.parse({});
-}
-
-/** Problems of the security section, each naming its key path (below `landing-zone:`). */
-export function validateSecurity(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
-    const cfg = config as unknown as LandingZoneConfig;
-    if (!cfg.security) return;
-    // Lazy on purpose (see the header): by the time a config is validated, every module is loaded.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { computeSecurity } = require("./plan") as typeof import("./plan");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildPlan } = require("../plan") as typeof import("../plan");
-    for (const p of computeSecurity(buildPlan(cfg)).problems) {
-        ctx.addIssue({ code: "custom", path: p.path, input: p.value, message: p.message });
-    }
 }

@@ -1,7 +1,8 @@
 /**
- * The security baseline, planned as plain data: landing-zone plan in, `{ plan, problems }` out.
+ * The security baseline, planned as plain data: organization plan in, `{ plan, problems }` out.
  * Pure: no Pulumi import, no I/O. The component (./component.ts) registers exactly what this
- * returns, in the order the `dependsOn` lists say.
+ * returns, in the order the `dependsOn` lists say; the guardrails planner receives `protection`
+ * (what protect-security-baseline protects, and where the baseline attaches it).
  *
  * Organizations layouts (multi-account, hybrid):
  * - the log archive account keeps the bucket and the KMS key (CloudTrail and Config write there);
@@ -18,11 +19,14 @@
  * per account (the account's organization access role) serves every region: no provider per
  * (account, region).
  */
-import { MANAGEMENT_ACCOUNT, PARTITION, type PolicyDocument } from "../access/policies";
+import { MANAGEMENT_ACCOUNT, PARTITION } from "../access/policies";
+import { sortedSet } from "../fields";
 import { resolveGuardrailsConfig } from "../guardrails/config";
 import type { SecurityBaselineProtection } from "../guardrails/scp";
-import type { LandingZonePlan } from "../plan";
-import { DEPLOYMENT_ACCOUNT } from "../plan";
+import { DEPLOYMENT_ACCOUNT, type CorePlan } from "../organization/plan";
+import { Broken } from "../parse";
+import type { PolicyDocument } from "../policy-document";
+import { didYouMean, problem as problemAt, type Planned, type Problem } from "../problems";
 import {
     DEFAULT_ACCOUNT_TRAIL_NAME,
     DEFAULT_ORGANIZATION_TRAIL_NAME,
@@ -37,10 +41,13 @@ import { anyAccountRole, CONFIG_KEY_PREFIX, configAggregatorTrust, logBucketPoli
 export const ORGANIZATION = "organization";
 
 /** A resource to register: its logical name, where it lives and what it waits for. */
-export interface Planned {
+export interface SecurityResource {
     name: string;
-    /** Logical names before an account key was renamed (`formerKeys`): registered as aliases. */
-    formerNames: string[];
+    /**
+     * Member accounts only: the logical name under each former key of the account (`formerKeys`),
+     * by that key. The component aliases the resource to it, under the account's former scope.
+     */
+    formerNames: Record<string, string>;
     /** `DEPLOYMENT_ACCOUNT` (the management account, or the one account) or an account key. */
     account: string;
     /** The region the resource is managed in (the provider v7 `region` argument). */
@@ -54,20 +61,20 @@ export interface LogArchivePlan {
     region: string;
     /** Bucket name; may hold `{{managementAccountId}}`. */
     bucketName: string;
-    bucket: Planned & { objectLockEnabled: boolean };
-    ownershipControls: Planned;
-    publicAccessBlock: Planned;
-    versioning: Planned;
-    encryption: Planned;
-    lifecycle: Planned & { transitionDays: number; storageClass: string; expirationDays: number };
-    objectLock?: Planned & { mode: "GOVERNANCE" | "COMPLIANCE"; days: number };
-    bucketPolicy: Planned & { document: PolicyDocument };
-    key: Planned & { description: string };
-    keyPolicy: Planned & { document: PolicyDocument };
-    alias: Planned & { aliasName: string };
+    bucket: SecurityResource & { objectLockEnabled: boolean };
+    ownershipControls: SecurityResource;
+    publicAccessBlock: SecurityResource;
+    versioning: SecurityResource;
+    encryption: SecurityResource;
+    lifecycle: SecurityResource & { transitionDays: number; storageClass: string; expirationDays: number };
+    objectLock?: SecurityResource & { mode: "GOVERNANCE" | "COMPLIANCE"; days: number };
+    bucketPolicy: SecurityResource & { document: PolicyDocument };
+    key: SecurityResource & { description: string };
+    keyPolicy: SecurityResource & { document: PolicyDocument };
+    alias: SecurityResource & { aliasName: string };
 }
 
-export interface TrailPlan extends Planned {
+export interface TrailPlan extends SecurityResource {
     trailName: string;
     /** ARN, with placeholders: known before the trail exists. */
     arn: string;
@@ -75,7 +82,7 @@ export interface TrailPlan extends Planned {
     dataEvents: { s3: boolean; lambda: boolean };
 }
 
-export interface DelegatedAdministratorPlan extends Planned {
+export interface DelegatedAdministratorPlan extends SecurityResource {
     servicePrincipal: string;
     /** Account key of the administrator. */
     adminAccount: string;
@@ -83,37 +90,37 @@ export interface DelegatedAdministratorPlan extends Planned {
 
 export interface GuardDutyPlan {
     /** One detector per region: in the audit account (before it is made administrator), or in the one account. */
-    detectors: (Planned & { findingPublishingFrequency: string })[];
+    detectors: (SecurityResource & { findingPublishingFrequency: string })[];
     /** Organizations layouts: the audit account made administrator, per region, from the management account. */
-    adminAccounts: (Planned & { adminAccount: string })[];
+    adminAccounts: (SecurityResource & { adminAccount: string })[];
     /** Organizations layouts: auto-enable for members, per region, through the audit account. */
-    organizationConfigurations: (Planned & { detector: string; autoEnableOrganizationMembers: "ALL" | "NEW" })[];
+    organizationConfigurations: (SecurityResource & { detector: string; autoEnableOrganizationMembers: "ALL" | "NEW" })[];
 }
 
 export interface SecurityHubPlan {
     /** Administrator in the home region; central configuration extends it to the linked regions. */
-    adminAccount: Planned & { adminAccount: string };
-    findingAggregator: Planned & { linkedRegions: string[] };
-    organizationConfiguration: Planned;
-    policy: Planned & { policyName: string; standardArns: string[] };
+    adminAccount: SecurityResource & { adminAccount: string };
+    findingAggregator: SecurityResource & { linkedRegions: string[] };
+    organizationConfiguration: SecurityResource;
+    policy: SecurityResource & { policyName: string; standardArns: string[] };
     /** The policy on the organization root: every account, existing and new, in every linked region. */
-    rootAssociation: Planned;
+    rootAssociation: SecurityResource;
 }
 
 export interface ConfigPlan {
     /** AWSServiceRoleForConfig, per account. */
-    serviceLinkedRoles: Planned[];
-    recorders: (Planned & { recorderName: string; serviceLinkedRole: string; includeGlobalResourceTypes: boolean })[];
-    deliveryChannels: (Planned & { channelName: string; recorder: string; keyPrefix: string })[];
-    recorderStatuses: (Planned & { recorderName: string; deliveryChannel: string })[];
+    serviceLinkedRoles: SecurityResource[];
+    recorders: (SecurityResource & { recorderName: string; serviceLinkedRole: string; includeGlobalResourceTypes: boolean })[];
+    deliveryChannels: (SecurityResource & { channelName: string; recorder: string; keyPrefix: string })[];
+    recorderStatuses: (SecurityResource & { recorderName: string; deliveryChannel: string })[];
     aggregator?: {
-        role: Planned & { roleName: string; path: string; trust: PolicyDocument; managedPolicyArn: string };
-        roleAttachment: Planned;
-        aggregator: Planned & { aggregatorName: string; regions: string[] };
+        role: SecurityResource & { roleName: string; path: string; trust: PolicyDocument; managedPolicyArn: string };
+        roleAttachment: SecurityResource;
+        aggregator: SecurityResource & { aggregatorName: string; regions: string[] };
     };
 }
 
-export interface AnalyzerPlan extends Planned {
+export interface AnalyzerPlan extends SecurityResource {
     analyzerName: string;
     type: "ACCOUNT" | "ORGANIZATION" | "ACCOUNT_UNUSED_ACCESS" | "ORGANIZATION_UNUSED_ACCESS";
     unusedAccessAge?: number;
@@ -148,13 +155,6 @@ export interface SecurityPlan {
     tags: Record<string, string>;
 }
 
-export interface SecurityProblem {
-    /** Key path below `landing-zone:`. */
-    path: (string | number)[];
-    value: unknown;
-    message: string;
-}
-
 export const CONFIG_RECORDER_NAME = "lz-recorder";
 export const CONFIG_DELIVERY_CHANNEL_NAME = "lz-delivery";
 export const CONFIG_AGGREGATOR_ROLE = { name: "lz-config-aggregator", path: "/service-role/" };
@@ -163,25 +163,21 @@ export const SECURITY_HUB_POLICY_NAME = "lz-security-baseline";
 
 export const standardArn = (region: string, standard: string) => `arn:${PARTITION}:securityhub:${region}::standards/${standard}`;
 
-/** The plan, or an exception listing the problems if validation was bypassed. */
-export function planSecurity(plan: LandingZonePlan): SecurityPlan | undefined {
-    const { plan: sp, problems } = computeSecurity(plan);
-    if (problems.length) {
-        throw new Error(`Invalid security configuration:\n${problems.map((p) => `  - landing-zone:${p.path.join(".")}: ${p.message}`).join("\n")}`);
-    }
-    return sp;
-}
-
-/** Plans the baseline and collects every problem (validation reports them as config errors). */
-export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | undefined; problems: SecurityProblem[] } {
+/**
+ * The security section's planner: the baseline (undefined when `security` is absent) and every
+ * problem of the section: accounts, regions, trusted access, the single-account limits, the
+ * lifecycle, the tag limit. References to entries that failed to parse (`broken`) are left alone.
+ */
+export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Planned<SecurityPlan | undefined> {
     const s = plan.config.security;
     if (!s) return { plan: undefined, problems: [] };
-    const problems: SecurityProblem[] = [];
-    const problem = (path: (string | number)[], value: unknown, message: string) => problems.push({ path: ["security", ...path], value, message });
+    const problems: Problem[] = [];
+    const problem = (path: (string | number)[], value: unknown, message: string) => problems.push(problemAt(["security", ...path], value, message));
     const organization = plan.organization !== undefined;
 
     // --- Accounts ----------------------------------------------------------------------------
     const accountKeys = plan.accounts.map((a) => a.key);
+    const declared = Object.keys(plan.config.accounts ?? {});
     const memberAccount = (key: "logArchiveAccount" | "auditAccount"): string | undefined => {
         const value = s[key];
         if (!organization) {
@@ -189,7 +185,7 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
             return DEPLOYMENT_ACCOUNT;
         }
         if (value === undefined) {
-            problem([key], value, `is required when layout is ${plan.layout}: the key of a member account (declared: ${accountKeys.join(", ")})`);
+            if (!broken.has("security", key)) problem([key], value, `is required when layout is ${plan.layout}: the key of a member account (declared: ${declared.join(", ") || "(none)"})`);
             return undefined;
         }
         if (value === DEPLOYMENT_ACCOUNT) {
@@ -198,7 +194,10 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
         }
         const account = plan.accounts.find((a) => a.key === value);
         if (!account) {
-            problem([key], value, `names an unknown account; declared accounts: ${accountKeys.join(", ")}`);
+            // An account whose own entry did not parse (or was left out of the plan) was reported already.
+            if (!declared.includes(value) && !broken.hides("accounts", value)) {
+                problem([key], value, `names an unknown account${didYouMean(value, declared)}; declared accounts: ${declared.join(", ") || "(none)"}`);
+            }
             return undefined;
         }
         if (account.environments.length > 0) {
@@ -215,8 +214,8 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
     // --- Regions -------------------------------------------------------------------------------
     const g = organization ? resolveGuardrailsConfig(plan.config) : undefined;
     const allowed = g?.allowedRegions;
-    const regions = s.regions ?? allowed ?? [];
-    if (regions.length === 0) {
+    const regions = sortedSet(s.regions ?? allowed ?? []);
+    if (regions.length === 0 && !broken.has("security", "regions") && !broken.has("guardrails", "allowedRegions")) {
         problem(["regions"], s.regions, organization
             ? "is required when guardrails.allowedRegions is not set: the regions where GuardDuty, Config and Access Analyzer run"
             : "is required in single-account: the regions where GuardDuty and Access Analyzer run");
@@ -227,6 +226,7 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
             problem(["regions", i], r, `is outside guardrails.allowedRegions (${allowed.join(", ")}): the region guardrail would stop everything there but the platform roles`);
         }
     });
+    // A set's first entry would change with its order: the default is the first in alphabetical order.
     const homeRegion = s.homeRegion ?? regions[0] ?? "";
     if (s.homeRegion && regions.length > 0 && !regions.includes(s.homeRegion)) {
         problem(["homeRegion"], s.homeRegion, `must be one of security.regions (${regions.join(", ")})`);
@@ -263,11 +263,9 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
         : [];
     const trusted = plan.organization?.awsServiceAccessPrincipals ?? [];
     for (const principal of trustedAccess.filter((p) => !trusted.includes(p))) {
-        problems.push({
-            path: ["organization", "awsServiceAccessPrincipals"],
-            value: trusted,
-            message: `must include ${principal}: the security baseline delegates that service, and trusted access must be enabled on the organization first`,
-        });
+        if (broken.has("organization", "awsServiceAccessPrincipals")) break;
+        problems.push(problemAt(["organization", "awsServiceAccessPrincipals"], trusted,
+            `must include ${principal}: the security baseline delegates that service, and trusted access must be enabled on the organization first`));
     }
 
     // --- Log archive protections: who may still administer it ------------------------------
@@ -276,8 +274,8 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
     if (!organization && needsBucket && deploymentRoles.length === 0) {
         problem(["deploymentRoleNames"], s.deploymentRoleNames, "is required in single-account: the roles that run pulumi up in this account (the log bucket denies every one else deleting logs or changing its policy, and only they administer its key)");
     }
-    const platformRoles = g ? [...new Set([g.platformRoleName, ...plan.accounts.map((a) => a.roleName)])].sort() : [];
-    const exemptRoleArns = [...new Set([...platformRoles, ...deploymentRoles])].map(anyAccountRole);
+    const platformRoles = g ? [g.platformRoleName, ...plan.accounts.map((a) => a.roleName)] : [];
+    const exemptRoleArns = sortedSet([...platformRoles, ...deploymentRoles]).map(anyAccountRole);
 
     // --- Lifecycle ---------------------------------------------------------------------------------
     const la = s.logArchive;
@@ -295,14 +293,20 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
 
     // --- Names ---------------------------------------------------------------------------------
     const formerKeysOf = (account: string) => plan.accounts.find((a) => a.key === account)?.formerKeys ?? [];
-    /** A planned resource; `account` in its logical name is rewritten for the aliases of a renamed account. */
-    const planned = (name: string, account: string, region: string, dependsOn: string[] = [], nameAccount?: string): Planned => ({
-        name,
-        formerNames: nameAccount ? formerKeysOf(nameAccount).map((k) => name.replace(`-${nameAccount}-`, `-${k}-`).replace(new RegExp(`-${nameAccount}$`), `-${k}`)) : [],
-        account,
-        region,
-        dependsOn,
-    });
+    /**
+     * A planned resource. A name given as a function of the account key is the name under each of
+     * the account's former keys too; a plain name stays the same (only the account's scope changes).
+     */
+    const planned = (name: string | ((accountKey: string) => string), account: string, region: string, dependsOn: string[] = []): SecurityResource => {
+        const nameFor = typeof name === "string" ? () => name : name;
+        return {
+            name: nameFor(account),
+            formerNames: Object.fromEntries(formerKeysOf(account).map((k) => [k, nameFor(k)])),
+            account,
+            region,
+            dependsOn,
+        };
+    };
     const tags = { ...plan.commonTags };
 
     // --- Log archive: bucket and key ---------------------------------------------------------
@@ -377,7 +381,7 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
         guardDuty = { detectors: [], adminAccounts: [], organizationConfigurations: [] };
         for (const region of regions) {
             const detector = {
-                ...planned(`guardduty-detector-${auditAccount === DEPLOYMENT_ACCOUNT ? "account" : auditAccount}-${region}`, auditAccount, region, [], organization ? auditAccount : undefined),
+                ...planned((k) => `guardduty-detector-${k === DEPLOYMENT_ACCOUNT ? "account" : k}-${region}`, auditAccount, region),
                 findingPublishingFrequency: s.guardDuty.findingPublishingFrequency,
             };
             guardDuty.detectors.push(detector);
@@ -402,7 +406,7 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
         const policy = {
             ...planned("securityhub-policy", auditAccount, homeRegion, [orgConfig.name]),
             policyName: SECURITY_HUB_POLICY_NAME,
-            standardArns: securityHub.standards.map((st) => standardArn(homeRegion, st)),
+            standardArns: sortedSet(securityHub.standards).map((st) => standardArn(homeRegion, st)),
         };
         securityHubPlan = {
             adminAccount: admin,
@@ -418,11 +422,11 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
     if (configRecorder?.enabled && logArchive) {
         config = { serviceLinkedRoles: [], recorders: [], deliveryChannels: [], recorderStatuses: [] };
         for (const account of [DEPLOYMENT_ACCOUNT, ...accountKeys]) {
-            const slr = planned(`config-service-role-${account}`, account, homeRegion, [], account);
+            const slr = planned((k) => `config-service-role-${k}`, account, homeRegion);
             config.serviceLinkedRoles.push(slr);
             for (const region of regions) {
                 const recorder = {
-                    ...planned(`config-recorder-${account}-${region}`, account, region, [], account),
+                    ...planned((k) => `config-recorder-${k}-${region}`, account, region),
                     recorderName: CONFIG_RECORDER_NAME,
                     serviceLinkedRole: slr.name,
                     // IAM and other global resources once, in the home region (recording them everywhere multiplies their cost).
@@ -430,7 +434,7 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
                 };
                 // The bucket and key policies must admit Config before a channel points at them.
                 const channel = {
-                    ...planned(`config-delivery-${account}-${region}`, account, region, [recorder.name, logArchive.bucketPolicy.name, logArchive.keyPolicy.name], account),
+                    ...planned((k) => `config-delivery-${k}-${region}`, account, region, [recorder.name, logArchive.bucketPolicy.name, logArchive.keyPolicy.name]),
                     channelName: CONFIG_DELIVERY_CHANNEL_NAME,
                     recorder: recorder.name,
                     keyPrefix: CONFIG_KEY_PREFIX,
@@ -438,7 +442,7 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
                 config.recorders.push(recorder);
                 config.deliveryChannels.push(channel);
                 config.recorderStatuses.push({
-                    ...planned(`config-recorder-status-${account}-${region}`, account, region, [channel.name], account),
+                    ...planned((k) => `config-recorder-status-${k}-${region}`, account, region, [channel.name]),
                     recorderName: CONFIG_RECORDER_NAME,
                     deliveryChannel: channel.name,
                 });
@@ -521,9 +525,9 @@ export function computeSecurity(plan: LandingZonePlan): { plan: SecurityPlan | u
 }
 
 /** Every planned resource, in registration order (each after what it depends on). */
-export function plannedResources(sp: SecurityPlan): Planned[] {
+export function plannedResources(sp: SecurityPlan): SecurityResource[] {
     const la = sp.logArchive;
-    const out: Planned[] = [];
+    const out: SecurityResource[] = [];
     if (la) {
         out.push(la.bucket, la.ownershipControls, la.publicAccessBlock, la.versioning, la.key, la.keyPolicy, la.alias, la.encryption, la.lifecycle);
         if (la.objectLock) out.push(la.objectLock);

@@ -3,12 +3,13 @@
  */
 import { strict as assert } from "assert";
 import { ConfigError, parseConfig } from "../../components/config";
+import { planFromRawConfig } from "../../components/plan";
 import { rawStackConfig } from "./support";
 
 /** Problems of a config, as `key: message` lines; [] when it parses. */
 function problems(raw: Record<string, unknown>): { key: string; message: string }[] {
     try {
-        parseConfig(raw);
+        planFromRawConfig(raw);
         return [];
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;

@@ -174,7 +174,7 @@ export function accessPaths(stack: Stack): AccessPath[] {
     const { plan, access } = stack;
     const tagKey = plan.environmentTagKey;
     const teams = effectiveTeams(plan.config);
-    const gp = plan.organization ? planGuardrails(plan) : undefined;
+    const gp = plan.organization ? plan.guardrails : undefined;
     const scpsOf = (account: string): ScpLevel[] => (gp && account !== "management" ? scpChain(plan, gp, account) : []);
     const byKey = new Map<string, AccessPath>();
     const add = (p: Omit<AccessPath, "label" | "teams">, team: string | undefined, what: string) => {

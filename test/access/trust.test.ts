@@ -17,7 +17,7 @@ import { decide, loadStack, MANAGEMENT_ID, mfaContext, policyDoc, render, roleAr
 /** The RCP chain of a member account: the root's resource control policies. */
 function rcpChain(stack: Stack, account: string): ScpLevel[] {
     if (!stack.plan.organization || account === "management") return [];
-    const gp = planGuardrails(stack.plan);
+    const gp = stack.plan.guardrails;
     return [{ id: "r-ex12", policies: gp.resourceControlPolicies.map((r) => ({ name: r.policyName, policy: JSON.parse(r.content) })) }];
 }
 

@@ -4,24 +4,7 @@
  */
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../../components/config";
-
-/** A valid multi-account config that each case breaks in one place. */
-function multi(): Record<string, any> {
-    return {
-        layout: "multi-account",
-        organizationalUnits: {
-            workloads: { name: "Workloads" },
-            nonprod: { name: "NonProd", parent: "workloads", environmentClass: "non-production" },
-            prod: { name: "Prod", parent: "workloads", environmentClass: "production" },
-        },
-        accounts: {
-            dev: { name: "app-dev", email: "aws+dev@example.com", ou: "nonprod", environments: ["dev"] },
-            test: { name: "app-test", email: "aws+test@example.com", ou: "nonprod", environments: ["test"] },
-            staging: { name: "app-staging", email: "aws+staging@example.com", ou: "nonprod", environments: ["staging"] },
-            prod: { name: "app-prod", email: "aws+prod@example.com", ou: "prod", environments: ["prod"] },
-        },
-    };
-}
+import { multi, problems } from "./configs";
 
 function hybrid(): Record<string, any> {
     return {
@@ -31,16 +14,6 @@ function hybrid(): Record<string, any> {
             prod: { name: "app-prod", email: "aws+prod@example.com", environments: ["prod"] },
         },
     };
-}
-
-function problems(raw: Record<string, unknown>): ConfigError["problems"] {
-    try {
-        parseConfig(raw);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("config was accepted");
 }
 
 /** Asserts one problem names `key` and its message matches `pattern`. */

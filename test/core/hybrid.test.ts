@@ -3,12 +3,10 @@
  * alone and one shared non-production account, planned offline with the real policy pack.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { runPlan } from "../../tools/plan/run";
 import { ROOT } from "../helpers/program";
+import { tempProject, type TempProject } from "./project";
 
 const HYBRID = {
     "aws:region": "eu-west-1",
@@ -17,36 +15,39 @@ const HYBRID = {
     "landing-zone:organizationalUnits": {
         nonprod: { name: "NonProd", environmentClass: "non-production" },
         prod: { name: "Prod", environmentClass: "production" },
+        security: { name: "Security", environmentClass: "production" },
     },
     "landing-zone:accounts": {
         nonprod: { name: "app1-nonprod", email: "aws+app1-nonprod@example.com", ou: "nonprod", environments: ["dev", "test", "staging"] },
         prod: { name: "app1-prod", email: "aws+app1-prod@example.com", ou: "prod", environments: ["prod"] },
+        "log-archive": { name: "app1-log-archive", email: "aws+app1-log-archive@example.com", ou: "security", environmentClass: "production" },
+        audit: { name: "app1-audit", email: "aws+app1-audit@example.com", ou: "security", environmentClass: "production" },
     },
+    // The security baseline (the prod policy config requires the organization trail).
+    "landing-zone:security": { logArchiveAccount: "log-archive", auditAccount: "audit", regions: ["eu-west-1"] },
     "landing-zone:users": { alice: { teams: ["developers"] }, bob: { teams: ["operators"] } },
     "landing-zone:budgets": { alertEmails: ["finops@example.com"] },
 };
 
 describe("hybrid layout, planned offline with the policy pack", function () {
     this.timeout(300_000);
-    let dir: string;
+    let project: TempProject;
     before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-hybrid-"));
-        const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${JSON.stringify(path.join(ROOT, "index.ts"))}`);
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project);
-        fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
-        fs.writeFileSync(path.join(dir, "Pulumi.hybrid.yaml"), stringify({ config: HYBRID }));
+        project = tempProject("hybrid");
+        project.stack("hybrid", HYBRID);
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    after(() => project.remove());
 
     it("has no mandatory violation; production alone, the shared account separated by tags", async () => {
-        const r = await runPlan({ dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
+        const r = await runPlan({ dir: project.dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
         assert.equal(r.error, undefined, r.error?.message);
         assert.deepEqual(r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`), []);
         assert.equal(r.exitCode, 0);
 
         const accounts = r.resources.filter((x) => x.type === "aws:organizations/account:Account");
         const tags = Object.fromEntries(accounts.map((a) => [a.name, (a.inputs.tags as Record<string, string>).Environment]));
-        assert.deepEqual(tags, { nonprod: "nonprod", prod: "prod" });
+        assert.deepEqual(tags, { audit: "prod", "log-archive": "prod", nonprod: "nonprod", prod: "prod" });
+        assert.equal(r.resources.filter((x) => x.type === "aws:cloudtrail/trail:Trail" && x.inputs.isOrganizationTrail === true).length, 1);
 
         // Production: roles per level in its own account. Shared account: tag-scoped policies per environment.
         const inAccount = (key: string, type: string) =>

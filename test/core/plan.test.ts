@@ -1,6 +1,6 @@
 /** The pure plan: config in, plain data out, no Pulumi involved. */
 import * as assert from "assert";
-import { buildPlan, DEPLOYMENT_ACCOUNT, planFromRawConfig } from "../../components/plan";
+import { DEPLOYMENT_ACCOUNT, planFromRawConfig } from "../../components/plan";
 import { parseConfig } from "../../components/config";
 import { decode } from "../../components/stack-config";
 import { stackConfig } from "../helpers/program";
@@ -77,13 +77,13 @@ describe("plan", () => {
     });
 
     it("hybrid: production alone, non-production environments share one account tagged nonprod", () => {
-        const plan = buildPlan(parseConfig({
+        const plan = planFromRawConfig({
             layout: "hybrid",
             accounts: {
                 nonprod: { name: "app-nonprod", email: "aws+nonprod@example.com", environments: ["dev", "test", "staging"] },
                 prod: { name: "app-prod", email: "aws+prod@example.com", environments: ["prod"] },
             },
-        }));
+        });
         const env = Object.fromEntries(plan.environments.map((e) => [e.name, e]));
         assert.deepEqual(env.dev.accounts, ["nonprod"]);
         assert.equal(env.dev.separatedByTags, true);
@@ -93,7 +93,7 @@ describe("plan", () => {
     });
 
     it("configurable environments, tag key and production flags flow into tags", () => {
-        const plan = buildPlan(parseConfig({
+        const plan = planFromRawConfig({
             layout: "multi-account",
             environmentTagKey: "env",
             environments: [{ name: "qa" }, { name: "live", production: true }],
@@ -101,7 +101,7 @@ describe("plan", () => {
                 qa: { name: "qa", email: "aws+qa@example.com", environments: ["qa"] },
                 live: { name: "live", email: "aws+live@example.com", environments: ["live"] },
             },
-        }));
+        });
         assert.equal(plan.accounts.find((a) => a.key === "live")!.tags.env, "live");
         assert.equal(plan.accounts.find((a) => a.key === "live")!.environmentClass, "production");
         assert.equal(plan.accounts.find((a) => a.key === "qa")!.tags.Environment, undefined);

@@ -3,15 +3,15 @@
  * layouts planned as documented.
  */
 import * as assert from "assert";
-import { ConfigError, parseConfig, type ConfigProblem } from "../../components/config";
-import { buildPlan } from "../../components/plan";
-import { planGuardrails, topTargetsByClass } from "../../components/guardrails/plan";
+import { ConfigError, type ConfigProblem } from "../../components/config";
+import { planFromRawConfig } from "../../components/plan";
+import { topTargetsByClass } from "../../components/guardrails/plan";
 import { DEFAULT_BUDGET_THRESHOLDS } from "../../components/guardrails/config";
 import { clone, rawConfig } from "./support";
 
 function problems(raw: Record<string, unknown>): ConfigProblem[] {
     try {
-        parseConfig(raw);
+        planFromRawConfig(raw);
     } catch (e) {
         if (e instanceof ConfigError) return e.problems;
         throw e;
@@ -156,7 +156,7 @@ describe("guardrails config", () => {
             delete raw.guardrails;
             // Without the region guardrail the security baseline names its regions itself.
             raw.security.regions = ["eu-west-1"];
-            const gp = planGuardrails(buildPlan(parseConfig(raw)));
+            const gp = planFromRawConfig(raw).guardrails;
             const byKey = Object.fromEntries(gp.targets.map((t) => [t.key, t.guardrails]));
             assert.deepEqual(byKey.root, ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2", "deny-external-sharing"]);
             assert.deepEqual(byKey["ou-workloads-nonprod"], ["instance-type-allow-list"]);
@@ -178,7 +178,7 @@ describe("guardrails config", () => {
             const raw = prod();
             raw.guardrails = { baseline: false, tagPolicies: { enabled: false } };
             raw.security.regions = ["eu-west-1"];
-            const gp = planGuardrails(buildPlan(parseConfig(raw)));
+            const gp = planFromRawConfig(raw).guardrails;
             assert.deepEqual(gp.targets, []);
             assert.deepEqual(gp.tagPolicies, []);
             assert.deepEqual(gp.resourceControlPolicies, []);
@@ -186,7 +186,7 @@ describe("guardrails config", () => {
         });
 
         it("the shipped prod stack packs the root's eight guardrails into fewer documents", () => {
-            const gp = planGuardrails(buildPlan(parseConfig(prod())));
+            const gp = planFromRawConfig(prod()).guardrails;
             const root = gp.targets.find((t) => t.key === "root")!;
             assert.equal(root.guardrails.length, 8);
             assert.ok(root.packed && root.documents.length < 4);
@@ -199,7 +199,7 @@ describe("guardrails config", () => {
             const raw = prod();
             raw.accounts.sandbox.roleName = "SandboxAccessRole";
             raw.guardrails.platformRoleName = "platform-deployer";
-            const gp = planGuardrails(buildPlan(parseConfig(raw)));
+            const gp = planFromRawConfig(raw).guardrails;
             assert.deepEqual(gp.exemptRoleArns, [
                 "arn:aws:iam::*:role/platform-deployer",
                 "arn:aws:iam::*:role/OrganizationAccountAccessRole",
@@ -220,9 +220,9 @@ describe("guardrails config", () => {
                 guardrails: { allowedRegions: ["eu-west-1"] },
                 budgets: { alertEmails: ["finops@example.com"] },
             };
-            const plan = buildPlan(parseConfig(raw));
+            const plan = planFromRawConfig(raw);
             assert.deepEqual(topTargetsByClass(plan), { production: ["account-prod"], "non-production": ["account-nonprod"] });
-            const gp = planGuardrails(plan);
+            const gp = plan.guardrails;
             assert.deepEqual(gp.targets.find((t) => t.key === "account-nonprod")!.guardrails, ["region-allow-list", "instance-type-allow-list"]);
             assert.deepEqual(gp.targets.find((t) => t.key === "account-prod")!.guardrails, ["deny-iam-users"]);
             const devBudget = gp.budgets.find((b) => b.environment === "dev")!;

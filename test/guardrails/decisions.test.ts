@@ -4,9 +4,8 @@
  * Every principal has AdministratorAccess, so the SCPs alone decide.
  */
 import * as assert from "assert";
-import { parseConfig } from "../../components/config";
-import { buildPlan, planFromRawConfig, type LandingZonePlan } from "../../components/plan";
-import { planGuardrails, type GuardrailsPlan } from "../../components/guardrails/plan";
+import { planFromRawConfig, type LandingZonePlan } from "../../components/plan";
+import type { GuardrailsPlan } from "../../components/guardrails/plan";
 import { ADMINISTRATOR_ACCESS, decide, simulate, type SimulationRequest } from "../helpers/simulate";
 import { rawConfig, scpChain, testAccountId } from "./support";
 
@@ -15,7 +14,7 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
     let gp: GuardrailsPlan;
     before(() => {
         plan = planFromRawConfig(rawConfig("prod"));
-        gp = planGuardrails(plan);
+        gp = plan.guardrails;
     });
 
     const role = (account: string, name: string) => `arn:aws:iam::${testAccountId(account)}:role/${name}`;
@@ -124,14 +123,14 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
     });
 
     it("hybrid layout: the shared non-production account (at the root) gets the instance-type list, production does not", async () => {
-        const hybrid = buildPlan(parseConfig({
+        const hybrid = planFromRawConfig({
             layout: "hybrid",
             accounts: {
                 nonprod: { name: "app1-nonprod", email: "aws+nonprod@example.com", environments: ["dev", "test", "staging"] },
                 prod: { name: "app1-prod", email: "aws+prod@example.com", environments: ["prod"] },
             },
-        }));
-        const hgp = planGuardrails(hybrid);
+        });
+        const hgp = hybrid.guardrails;
         const run = (account: string, type: string) =>
             decide({
                 identityPolicies: [ADMINISTRATOR_ACCESS],

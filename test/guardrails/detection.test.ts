@@ -70,7 +70,7 @@ describe("protect-security-services: the reviewed table of detection-silencing a
 
     it("in every account of the prod stack an administrator is denied every protected candidate and allowed the reviewed ones; the platform role keeps them", async () => {
         const plan = planFromRawConfig(rawConfig("prod"));
-        const gp = planGuardrails(plan);
+        const gp = plan.guardrails;
         const wrong: string[] = [];
         for (const account of ["dev", "prod", "security"]) {
             const scps = scpChain(plan, gp, account);

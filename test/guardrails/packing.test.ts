@@ -4,18 +4,18 @@
  * guardrails; what cannot fit is rejected naming the target and the sizes.
  */
 import * as assert from "assert";
-import { ConfigError, parseConfig } from "../../components/config";
-import { buildPlan, type LandingZonePlan } from "../../components/plan";
-import { planGuardrails, type ScpTargetPlan } from "../../components/guardrails/plan";
+import { ConfigError } from "../../components/config";
+import { planFromRawConfig, type LandingZonePlan } from "../../components/plan";
+import type { ScpTargetPlan } from "../../components/guardrails/plan";
 import { MAX_SCPS_PER_TARGET, minifiedSize, packStatements, SCP_MAX_CHARACTERS, type PackItem } from "../../components/guardrails/packing";
-import { planSecurity } from "../../components/security/plan";
-import { buildGuardrail, FULL_AWS_ACCESS, GUARDRAIL_NAMES, type PolicyStatement } from "../../components/guardrails/scp";
+import type { Statement } from "../../components/policy-document";
+import { buildGuardrail, FULL_AWS_ACCESS, GUARDRAIL_NAMES } from "../../components/guardrails/scp";
 import { ADMINISTRATOR_ACCESS, decide, type ScpLevel, type SimulationRequest } from "../helpers/simulate";
 import { clone, rawConfig, testAccountId } from "./support";
 
 function item(sid: string, chars: number): PackItem {
     // A statement whose minified JSON is exactly `chars` long.
-    const base: PolicyStatement = { Sid: sid, Effect: "Deny", Action: "s3:x", Resource: "*" };
+    const base: Statement = { Sid: sid, Effect: "Deny", Action: "s3:x", Resource: "*" };
     const pad = chars - minifiedSize(base);
     assert.ok(pad >= 0);
     return { guardrail: sid.toLowerCase(), statement: { ...base, Action: `s3:${"x".repeat(pad + 1)}` } };
@@ -76,8 +76,8 @@ describe("packing", () => {
             g.productionInstanceTypes = ["m5.*", "m6i.*", "c5.*", "c5d.*", "r5.*"];
             g.attachments.organizationalUnits = { "workloads-prod": [...GUARDRAIL_NAMES] };
             g.serviceAllowLists["workloads-prod"] = ["access-analyzer", "cloudtrail", "config", "ec2", "guardduty", "iam", "s3", "securityhub", "sts"];
-            plan = buildPlan(parseConfig(raw));
-            target = planGuardrails(plan).targets.find((t) => t.key === "ou-workloads-prod")!;
+            plan = planFromRawConfig(raw);
+            target = plan.guardrails.targets.find((t) => t.key === "ou-workloads-prod")!;
         });
 
         it(`attaches at most ${MAX_SCPS_PER_TARGET} SCPs (FullAWSAccess counted), each within 5,120 characters`, () => {
@@ -88,7 +88,7 @@ describe("packing", () => {
             for (const d of target.documents) assert.ok(d.size <= SCP_MAX_CHARACTERS, `${d.key}: ${d.size}`);
             // No statement lost or duplicated.
             const sids = target.documents.flatMap((d) => d.sids).sort();
-            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"], securityBaseline: planSecurity(plan)!.protection }).Statement.map((s) => s.Sid)).sort();
+            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"], securityBaseline: plan.security!.protection }).Statement.map((s) => s.Sid)).sort();
             assert.deepEqual(sids, expected);
         });
 
@@ -96,7 +96,7 @@ describe("packing", () => {
             const account = testAccountId("prod");
             // The unpacked set, built independently from the library: one document per guardrail,
             // as if AWS allowed that many attachments.
-            const gp = planGuardrails(plan);
+            const gp = plan.guardrails;
             const g = plan.config.guardrails!;
             const params = {
                 exemptRoleArns: gp.exemptRoleArns,
@@ -105,7 +105,7 @@ describe("packing", () => {
                 extraGlobalActions: g.extraGlobalActions,
                 instanceTypes: g.productionInstanceTypes!,
                 services: g.serviceAllowLists["workloads-prod"],
-                securityBaseline: planSecurity(plan)!.protection,
+                securityBaseline: plan.security!.protection,
             };
             const unpackedLevel: ScpLevel = {
                 id: "ou-workloads-prod",
@@ -154,7 +154,7 @@ describe("packing", () => {
             g.nonProductionInstanceTypes = Array.from({ length: 280 }, (_, i) => `t3.size${i}`);
             g.extraGlobalActions = Array.from({ length: 150 }, (_, i) => `chatbot:Describe${i}`);
             g.attachments.organizationalUnits = { sandbox: ["protect-platform-roles", "deny-iam-users", "deny-disable-ebs-encryption"] };
-            const t = planGuardrails(buildPlan(parseConfig(raw))).targets.find((x) => x.key === "ou-sandbox")!;
+            const t = planFromRawConfig(raw).guardrails.targets.find((x) => x.key === "ou-sandbox")!;
             assert.ok(t.packed);
             assert.ok(t.documents.length >= 2 && t.documents.length <= 4, `${t.documents.length} documents`);
             for (const d of t.documents) assert.ok(d.size <= SCP_MAX_CHARACTERS, `${d.key}: ${d.size}`);
@@ -168,7 +168,7 @@ describe("packing", () => {
             (raw.guardrails as Record<string, any>).nonProductionInstanceTypes = Array.from({ length: 500 }, (_, i) => `t3.size${i}`);
             let err: unknown;
             try {
-                parseConfig(raw);
+                planFromRawConfig(raw);
             } catch (e) {
                 err = e;
             }

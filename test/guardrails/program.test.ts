@@ -28,7 +28,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
     });
 
     it("prod registers one SCP and one attachment per planned document, with the planned content", () => {
-        const gp = planGuardrails(planFromRawConfig(rawConfig("prod")));
+        const gp = planFromRawConfig(rawConfig("prod")).guardrails;
         const scps = prod.byType(POLICY).filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY");
         const planned = gp.targets.flatMap((t) => t.documents);
         assert.ok(planned.length >= 5, `expected the baseline and attachments, planned ${planned.length}`);
@@ -72,7 +72,8 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         assert.equal(it.Statement[0].Action, "ec2:RunInstances");
         assert.ok(it.Statement[0].Condition.StringNotLike["ec2:InstanceType"].includes("t3.*"));
         const regions = content("scp-ou-workloads-nonprod-region-allow-list");
-        assert.deepEqual(regions.Statement[0].Condition.StringNotEquals["aws:RequestedRegion"], ["eu-west-1", "eu-central-1", "us-east-1"]);
+        // A set: in one canonical (sorted) order, whatever the order in config.
+        assert.deepEqual(regions.Statement[0].Condition.StringNotEquals["aws:RequestedRegion"], ["eu-central-1", "eu-west-1", "us-east-1"]);
         const users = content("scp-ou-workloads-prod-deny-iam-users");
         assert.ok(users.Statement[0].Action.includes("iam:CreateUser"));
         assert.throws(() => prod.one(POLICY, "scp-ou-workloads-prod-instance-type-allow-list"));
@@ -94,7 +95,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
     });
 
     it("prod registers the resource control policy on the root, after the organization that enables its type", () => {
-        const gp = planGuardrails(planFromRawConfig(rawConfig("prod")));
+        const gp = planFromRawConfig(rawConfig("prod")).guardrails;
         const rcps = prod.byType(POLICY).filter((r) => r.inputs.type === "RESOURCE_CONTROL_POLICY");
         assert.deepEqual(rcps.map((r) => r.name), ["rcp-root-deny-external-role-assumption"]);
         assert.equal(rcps[0].inputs.content, gp.resourceControlPolicies[0].content);

@@ -18,7 +18,7 @@ const OUTSIDER = "999999999999";
 
 describe("resource control policy: no role of a member account trusts outside the organization", function () {
     const plan = planFromRawConfig(rawConfig("prod"));
-    const gp = planGuardrails(plan);
+    const gp = plan.guardrails;
     const rcpsOf = (g = gp): ScpLevel[] => [{ id: "r-ex12", policies: g.resourceControlPolicies.map((r) => ({ name: r.policyName, policy: JSON.parse(r.content) })) }];
     const dev = testAccountId("dev");
     const role = `arn:aws:iam::${dev}:role/workloads/dev/app`;
@@ -57,7 +57,7 @@ describe("resource control policy: no role of a member account trusts outside th
         assert.equal(await assume(member, { "aws:PrincipalOrgID": ORG, "aws:PrincipalAccount": testAccountId("security") }, trusting({ AWS: member })), "Allowed");
         const raw = clone(rawConfig("prod")) as { guardrails: Record<string, unknown> };
         raw.guardrails.trustedExternalAccountIds = [OUTSIDER];
-        const withVendor = planGuardrails(planFromRawConfig(raw));
+        const withVendor = planFromRawConfig(raw).guardrails;
         const vendor = `arn:aws:iam::${OUTSIDER}:role/vendor`;
         assert.equal(await assume(vendor, { "aws:PrincipalAccount": OUTSIDER }, trusting({ AWS: vendor }), rcpsOf(withVendor)), "Allowed");
     });
@@ -71,7 +71,7 @@ describe("resource control policy: no role of a member account trusts outside th
 
 describe("deny-external-sharing on the prod stack's chains", () => {
     const plan = planFromRawConfig(rawConfig("prod"));
-    const gp = planGuardrails(plan);
+    const gp = plan.guardrails;
     const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}, role = "Admin") =>
         decide({
             identityPolicies: [ADMINISTRATOR_ACCESS],

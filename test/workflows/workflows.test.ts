@@ -56,6 +56,27 @@ describe("workflows", () => {
         }
     });
 
+    it("runs Node.js from .nvmrc, a line package.json supports; pull requests test every supported line", () => {
+        const pinned = Number(fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim());
+        const engines: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).engines.node;
+        const minimum = Number(/^>=(\d+)$/.exec(engines)?.[1]);
+        assert.ok(minimum && pinned >= minimum, `.nvmrc ${pinned} within engines ${engines}`);
+        const matrix: number[] = workflows["pull-request.yml"].jobs.test.strategy.matrix.node;
+        // The current LTS lines from the minimum up, the pinned one among them.
+        assert.deepEqual(matrix, [22, 24]);
+        assert.equal(minimum, matrix[0]);
+        assert.ok(matrix.includes(pinned));
+        for (const { file, job, step } of steps()) {
+            if (!String(step.uses ?? "").startsWith("actions/setup-node@")) continue;
+            if (file === "pull-request.yml" && job === "test") {
+                assert.equal(step.with?.["node-version"], "${{ matrix.node }}");
+                continue;
+            }
+            assert.equal(step.with?.["node-version-file"], ".nvmrc", `${file} ${job}`);
+            assert.equal(step.with?.["node-version"], undefined, `${file} ${job}: one source of the version`);
+        }
+    });
+
     it("pull requests run the tests and the offline plan of every shipped stack, with no credentials", () => {
         const wf = workflows["pull-request.yml"];
         assert.ok(wf.jobs.test.steps.some((s: any) => s.run === "npm test"));

@@ -5,11 +5,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { planAccess, type AccessPlan } from "../../components/access/plan";
+import type { AccessPlan } from "../../components/access/plan";
 import { resolveGuardrailsConfig } from "../../components/guardrails/config";
-import { planGuardrails, type GuardrailsPlan } from "../../components/guardrails/plan";
+import type { GuardrailsPlan } from "../../components/guardrails/plan";
 import { planFromRawConfig, type LandingZonePlan } from "../../components/plan";
-import { planReviewRoles, type ReviewRolePlan } from "../../components/review/plan";
+import type { ReviewRolePlan } from "../../components/review/plan";
 import { decode } from "../../components/stack-config";
 import { CONFIG_NAMESPACE } from "../../components/config";
 import { loadProject } from "../plan/project";
@@ -39,9 +39,9 @@ export function declaredFromConfig(stack: string, raw: Record<string, unknown>, 
     return {
         stack,
         plan,
-        access: planAccess(plan),
-        guardrails: planGuardrails(plan),
-        reviewRoles: planReviewRoles(plan),
+        access: plan.access,
+        guardrails: plan.guardrails,
+        reviewRoles: plan.reviewRoles,
         homeRegion: opts.homeRegion,
         allowedRegions: g.allowedRegions,
         nonProductionInstanceTypes: [...g.nonProductionInstanceTypes],

@@ -8,6 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { formerAliases, type FormerScope } from "../aliases";
 import type { AccountPlan, OrganizationalUnitPlan, OrganizationPlan } from "./plan";
 
 export const ORGANIZATION_TYPE = "landing-zone:organizations:Organization";
@@ -105,17 +106,19 @@ export class MemberAccount extends pulumi.ComponentResource {
     public readonly accountId: pulumi.Output<string>;
     /** Provider acting inside this account through its organization access role. */
     public readonly provider: aws.Provider;
+    /** This component's URNs under the account's former keys: its children (and theirs) alias to them. */
+    public readonly formerScopes: FormerScope[];
 
     constructor(name: string, args: MemberAccountArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const a = args.plan;
         // A renamed key keeps every old URN through aliases: the component's, and its children's
         // under the old component, so neither the account nor its provider is replaced.
-        const formerParents = a.formerKeys.map((k) => ({ key: k, urn: pulumi.createUrn(k, MEMBER_ACCOUNT_TYPE, opts.parent) }));
+        const formerScopes = a.formerKeys.map((k) => ({ key: k, urn: pulumi.createUrn(k, MEMBER_ACCOUNT_TYPE, opts.parent) }));
         super(MEMBER_ACCOUNT_TYPE, name, {}, {
             ...opts,
             aliases: [...(opts.aliases ?? []), ...a.formerKeys.map((k) => ({ name: k }))],
         });
-        const childAliases = (suffix: string) => formerParents.map((p) => ({ name: `${p.key}${suffix}`, parent: p.urn }));
+        this.formerScopes = formerScopes;
 
         this.account = new aws.organizations.Account(
             name,
@@ -134,7 +137,7 @@ export class MemberAccount extends pulumi.ComponentResource {
                 protect: true,
                 retainOnDelete: true,
                 import: a.existingId,
-                aliases: childAliases(""),
+                aliases: formerAliases(formerScopes, (k) => k),
                 // roleName and iamUserAccessToBilling only take effect at CreateAccount; AWS cannot read
                 // them back, so after an import they would show a permanent diff (and a replacement).
                 ignoreChanges: ["roleName", "iamUserAccessToBilling"],
@@ -156,7 +159,7 @@ export class MemberAccount extends pulumi.ComponentResource {
                 // A wrong role can never make this provider touch another account.
                 allowedAccountIds: [this.account.id],
             },
-            { parent: this, aliases: childAliases("-account") },
+            { parent: this, aliases: formerAliases(formerScopes, (k) => `${k}-account`) },
         );
 
         this.registerOutputs({ accountId: this.accountId });

@@ -1,0 +1,265 @@
+/**
+ * Bad configs, table-driven: every problem of every stage at once, each naming its key, in the
+ * project's wording (never zod's), with no follow-on error about an entry that failed to parse.
+ */
+import * as assert from "assert";
+import type { ConfigProblem } from "../../components/config";
+import { multi, problems } from "./configs";
+
+/** A valid multi-account config with a user, that each case breaks. */
+function withUser(): Record<string, any> {
+    return { ...multi(), users: { alice: { teams: ["developers"] } } };
+}
+
+function tweak(f: (c: any) => void): Record<string, any> {
+    const c = withUser();
+    f(c);
+    return c;
+}
+
+const show = (ps: ConfigProblem[]) => ps.map((p) => `  ${p.key}: ${p.message}`).join("\n");
+const tags = (n: number, prefix: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
+
+interface Case {
+    title: string;
+    raw: Record<string, unknown>;
+    /** Every one must be reported: the key, and a message matching the pattern. */
+    expect: [string, RegExp][];
+    /** None of these may be reported (follow-on errors). */
+    absent?: [string, RegExp][];
+    /** The exact number of problems, where it matters. */
+    count?: number;
+}
+
+const CASES: Case[] = [
+    {
+        title: "a schema error in one account hides neither a duplicate email in another nor an unknown team in users",
+        raw: tweak((c) => {
+            c.accounts.dev.iamUserAccessToBilling = "YES";
+            c.accounts.test.email = "aws+staging@example.com";
+            c.users.bob = { teams: ["devs"] };
+        }),
+        expect: [
+            ["landing-zone:accounts.dev.iamUserAccessToBilling", /must be one of ALLOW, DENY/],
+            ["landing-zone:accounts.staging.email", /already the email of account 'test'/],
+            ["landing-zone:users.bob.teams[0]", /not a known team; teams: .*developers/],
+        ],
+        count: 3,
+    },
+    {
+        title: "a misspelled reference names the nearest declared one: team, OU, environment",
+        raw: tweak((c) => {
+            c.users.alice.teams = ["developrs"];
+            c.accounts.test.ou = "nonprd";
+            c.accounts.staging.environments = ["stagign"];
+        }),
+        expect: [
+            ["landing-zone:users.alice.teams[0]", /not a known team \(did you mean 'developers'\?\); teams: /],
+            ["landing-zone:accounts.test.ou", /names an unknown OU \(did you mean 'nonprod'\?\); known OUs: /],
+            ["landing-zone:accounts.staging.environments[0]", /not a declared environment \(did you mean 'staging'\?\); declared: /],
+        ],
+    },
+    {
+        title: "an unknown top-level key: the nearest valid key and the valid keys",
+        raw: { ...withUser(), acounts: {} },
+        expect: [["landing-zone:acounts", /not a known key \(did you mean 'accounts'\?\); the keys allowed here are layout, application, .*organizationalUnits, accounts/]],
+        count: 1,
+    },
+    {
+        title: "a misspelled layout key is unknown (with the suggestion), and layout is required",
+        raw: (() => {
+            const c = withUser();
+            delete c.layout;
+            c.layuot = "multi-account";
+            return c;
+        })(),
+        expect: [
+            ["landing-zone:layuot", /not a known key \(did you mean 'layout'\?\)/],
+            ["landing-zone:layout", /is required: one of single-account, multi-account, hybrid/],
+        ],
+    },
+    {
+        title: "without a layout, the layout-independent rules still run",
+        raw: (() => {
+            const c = withUser();
+            delete c.layout;
+            c.accounts.test.email = c.accounts.dev.email;
+            return c;
+        })(),
+        expect: [
+            ["landing-zone:layout", /is required/],
+            ["landing-zone:accounts.test.email", /already the email of account 'dev'/],
+        ],
+    },
+    {
+        title: "an unknown key inside an account: the nearest key",
+        raw: tweak((c) => (c.accounts.dev.emial = "x@example.com")),
+        expect: [["landing-zone:accounts.dev.emial", /not a known key \(did you mean 'email'\?\); the keys allowed here are name, email, ou/]],
+    },
+    {
+        title: "a list where a map is expected, in the project's wording with the allowed form",
+        raw: { ...withUser(), accounts: [{ name: "app-dev" }] },
+        expect: [["landing-zone:accounts", /^must be a map of keys to objects with the keys name, email, .* \(got a list\)$/]],
+    },
+    {
+        title: "a map where a list is expected",
+        raw: { ...withUser(), environments: { dev: {} } },
+        expect: [["landing-zone:environments", /^must be a list of objects with the keys name, production \(got a map\)$/]],
+    },
+    {
+        title: "a wrong identity account value names the allowed form",
+        raw: { ...withUser(), identityAccount: "Security Account" },
+        expect: [["landing-zone:identityAccount", /^must be 'management' or the key of a declared account/]],
+    },
+    {
+        title: "tags per resource: 40 global and 10 account tags with the generated ones exceed 50",
+        raw: tweak((c) => {
+            c.application = "app1";
+            c.tags = tags(40, "g");
+            c.accounts.dev.tags = tags(10, "a");
+            c.accounts.dev.owner = "platform-team@example.com";
+        }),
+        // 40 + 10 + ManagedBy, Application, Owner and Environment.
+        expect: [["landing-zone:accounts.dev.tags", /\(ManagedBy, Application, Owner, the environment tag\), give account dev 54 tags; AWS allows 50 per resource/]],
+    },
+    {
+        title: "tags per resource: the global tags alone, on the roles",
+        // 48 + ManagedBy, Environment and, on admin roles and policies, AccessLevel.
+        raw: tweak((c) => (c.tags = tags(48, "g"))),
+        expect: [["landing-zone:tags", /together with the ones the landing zone adds \(ManagedBy, AccessLevel, the environment tag\), give (role|policy) lz-prod-admin in account prod 51 tags; AWS allows 50 per resource/]],
+        count: 1,
+    },
+    {
+        title: "two accounts adopting the same existing account",
+        raw: tweak((c) => {
+            c.accounts.dev.existingId = "111122223333";
+            c.accounts.test.existingId = "111122223333";
+        }),
+        expect: [["landing-zone:accounts.test.existingId", /already the existingId of account 'dev'; one existing account can be adopted by one entry only/]],
+        count: 1,
+    },
+    {
+        title: "two OUs adopting the same existing OU",
+        raw: tweak((c) => {
+            c.organizationalUnits.nonprod.existingId = "ou-ab12-cd34ef56";
+            c.organizationalUnits.prod.existingId = "ou-ab12-cd34ef56";
+        }),
+        expect: [["landing-zone:organizationalUnits.prod.existingId", /already the existingId of OU 'nonprod'/]],
+        count: 1,
+    },
+    {
+        title: "an account ID that arrived as a number (unquoted in YAML, leading zero lost)",
+        raw: tweak((c) => (c.accounts.dev.existingId = 12345678901)),
+        expect: [["landing-zone:accounts.dev.existingId", /in quotes: it arrived as the number 12345678901 .*quote account IDs/]],
+        count: 1,
+    },
+    {
+        title: "a trusted vendor account ID that arrived as a number",
+        raw: { ...withUser(), guardrails: { trustedExternalAccountIds: [210987654321] } },
+        expect: [["landing-zone:guardrails.trustedExternalAccountIds[0]", /quote account IDs/]],
+    },
+    {
+        title: "reserved tag prefix, as a value and as a map key, worded as a rule",
+        raw: { ...withUser(), environmentTagKey: "aws:env", tags: { "aws:team": "x" } },
+        expect: [
+            ["landing-zone:environmentTagKey", /^must not start with 'aws:', a prefix reserved by AWS$/],
+            ["landing-zone:tags[\"aws:team\"]", /^is not a valid key: it must not start with 'aws:', a prefix reserved by AWS$/],
+        ],
+    },
+    {
+        title: "a malformed OU entry: no follow-on 'unknown OU' for the accounts and OUs under it",
+        raw: tweak((c) => (c.organizationalUnits.nonprod.name = "x".repeat(200))),
+        expect: [["landing-zone:organizationalUnits.nonprod.name", /1-128 printable ASCII/]],
+        absent: [["landing-zone:accounts.dev.ou", /.*/]],
+        count: 1,
+    },
+    {
+        title: "an OU cycle: reported once, nothing about the OUs and accounts below it",
+        raw: tweak((c) => (c.organizationalUnits.workloads.parent = "prod")),
+        expect: [["landing-zone:organizationalUnits.workloads.parent", /forms a cycle \(workloads -> prod -> workloads\)/]],
+        absent: [["landing-zone:organizationalUnits.nonprod.parent", /.*/], ["landing-zone:accounts.dev.ou", /.*/]],
+        count: 1,
+    },
+    {
+        title: "an unknown parent OU: reported once, on the OU that names it",
+        raw: tweak((c) => {
+            c.organizationalUnits.workloads.parent = "platform";
+        }),
+        expect: [["landing-zone:organizationalUnits.workloads.parent", /names an unknown OU/]],
+        count: 1,
+    },
+    {
+        title: "a malformed team: no follow-on 'unknown team' for its members",
+        raw: { ...withUser(), teams: { developers: { access: { dev: "owner" } }, qe: { access: { test: "write" } } } },
+        expect: [["landing-zone:teams.developers.access.dev", /must be one of none, read, write, admin/]],
+        absent: [["landing-zone:users.alice.teams[0]", /.*/]],
+        count: 1,
+    },
+    {
+        title: "a malformed environment: no follow-on errors about the accounts and budgets naming it",
+        raw: tweak((c) => {
+            c.environments = [{ name: "dev" }, { name: "test" }, { name: "staging" }, { name: "prod", production: true, prodution: true }];
+            c.budgets = { alertEmails: ["finops@example.com"], monthlyLimits: { prod: 10 } };
+        }),
+        expect: [["landing-zone:environments[3].prodution", /not a known key \(did you mean 'production'\?\)/]],
+        absent: [["landing-zone:accounts.prod.environments[0]", /.*/], ["landing-zone:budgets.monthlyLimits.prod", /.*/], ["landing-zone:environments", /hosted by no account/]],
+        count: 1,
+    },
+    {
+        title: "a broken allowedRegions: no follow-on about the region allow-list needing it",
+        raw: { ...withUser(), guardrails: { allowedRegions: ["Europe"], attachments: { root: ["region-allow-list"] } } },
+        expect: [["landing-zone:guardrails.allowedRegions[0]", /AWS region code/]],
+        absent: [["landing-zone:guardrails.attachments.root[0]", /.*/]],
+        count: 1,
+    },
+    {
+        title: "a broken mfaEnrolment: no follow-on about a user's enrolMfa",
+        raw: { ...withUser(), mfaEnrolment: "group", users: { alice: { teams: ["developers"], enrolMfa: true } } },
+        expect: [["landing-zone:mfaEnrolment", /self-service, enrolment-group/]],
+        count: 1,
+    },
+    {
+        title: "a broken account entry: no follow-on 'unknown account' in guardrails or budgets, no unhosted environment",
+        raw: tweak((c) => {
+            c.accounts.dev.email = "dev-at-example.com";
+            c.guardrails = { attachments: { accounts: { dev: ["deny-iam-users"] } } };
+        }),
+        expect: [["landing-zone:accounts.dev.email", /one '@'/]],
+        absent: [["landing-zone:guardrails.attachments.accounts.dev", /.*/], ["landing-zone:environments[0].name", /.*/]],
+        count: 1,
+    },
+    {
+        title: "a number where text is expected names the form and what came",
+        raw: tweak((c) => (c.accounts.dev.name = 42)),
+        expect: [["landing-zone:accounts.dev.name", /^must be text \(got a number\)$/]],
+    },
+    {
+        title: "a missing required key in an entry",
+        raw: tweak((c) => delete c.accounts.dev.email),
+        expect: [["landing-zone:accounts.dev.email", /^is required: text$/]],
+    },
+    {
+        title: "a guardrails section of the wrong type",
+        raw: { ...withUser(), guardrails: ["deny-root-user"] },
+        expect: [["landing-zone:guardrails", /^must be an object with the keys baseline, platformRoleName, .* \(got a list\)$/]],
+        count: 1,
+    },
+];
+
+describe("config problems: every stage, every problem, clearly", () => {
+    for (const c of CASES) {
+        it(c.title, () => {
+            const found = problems(c.raw);
+            for (const [key, pattern] of c.expect) {
+                assert.ok(found.some((p) => p.key === key && pattern.test(p.message)), `no problem at ${key} matching ${pattern}; got:\n${show(found)}`);
+            }
+            for (const [key, pattern] of c.absent ?? []) {
+                assert.ok(!found.some((p) => p.key === key && pattern.test(p.message)), `follow-on problem at ${key}:\n${show(found)}`);
+            }
+            if (c.count !== undefined) assert.equal(found.length, c.count, `expected ${c.count} problem(s), got:\n${show(found)}`);
+            for (const p of found) {
+                assert.doesNotMatch(p.message, /Invalid input|Invalid option|expected \w+, received|Too (small|big)|\bit the\b/, `zod's or broken wording at ${p.key}: ${p.message}`);
+            }
+        });
+    }
+});
