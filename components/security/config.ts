@@ -42,8 +42,13 @@ const bucketName = z
         message: `must be an S3 bucket name (3-63 characters: a-z, 0-9, '.', '-'), optionally with ${MANAGEMENT_ACCOUNT_ID_TOKEN} for the management account's ID`,
     });
 
-const days = (max: number) =>
-    z.number({ message: "must be a number of days" }).int({ message: "must be a whole number of days" }).min(1, { message: "must be at least 1 day" }).max(max, { message: `must be at most ${max} days` });
+/** A whole number of days within [min, max]; `minMessage` says what the least value means. */
+const days = (max: number, min = 1, minMessage = "must be at least 1 day") =>
+    z
+        .number({ message: "must be a number of days" })
+        .int({ message: "must be a whole number of days" })
+        .min(min, { message: minMessage })
+        .max(max, { message: `must be at most ${max} days` });
 
 export const DEFAULT_BUCKET_NAME = `lz-logs-${MANAGEMENT_ACCOUNT_ID_TOKEN}`;
 export const DEFAULT_KEY_ALIAS = "alias/lz-log-archive";
@@ -64,11 +69,7 @@ const logArchiveSchema = z.strictObject({
         .enum(ARCHIVE_STORAGE_CLASSES, { message: `must be one of ${ARCHIVE_STORAGE_CLASSES.join(", ")}` })
         .default("GLACIER_IR")
         .describe("Colder storage class of the logs after transitionDays."),
-    expirationDays: z
-        .number({ message: "must be a number of days" })
-        .int({ message: "must be a whole number of days" })
-        .min(0, { message: "must be 0 (keep for ever) or more" })
-        .max(36500, { message: "must be at most 36500 days" })
+    expirationDays: days(36500, 0, "must be 0 (keep for ever) or more")
         .default(365)
         .describe("Days before the logs expire (more than transitionDays); 0 keeps them for ever."),
     objectLock: z
@@ -132,11 +133,7 @@ const configRecorderSchema = z.strictObject({
 const accessAnalyzerSchema = z.strictObject({
     enabled: z.boolean().default(true).describe("The external-access analyzer (organization, or account in single-account) in every region of security.regions."),
     unusedAccess: z.boolean().default(true).describe("The unused-access analyzer, in the home region (billed per IAM role and user analyzed)."),
-    unusedAccessAge: z
-        .number({ message: "must be a number of days" })
-        .int({ message: "must be a whole number of days" })
-        .min(1, { message: "must be 1-365 days" })
-        .max(365, { message: "must be 1-365 days" })
+    unusedAccessAge: days(365)
         .default(90)
         .describe("Days without use after which access counts as unused (1-365; changing it replaces the analyzer). The estate review uses it as its default unused thresholds."),
 });

@@ -451,13 +451,13 @@ export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Pla
         if (configRecorder.aggregator) {
             const admin = delegate("config", "config.amazonaws.com");
             const role = {
-                ...planned("config-aggregator-role", auditAccount, homeRegion),
+                ...planned((k) => `${k}-config-aggregator-role`, auditAccount, homeRegion),
                 roleName: CONFIG_AGGREGATOR_ROLE.name,
                 path: CONFIG_AGGREGATOR_ROLE.path,
                 trust: configAggregatorTrust(),
                 managedPolicyArn: `arn:${PARTITION}:iam::aws:policy/${CONFIG_AGGREGATOR_POLICY}`,
             };
-            const roleAttachment = planned("config-aggregator-role-policy", auditAccount, homeRegion);
+            const roleAttachment = planned((k) => `${k}-config-aggregator-role-policy`, auditAccount, homeRegion);
             config.aggregator = {
                 role,
                 roleAttachment,

@@ -310,7 +310,7 @@ const CASES: Case[] = [
             c.security.logArchive = { bucketName: "Logs_Bucket" };
         }),
         expect: [
-            ["landing-zone:security.accessAnalyzer.unusedAccessAge", /must be 1-365 days/],
+            ["landing-zone:security.accessAnalyzer.unusedAccessAge", /must be at most 365 days/],
             ["landing-zone:security.securityHub.standards[0]", /must be one of aws-foundational-security-best-practices\/v\/1.0.0/],
             ["landing-zone:security.logArchive.bucketName", /must be an S3 bucket name/],
         ],

@@ -74,7 +74,7 @@ describe("security baseline: plan", () => {
             waitsFor(sp, "securityhub-organization", ["securityhub-finding-aggregator"]);
             waitsFor(sp, "securityhub-policy", ["securityhub-organization"]);
             waitsFor(sp, "securityhub-policy-root", ["securityhub-policy"]);
-            waitsFor(sp, "config-aggregator", ["delegated-admin-config", "config-aggregator-role-policy"]);
+            waitsFor(sp, "config-aggregator", ["delegated-admin-config", "security-config-aggregator-role-policy"]);
             for (const a of sp.analyzers) waitsFor(sp, a.name, ["delegated-admin-access-analyzer"]);
             // Config channels write to the bucket: after its policy and the key's.
             for (const ch of sp.config!.deliveryChannels) waitsFor(sp, ch.name, ["log-archive-bucket-policy", "log-archive-key-policy", ch.recorder]);
