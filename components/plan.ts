@@ -63,6 +63,9 @@ export function planLandingZone(raw: Record<string, unknown>): PlanResult {
     const organization = planOrganization(checked.config, checked.broken);
     const access = planAccess(organization.plan, checked.broken);
     const security = planSecurity(organization.plan, checked.broken);
+    // A security section with problems of its own plans no protection: the guardrails then stay
+    // silent about protect-security-baseline having nothing to protect (a follow-on error).
+    if (security.problems.length > 0) checked.broken.add(["security"]);
     const guardrails = planGuardrails(organization.plan, checked.broken, security.plan?.protection);
     const review = planReview(organization.plan);
     const identity = planIdentity(organization.plan, checked.broken);

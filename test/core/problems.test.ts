@@ -306,6 +306,16 @@ const CASES: Case[] = [
         ],
     },
     {
+        title: "security: a broken baseline attached by name gives no follow-on 'nothing to protect'",
+        raw: withBaseline((c) => {
+            c.security.logArchiveAccount = "log-archve";
+            c.guardrails = { ...c.guardrails, attachments: { accounts: { audit: ["protect-security-baseline"] } } };
+        }),
+        expect: [["landing-zone:security.logArchiveAccount", /names an unknown account \(did you mean 'log-archive'\?\)/]],
+        absent: [["landing-zone:guardrails.attachments.accounts.audit", /no security baseline to protect/]],
+        count: 1,
+    },
+    {
         title: "security: log archive and audit the same account",
         raw: withBaseline((c) => (c.security.auditAccount = "log-archive")),
         expect: [["landing-zone:security.auditAccount", /must differ from logArchiveAccount/]],
