@@ -17,6 +17,7 @@ import { identityConfigShape } from "./identity/config";
 import { organizationConfigShape } from "./organization/config";
 import { CONFIG_NAMESPACE } from "./problems";
 import { reviewConfigShape } from "./review/config";
+import { securityConfigShape } from "./security/config";
 
 type JsonSchema = {
     type?: string;
@@ -45,6 +46,7 @@ const SECTIONS: [string, string, Record<string, z.ZodType>][] = [
     ["Access: teams, users, MFA, workload roles", "Who may do what in which environment ([access model](access-model.md)).", accessConfigShape],
     ["Identity: IAM users or IAM Identity Center", "Where people sign in, permission sets and the Identity Center directory ([IAM Identity Center](identity-center.md)).", identityConfigShape],
     ["Guardrails and budgets", "Service control policies, the resource control policy, tag policies ([guardrails](guardrails.md)) and budgets.", guardrailsConfigShape],
+    ["Security baseline", "Log archive, organization trail, detective services and their delegated administrator ([security baseline](security-baseline.md)).", securityConfigShape],
     ["Estate review", "The read-only review role ([estate review](estate-review.md)).", reviewConfigShape],
 ];
 

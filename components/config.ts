@@ -17,6 +17,7 @@ import { checkStructure, type StructureInput } from "./organization/structure";
 import { parseLeniently, type Broken } from "./parse";
 import { ConfigError, toConfigProblems, type Problem } from "./problems";
 import { reviewConfigShape } from "./review/config";
+import { securityConfigShape } from "./security/config";
 
 export { CONFIG_NAMESPACE, ConfigError, keyPath, type ConfigProblem } from "./problems";
 export {
@@ -39,6 +40,7 @@ export const configSchema = z.strictObject({
     ...guardrailsConfigShape,
     ...reviewConfigShape,
     ...identityConfigShape,
+    ...securityConfigShape,
 });
 
 export type LandingZoneConfig = z.output<typeof configSchema>;

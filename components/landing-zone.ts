@@ -10,6 +10,7 @@ import { deployIdentity, type IdentityCenter } from "./identity/component";
 import { MemberAccount, Organization } from "./organization/component";
 import type { LandingZonePlan } from "./plan";
 import { deployReviewRoles } from "./review/component";
+import { deploySecurity, type SecurityBaseline } from "./security/component";
 
 export interface LandingZone {
     plan: LandingZonePlan;
@@ -19,6 +20,7 @@ export interface LandingZone {
     guardrails?: Guardrails;
     access?: Access;
     identityCenter?: IdentityCenter;
+    security?: SecurityBaseline;
 }
 
 export function deployLandingZone(plan: LandingZonePlan): LandingZone {
@@ -56,6 +58,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
         lz.identityCenter = deployIdentity(plan.identity, lz.organization, members, lz.access, formerKeys);
     }
     deployReviewRoles(plan.reviewRoles, members);
+    lz.security = deploySecurity(plan.security, lz.organization, members);
     return lz;
 }
 

@@ -4,7 +4,10 @@
  *
  *   raw config --checkConfig--> parsed config (shape, structure)
  *              --planOrganization--> organization plan (layout, environments, OUs, accounts, tags)
- *              --planAccess / planGuardrails / planReview / planIdentity--> the sections' plans
+ *              --planAccess / planSecurity / planGuardrails / planReview / planIdentity--> the sections' plans
+ *
+ * The guardrails planner takes the security plan's `protection` (what protect-security-baseline
+ * protects, and in which accounts): the only hand-over between sections, passed down here.
  *
  * Every stage runs even when an earlier one found problems (what failed to parse is left out
  * and never reported again as a follow-on error), and their problems are merged into one
@@ -20,6 +23,7 @@ import { planIdentity, type IdentityPlan } from "./identity/plan";
 import { planOrganization, type CorePlan } from "./organization/plan";
 import { ConfigError, toConfigProblems, type ConfigProblem, type Problem } from "./problems";
 import { planReview, type ReviewRolePlan } from "./review/plan";
+import { planSecurity, type SecurityPlan } from "./security/plan";
 
 export {
     classTagValue,
@@ -40,6 +44,8 @@ export interface LandingZonePlan extends CorePlan {
     reviewRoles: ReviewRolePlan[];
     /** IAM Identity Center; absent when people sign in as IAM users only. */
     identity?: IdentityPlan;
+    /** The security baseline; undefined when the stack has no `security` section. */
+    security?: SecurityPlan;
 }
 
 /** The plan when the config is valid, and every problem of every stage otherwise. */
@@ -56,10 +62,21 @@ export function planLandingZone(raw: Record<string, unknown>): PlanResult {
     if (!checked.config) return { problems: toConfigProblems(problems) };
     const organization = planOrganization(checked.config, checked.broken);
     const access = planAccess(organization.plan, checked.broken);
-    const guardrails = planGuardrails(organization.plan, checked.broken);
+    const security = planSecurity(organization.plan, checked.broken);
+    // A security section with problems of its own plans no protection: the guardrails then stay
+    // silent about protect-security-baseline having nothing to protect (a follow-on error).
+    if (security.problems.length > 0) checked.broken.add(["security"]);
+    const guardrails = planGuardrails(organization.plan, checked.broken, security.plan?.protection);
     const review = planReview(organization.plan);
     const identity = planIdentity(organization.plan, checked.broken);
-    problems.push(...organization.problems, ...access.problems, ...guardrails.problems, ...review.problems, ...identity.problems);
+    problems.push(
+        ...organization.problems,
+        ...access.problems,
+        ...security.problems,
+        ...guardrails.problems,
+        ...review.problems,
+        ...identity.problems,
+    );
     if (problems.length > 0) return { problems: toConfigProblems(problems) };
     return {
         plan: {
@@ -68,6 +85,7 @@ export function planLandingZone(raw: Record<string, unknown>): PlanResult {
             guardrails: guardrails.plan,
             reviewRoles: review.plan,
             ...(identity.plan ? { identity: identity.plan } : {}),
+            security: security.plan,
         },
         problems: [],
     };

@@ -26,6 +26,7 @@ import {
     SERVICE_ALLOW_LIST,
     type DocumentGuardrail,
     type GuardrailParameters,
+    type SecurityBaselineProtection,
 } from "./scp";
 import { environmentTagPolicy, TAG_POLICY_MAX_CHARACTERS } from "./tag-policy";
 
@@ -138,12 +139,16 @@ interface Target {
     services?: string[];
 }
 
+/** What the security baseline (../security/plan.ts) deployed, and the accounts the baseline protects it in. */
+export type SecurityBaselineTargets = SecurityBaselineProtection & { accounts: string[] };
+
 /**
  * Plans the guardrails and checks the section's rules and limits. With a config that had
  * problems (`broken` says what failed to parse) it plans what it can and leaves references to
- * broken entries alone.
+ * broken entries alone. `securityBaseline` is the security section's `protection` (the pipeline
+ * passes it on): with the baseline, protect-security-baseline goes to its accounts.
  */
-export function planGuardrails(core: CorePlan, broken: Broken = new Broken()): Planned<GuardrailsPlan> {
+export function planGuardrails(core: CorePlan, broken: Broken = new Broken(), securityBaseline?: SecurityBaselineTargets): Planned<GuardrailsPlan> {
     const problems: Problem[] = checkBudgets(core, broken);
     const budgets = planBudgetsOf(core);
     const tags = core.commonTags;
@@ -158,13 +163,13 @@ export function planGuardrails(core: CorePlan, broken: Broken = new Broken()): P
     const exemptRoleArns = [...new Set([g.platformRoleName, ...accessRoleNames])].map(roleArnPattern);
     const protectedRoleArns = [roleArnPattern(`${g.platformRolePath.slice(1)}*`), ...[...new Set([...accessRoleNames, g.platformRoleName])].map(roleArnPattern)];
 
-    const targets = attachTargets(core, g);
+    const targets = attachTargets(core, g, securityBaseline);
     const allowLists = new Map(targets.filter((t) => t.services).map((t) => [t.key, t.services!]));
     const planned: ScpTargetPlan[] = [];
     for (const t of targets) {
         if (t.guardrails.size === 0) continue;
         const guardrails = CATALOGUE_ORDER.filter((n) => t.guardrails.has(n));
-        const params = parametersFor(t, g, broken, exemptRoleArns, protectedRoleArns, problems);
+        const params = parametersFor(t, g, broken, exemptRoleArns, protectedRoleArns, securityBaseline, problems);
         if (!params) continue;
         const result = documentsFor(t, guardrails, params);
         if ("problem" in result) {
@@ -208,7 +213,7 @@ function planBudgetsOf(core: CorePlan): BudgetPlan[] {
 }
 
 /** Every target (the root, each OU, each account) with the guardrails the baseline and the attachments put on it. */
-function attachTargets(core: CorePlan, g: GuardrailsConfig): Target[] {
+function attachTargets(core: CorePlan, g: GuardrailsConfig, securityBaseline: SecurityBaselineTargets | undefined): Target[] {
     const targets: Target[] = [
         { key: "root", kind: "root", label: "root", configPath: ["guardrails", "attachments", "root"], formerKeys: [], guardrails: new Set() },
         ...core.organizationalUnits.map((ou): Target => ({
@@ -244,6 +249,8 @@ function attachTargets(core: CorePlan, g: GuardrailsConfig): Target[] {
             }
         }
         for (const key of top.production) BASELINE.production.forEach((n) => byKey.get(key)!.guardrails.add(n));
+        // The security baseline's own protection, where its principals could reach it: the log archive and audit accounts.
+        for (const key of securityBaseline?.accounts ?? []) byKey.get(`account-${key}`)?.guardrails.add("protect-security-baseline");
     }
     g.attachments.root.forEach((n) => root.guardrails.add(n));
     for (const [k, names] of Object.entries(g.attachments.organizationalUnits)) names.forEach((n) => byKey.get(`ou-${k}`)?.guardrails.add(n));
@@ -451,8 +458,16 @@ function parametersFor(
     broken: Broken,
     exemptRoleArns: string[],
     protectedRoleArns: string[],
+    securityBaseline: SecurityBaselineProtection | undefined,
     problems: Problem[],
 ): GuardrailParameters | undefined {
+    if (t.guardrails.has("protect-security-baseline") && !securityBaseline) {
+        if (!broken.has("security")) {
+            problems.push(problem(t.configPath, "protect-security-baseline",
+                `attaches protect-security-baseline to ${t.label}, but there is no security baseline to protect: set landing-zone:security (with a log archive)`));
+        }
+        return undefined;
+    }
     let instanceTypes: string[] = [];
     if (t.guardrails.has("instance-type-allow-list")) {
         if (t.environmentClass === "non-production") instanceTypes = g.nonProductionInstanceTypes;
@@ -474,6 +489,7 @@ function parametersFor(
         extraGlobalActions: sortedSet(g.extraGlobalActions),
         instanceTypes: sortedSet(instanceTypes),
         services: t.services ?? [],
+        securityBaseline,
     };
 }
 

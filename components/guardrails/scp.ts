@@ -312,6 +312,80 @@ export function denyExternalSharing(p: { exemptRoleArns: readonly string[] }): P
     );
 }
 
+/** What protect-security-baseline protects, from the security baseline's plan (../security/plan.ts). */
+export interface SecurityBaselineProtection {
+    /** Bucket names or patterns (`lz-logs-*`) of the log archive. */
+    logBucketNames: readonly string[];
+    /** KMS aliases (`alias/lz-log-archive`) of the log archive's keys. */
+    keyAliases: readonly string[];
+    /** Role paths and names (`service-role/lz-config-aggregator`) the baseline's services depend on. */
+    roles: readonly string[];
+}
+
+/** Deleting logs or weakening the bucket that keeps them (the bucket policy denies the same). */
+export const LOG_BUCKET_ACTIONS: readonly string[] = [
+    "s3:BypassGovernanceRetention",
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:PutBucketAcl",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutReplicationConfiguration",
+];
+
+/** Making the log archive's key unusable, or opening it to others. */
+export const LOG_KEY_ACTIONS: readonly string[] = ["kms:CreateGrant", "kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"];
+
+/**
+ * The security baseline's own resources, beyond what protect-security-services covers (trails,
+ * detectors, recorders, aggregators, analyzers): nobody deletes logs or changes the log bucket, its
+ * policy or its protections; nobody changes the key's policy, disables or deletes it, or moves its
+ * alias (the key is found by its alias, `kms:ResourceAliases`, as its ID is only known once it
+ * exists); nobody changes the roles the baseline's services use. Exemption: the platform roles.
+ */
+export function protectSecurityBaseline(p: { securityBaseline?: SecurityBaselineProtection; exemptRoleArns: readonly string[] }): PolicyDocument {
+    if (!p.securityBaseline) throw new Error("protect-security-baseline needs the security baseline's resources (landing-zone:security)");
+    const { logBucketNames, keyAliases, roles } = p.securityBaseline;
+    const exempt = exemptPrincipals(p.exemptRoleArns);
+    const statements: Statement[] = [];
+    if (logBucketNames.length) {
+        statements.push(withCondition({
+            Sid: "ProtectLogArchiveBucket",
+            Effect: "Deny",
+            Action: [...LOG_BUCKET_ACTIONS],
+            Resource: logBucketNames.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+        }, exempt));
+    }
+    if (keyAliases.length) {
+        statements.push(
+            {
+                Sid: "ProtectLogArchiveKey",
+                Effect: "Deny",
+                Action: [...LOG_KEY_ACTIONS],
+                Resource: "*",
+                Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...keyAliases] }, ...exempt },
+            },
+            withCondition({
+                Sid: "ProtectLogArchiveKeyAlias",
+                Effect: "Deny",
+                Action: ["kms:DeleteAlias", "kms:UpdateAlias"],
+                Resource: keyAliases.map((a) => `arn:aws:kms:*:*:${a}`),
+            }, exempt),
+        );
+    }
+    if (roles.length) {
+        statements.push(withCondition({ Sid: "ProtectSecurityBaselineRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS], Resource: roles.map(roleArnPattern) }, exempt));
+    }
+    return document(...statements);
+}
+
 /**
  * Allow-list strategy: an Allow of whole services, which replaces FullAWSAccess on the target.
  * Anything outside the list is implicitly denied at that level of the tree.
@@ -341,6 +415,8 @@ export interface GuardrailParameters {
     instanceTypes: string[];
     /** Only for `service-allow-list`. */
     services: string[];
+    /** Only for `protect-security-baseline`: what the security baseline deployed. */
+    securityBaseline?: SecurityBaselineProtection;
 }
 
 /** Name of the allow-list document that replaces FullAWSAccess (`serviceAllowLists`), not attachable by name. */
@@ -359,6 +435,7 @@ export const GUARDRAIL_NAMES = [
     "deny-disable-ebs-encryption",
     "protect-s3-public-access-block",
     "deny-external-sharing",
+    "protect-security-baseline",
 ] as const;
 export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
 export type DocumentGuardrail = GuardrailName | typeof SERVICE_ALLOW_LIST;
@@ -436,6 +513,12 @@ export const GUARDRAILS: Record<DocumentGuardrail, GuardrailSpec> = {
         exemption: "platform roles",
         baseline: "root",
         build: denyExternalSharing,
+    },
+    "protect-security-baseline": {
+        description: "Deny deleting logs, changing the log archive bucket, its key and the security baseline roles except for the platform roles",
+        exemption: "platform roles",
+        // The baseline attaches it to the log archive and audit accounts when `security` deploys a log archive.
+        build: protectSecurityBaseline,
     },
 };
 

@@ -5,14 +5,17 @@ import { accountEnvironmentTag } from "./accountEnvironmentTag";
 import { accountProtection } from "./accountProtection";
 import { accountQuota } from "./accountQuota";
 import { budgetPerEnvironment } from "./budgetPerEnvironment";
+import { cloudTrailBucket } from "./cloudTrailBucket";
 import { fullAdmin } from "./fullAdmin";
 import { inlinePolicyTotals } from "./inlinePolicyTotals";
+import { kmsKeyPolicy } from "./kmsKeyPolicy";
 import { noAllowNotAction } from "./noAllowNotAction";
 import { noPassRoleWildcard } from "./noPassRoleWildcard";
 import { nonprodInstanceTypes } from "./nonprodInstanceTypes";
 import { noUserAccessKeys } from "./noUserAccessKeys";
 import { noUserPermissions } from "./noUserPermissions";
 import { orgPolicyDocument } from "./orgPolicyDocument";
+import { organizationTrail } from "./organizationTrail";
 import { orgStructureLimits } from "./orgStructureLimits";
 import { policySize } from "./policySize";
 import { privilegeEscalation } from "./privilegeEscalation";
@@ -38,6 +41,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     policySize,
     tagIsolation,
     ssoPermissionSetSession,
+    kmsKeyPolicy,
     // Stack policies
     privilegeEscalation,
     fullAdmin,
@@ -50,4 +54,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     userBaseline,
     budgetPerEnvironment,
     ssoAccountAssignments,
+    organizationTrail,
+    cloudTrailBucket,
 ];

@@ -5,15 +5,13 @@
  * untaggable actions, which the pack's iam-tag-isolation accepts.)
  */
 import { strict as assert } from "assert";
-import * as path from "path";
-import { runPlanHere } from "../helpers/plan";
-import { ROOT } from "../helpers/program";
+import { shippedPlan } from "../helpers/plan";
 
 describe("policy pack on the shipped stacks (access resources)", function () {
     this.timeout(600_000);
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: no mandatory violation; access resources raise no other finding`, async () => {
-            const r = await runPlanHere({ dir: ROOT, stack, policyPackDir: path.join(ROOT, "policypack") });
+            const r = await shippedPlan(stack);
             assert.equal(r.error, undefined, r.error?.message);
             const mandatory = r.violations.filter((v) => v.enforcementLevel === "mandatory");
             assert.deepEqual(mandatory.map((v) => `${v.policy} ${v.urn}: ${v.message}`), []);

@@ -15,11 +15,16 @@ const HYBRID = {
     "landing-zone:organizationalUnits": {
         nonprod: { name: "NonProd", environmentClass: "non-production" },
         prod: { name: "Prod", environmentClass: "production" },
+        security: { name: "Security", environmentClass: "production" },
     },
     "landing-zone:accounts": {
         nonprod: { name: "app1-nonprod", email: "aws+app1-nonprod@example.com", ou: "nonprod", environments: ["dev", "test", "staging"] },
         prod: { name: "app1-prod", email: "aws+app1-prod@example.com", ou: "prod", environments: ["prod"] },
+        "log-archive": { name: "app1-log-archive", email: "aws+app1-log-archive@example.com", ou: "security", environmentClass: "production" },
+        audit: { name: "app1-audit", email: "aws+app1-audit@example.com", ou: "security", environmentClass: "production" },
     },
+    // The security baseline (the prod policy config requires the organization trail).
+    "landing-zone:security": { logArchiveAccount: "log-archive", auditAccount: "audit", regions: ["eu-west-1"] },
     "landing-zone:users": { alice: { teams: ["developers"] }, bob: { teams: ["operators"] } },
     "landing-zone:budgets": { alertEmails: ["finops@example.com"] },
 };
@@ -41,7 +46,8 @@ describe("hybrid layout, planned offline with the policy pack", function () {
 
         const accounts = r.resources.filter((x) => x.type === "aws:organizations/account:Account");
         const tags = Object.fromEntries(accounts.map((a) => [a.name, (a.inputs.tags as Record<string, string>).Environment]));
-        assert.deepEqual(tags, { nonprod: "nonprod", prod: "prod" });
+        assert.deepEqual(tags, { audit: "prod", "log-archive": "prod", nonprod: "nonprod", prod: "prod" });
+        assert.equal(r.resources.filter((x) => x.type === "aws:cloudtrail/trail:Trail" && x.inputs.isOrganizationTrail === true).length, 1);
 
         // Production: roles per level in its own account. Shared account: tag-scoped policies per environment.
         const inAccount = (key: string, type: string) =>

@@ -17,6 +17,17 @@ function tweak(f: (c: any) => void): Record<string, any> {
     return c;
 }
 
+/** withUser() with a security baseline: a log archive and an audit account of their own. */
+function withBaseline(f: (c: any) => void = () => undefined): Record<string, any> {
+    const c = withUser();
+    c.organizationalUnits.security = { name: "Security", environmentClass: "production" };
+    c.accounts["log-archive"] = { name: "app-log-archive", email: "aws+log-archive@example.com", ou: "security", environmentClass: "production" };
+    c.accounts.audit = { name: "app-audit", email: "aws+audit@example.com", ou: "security", environmentClass: "production" };
+    c.security = { logArchiveAccount: "log-archive", auditAccount: "audit", regions: ["eu-west-1"] };
+    f(c);
+    return c;
+}
+
 const show = (ps: ConfigProblem[]) => ps.map((p) => `  ${p.key}: ${p.message}`).join("\n");
 const tags = (n: number, prefix: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
 
@@ -265,6 +276,106 @@ const CASES: Case[] = [
         title: "a guardrails section of the wrong type",
         raw: { ...withUser(), guardrails: ["deny-root-user"] },
         expect: [["landing-zone:guardrails", /^must be an object with the keys baseline, platformRoleName, .* \(got a list\)$/]],
+        count: 1,
+    },
+    {
+        title: "security: the log archive in the management account, an unknown audit account, regions outside the allowed list",
+        raw: withBaseline((c) => {
+            c.guardrails = { allowedRegions: ["eu-west-1", "eu-central-1"] };
+            c.security.logArchiveAccount = "management";
+            c.security.auditAccount = "audti";
+            c.security.regions = ["eu-west-1", "us-west-2"];
+        }),
+        expect: [
+            ["landing-zone:security.logArchiveAccount", /must be a member account, not the management account/],
+            ["landing-zone:security.auditAccount", /names an unknown account \(did you mean 'audit'\?\); declared accounts: .*log-archive/],
+            ["landing-zone:security.regions[1]", /is outside guardrails.allowedRegions \(eu-west-1, eu-central-1\)/],
+        ],
+        count: 3,
+    },
+    {
+        title: "security: one account for both roles, an account hosting an environment, a home region outside the regions",
+        raw: withBaseline((c) => {
+            c.security.auditAccount = "log-archive";
+            c.security.logArchiveAccount = "dev";
+            c.security.homeRegion = "us-east-1";
+        }),
+        expect: [
+            ["landing-zone:security.logArchiveAccount", /must be an account that hosts no environment \(it hosts dev\)/],
+            ["landing-zone:security.homeRegion", /must be one of security.regions \(eu-west-1\)/],
+        ],
+    },
+    {
+        title: "security: a broken baseline attached by name gives no follow-on 'nothing to protect'",
+        raw: withBaseline((c) => {
+            c.security.logArchiveAccount = "log-archve";
+            c.guardrails = { ...c.guardrails, attachments: { accounts: { audit: ["protect-security-baseline"] } } };
+        }),
+        expect: [["landing-zone:security.logArchiveAccount", /names an unknown account \(did you mean 'log-archive'\?\)/]],
+        absent: [["landing-zone:guardrails.attachments.accounts.audit", /no security baseline to protect/]],
+        count: 1,
+    },
+    {
+        title: "security: log archive and audit the same account",
+        raw: withBaseline((c) => (c.security.auditAccount = "log-archive")),
+        expect: [["landing-zone:security.auditAccount", /must differ from logArchiveAccount/]],
+        count: 1,
+    },
+    {
+        title: "security: required accounts and regions, trusted access the delegations need, a lifecycle that expires before it archives",
+        raw: withBaseline((c) => {
+            c.security = { logArchive: { transitionDays: 90, expirationDays: 30 } };
+            c.organization = { awsServiceAccessPrincipals: ["cloudtrail.amazonaws.com"] };
+        }),
+        expect: [
+            ["landing-zone:security.logArchiveAccount", /is required when layout is multi-account/],
+            ["landing-zone:security.auditAccount", /is required when layout is multi-account/],
+            ["landing-zone:security.regions", /is required when guardrails.allowedRegions is not set/],
+            ["landing-zone:organization.awsServiceAccessPrincipals", /must include guardduty.amazonaws.com/],
+            ["landing-zone:security.logArchive.expirationDays", /must be more than transitionDays \(90\)/],
+        ],
+    },
+    {
+        title: "security: bad values in the section name the key and what is allowed",
+        raw: withBaseline((c) => {
+            c.security.accessAnalyzer = { unusedAccessAge: 400 };
+            c.security.securityHub = { standards: ["cis"] };
+            c.security.logArchive = { bucketName: "Logs_Bucket" };
+        }),
+        expect: [
+            ["landing-zone:security.accessAnalyzer.unusedAccessAge", /must be at most 365 days/],
+            ["landing-zone:security.securityHub.standards[0]", /must be one of aws-foundational-security-best-practices\/v\/1.0.0/],
+            ["landing-zone:security.logArchive.bucketName", /must be an S3 bucket name/],
+        ],
+    },
+    {
+        title: "security in single-account: no member accounts, no Security Hub or Config, the deployment roles required",
+        raw: {
+            layout: "single-account",
+            users: { alice: { teams: ["developers"] } },
+            security: { logArchiveAccount: "logs", securityHub: { enabled: true }, config: {}, regions: ["eu-west-1"] },
+        },
+        expect: [
+            ["landing-zone:security.logArchiveAccount", /is not allowed when layout is single-account/],
+            ["landing-zone:security.securityHub", /is not part of the single-account baseline/],
+            ["landing-zone:security.config", /is not part of the single-account baseline/],
+            ["landing-zone:security.deploymentRoleNames", /is required in single-account/],
+        ],
+        count: 4,
+    },
+    {
+        title: "security: a broken account entry gives no follow-on 'unknown account'",
+        raw: withBaseline((c) => {
+            c.accounts.audit.email = "audit-at-example.com";
+        }),
+        expect: [["landing-zone:accounts.audit.email", /one '@'/]],
+        absent: [["landing-zone:security.auditAccount", /.*/]],
+        count: 1,
+    },
+    {
+        title: "protect-security-baseline attached without a security baseline",
+        raw: tweak((c) => (c.guardrails = { attachments: { accounts: { dev: ["protect-security-baseline"] } } })),
+        expect: [["landing-zone:guardrails.attachments.accounts.dev", /no security baseline to protect: set landing-zone:security/]],
         count: 1,
     },
 ];

@@ -36,7 +36,7 @@ describe("program (mock monitor)", () => {
 
         it("creates every account protected, retained, never closed, roleName ignored, one after another", () => {
             const accounts = run.byType(ACCOUNT);
-            assert.equal(accounts.length, 6);
+            assert.equal(accounts.length, 7);
             for (const a of accounts) {
                 assert.equal(a.protect, true, `${a.name} protected`);
                 assert.equal(a.retainOnDelete, true, `${a.name} retained on delete`);

@@ -286,6 +286,7 @@ describe("properties: SCP packing", function () {
             extraGlobalActions: [],
             instanceTypes: ["t3.*"],
             services: ["ec2", "s3", "iam", "sts", "organizations", "cloudtrail"],
+            securityBaseline: { logBucketNames: ["lz-logs-*"], keyAliases: ["alias/lz-log-archive"], roles: ["service-role/lz-config-aggregator"] },
         };
         const account = "210987654321";
         const role = (n: string) => `arn:aws:iam::${account}:role/${n}`;

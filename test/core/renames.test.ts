@@ -36,6 +36,9 @@ function renameAll(config: Record<string, any>): Record<string, any> {
     if (b?.accountMonthlyLimits) b.accountMonthlyLimits = mapKeys(b.accountMonthlyLimits, (_, v) => v);
     const ic = c[`${NS}identity`];
     if (ic?.delegatedAdministrator) ic.delegatedAdministrator = renamed(ic.delegatedAdministrator);
+    const s = c[`${NS}security`];
+    if (s?.logArchiveAccount) s.logArchiveAccount = renamed(s.logArchiveAccount);
+    if (s?.auditAccount) s.auditAccount = renamed(s.auditAccount);
     const identity = c[`${NS}identityAccount`];
     if (identity && identity !== "management") c[`${NS}identityAccount`] = renamed(identity);
     return c;

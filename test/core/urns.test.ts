@@ -10,8 +10,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runPlanHere } from "../helpers/plan";
-import { ROOT } from "../helpers/program";
+import { shippedPlan } from "../helpers/plan";
 
 const PRECIOUS = ["aws:organizations/organization:Organization", "aws:organizations/account:Account"];
 
@@ -21,7 +20,7 @@ for (const stack of ["dev", "prod", "prod-sso"]) {
         let current: string[];
         before(async () => {
             // The offline plan builds URNs the engine's way (the root stack is not in the type chain).
-            const run = await runPlanHere({ dir: ROOT, stack, policyPackDir: null });
+            const run = await shippedPlan(stack);
             assert.equal(run.error, undefined, run.error?.message);
             current = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn).sort();
             if (process.env.UPDATE_URN_PINS) fs.writeFileSync(file, JSON.stringify(current, null, 2) + "\n");

@@ -143,8 +143,8 @@ describe("guardrails config", () => {
             rejects(twice, "landing-zone:budgets.thresholds[1]", /listed twice/);
             const acct = prod();
             acct.budgets.accountMonthlyLimits = { dev: 10, nowhere: 10 };
-            rejects(acct, "landing-zone:budgets.accountMonthlyLimits.dev", /hosts no environment .*eligible: security, sandbox/);
-            rejects(acct, "landing-zone:budgets.accountMonthlyLimits.nowhere", /eligible: security, sandbox/);
+            rejects(acct, "landing-zone:budgets.accountMonthlyLimits.dev", /hosts no environment .*eligible: security, log-archive, sandbox/);
+            rejects(acct, "landing-zone:budgets.accountMonthlyLimits.nowhere", /eligible: security, log-archive, sandbox/);
             const none = dev();
             delete none.budgets.alertEmails;
             rejects(none, "landing-zone:budgets.alertEmails", /.+/);
@@ -155,12 +155,17 @@ describe("guardrails config", () => {
         it("absent guardrails in an Organizations layout: the baseline, without the region list, and tag policies", () => {
             const raw = prod();
             delete raw.guardrails;
+            // Without the region guardrail the security baseline names its regions itself.
+            raw.security.regions = ["eu-west-1"];
             const gp = planFromRawConfig(raw).guardrails;
             const byKey = Object.fromEntries(gp.targets.map((t) => [t.key, t.guardrails]));
             assert.deepEqual(byKey.root, ["deny-leave-organization", "deny-root-user", "protect-security-services", "require-imdsv2", "deny-external-sharing"]);
             assert.deepEqual(byKey["ou-workloads-nonprod"], ["instance-type-allow-list"]);
             assert.deepEqual(byKey["ou-workloads-prod"], ["deny-iam-users"]);
-            assert.deepEqual(Object.keys(byKey).sort(), ["ou-sandbox", "ou-security", "ou-workloads-nonprod", "ou-workloads-prod", "root"]);
+            // The security baseline's own protection, on the log archive and audit accounts.
+            assert.deepEqual(byKey["account-log-archive"], ["protect-security-baseline"]);
+            assert.deepEqual(byKey["account-security"], ["protect-security-baseline"]);
+            assert.deepEqual(Object.keys(byKey).sort(), ["account-log-archive", "account-security", "ou-sandbox", "ou-security", "ou-workloads-nonprod", "ou-workloads-prod", "root"]);
             assert.equal(gp.tagPolicies.length, 4);
             // Five at the root need more than the four free slots: packed. Elsewhere one document each.
             const root = gp.targets.find((t) => t.key === "root")!;
@@ -173,11 +178,12 @@ describe("guardrails config", () => {
         it("baseline false and no attachments: no SCP; tag policies can be turned off", () => {
             const raw = prod();
             raw.guardrails = { baseline: false, tagPolicies: { enabled: false } };
+            raw.security.regions = ["eu-west-1"];
             const gp = planFromRawConfig(raw).guardrails;
             assert.deepEqual(gp.targets, []);
             assert.deepEqual(gp.tagPolicies, []);
             assert.deepEqual(gp.resourceControlPolicies, []);
-            assert.deepEqual(gp.budgets.map((b) => b.key), ["dev", "test", "staging", "prod", "account-sandbox", "account-security"]);
+            assert.deepEqual(gp.budgets.map((b) => b.key), ["dev", "test", "staging", "prod", "account-log-archive", "account-sandbox", "account-security"]);
         });
 
         it("the shipped prod stack packs the root's eight guardrails into fewer documents", () => {

@@ -89,7 +89,7 @@ describe("packing", () => {
             for (const d of target.documents) assert.ok(d.size <= SCP_MAX_CHARACTERS, `${d.key}: ${d.size}`);
             // No statement lost or duplicated.
             const sids = target.documents.flatMap((d) => d.sids).sort();
-            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"] }).Statement.map((s) => s.Sid)).sort();
+            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"], securityBaseline: plan.security!.protection }).Statement.map((s) => s.Sid)).sort();
             assert.deepEqual(sids, expected);
         });
 
@@ -106,6 +106,7 @@ describe("packing", () => {
                 extraGlobalActions: g.extraGlobalActions,
                 instanceTypes: g.productionInstanceTypes!,
                 services: g.serviceAllowLists["workloads-prod"],
+                securityBaseline: plan.security!.protection,
             };
             const unpackedLevel: ScpLevel = {
                 id: "ou-workloads-prod",

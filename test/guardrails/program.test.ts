@@ -37,20 +37,25 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         }
     });
 
-    it("prod attaches to the root, the OUs and nowhere else, within 5 SCPs per target", () => {
+    it("prod attaches to the root, the OUs, and the security baseline's protection to the log archive and audit accounts only, within 5 SCPs per target", () => {
         const ouIds = new Map(
             prod.byType(OU).map((o) => [prod.idOf(o), o.name.replace(/^ou-/, "")]),
         );
+        const accountIds = new Map(prod.byType("aws:organizations/account:Account").map((a) => [prod.idOf(a), `account ${a.name}`]));
         const attachments = prod.byType(ATTACHMENT);
         const perTarget = new Map<string, number>();
         for (const a of attachments) {
             const target = a.inputs.targetId;
-            assert.ok(target === prod.org.rootId || ouIds.has(target), `${a.name} is attached to ${target}, neither the root nor an OU`);
+            if (accountIds.has(target)) {
+                assert.match(a.name, /^scp-account-(log-archive|security)-protect-security-baseline$/, `${a.name} is attached to ${accountIds.get(target)}`);
+            } else {
+                assert.ok(target === prod.org.rootId || ouIds.has(target), `${a.name} is attached to ${target}, neither the root nor an OU`);
+            }
             if (a.name.startsWith("scp-")) perTarget.set(target, (perTarget.get(target) ?? 0) + 1);
         }
         assert.deepEqual(
-            [...perTarget.keys()].map((id) => (id === prod.org.rootId ? "root" : ouIds.get(id))).sort(),
-            ["root", "sandbox", "security", "workloads-nonprod", "workloads-prod"],
+            [...perTarget.keys()].map((id) => (id === prod.org.rootId ? "root" : ouIds.get(id) ?? accountIds.get(id))).sort(),
+            ["account log-archive", "account security", "root", "sandbox", "security", "workloads-nonprod", "workloads-prod"],
         );
         for (const [target, n] of perTarget) assert.ok(n + 1 <= 5, `${target}: ${n} SCPs + FullAWSAccess`);
     });
@@ -97,6 +102,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
     it("prod registers a budget per environment and per account without one, in the management account, filtered by linked account", () => {
         const budgets = prod.byType(BUDGET);
         assert.deepEqual(budgets.map((b) => b.name).sort(), [
+            "budget-account-log-archive",
             "budget-account-sandbox",
             "budget-account-security",
             "budget-dev",

@@ -20,6 +20,7 @@ const PARAMS: scp.GuardrailParameters = {
     extraGlobalActions: [],
     instanceTypes: [...scp.DEFAULT_NON_PRODUCTION_INSTANCE_TYPES],
     services: ["ec2", "s3", "iam", "sts"],
+    securityBaseline: { logBucketNames: ["lz-logs-*"], keyAliases: ["alias/lz-log-archive"], roles: ["service-role/lz-config-aggregator"] },
 };
 const ALL: scp.DocumentGuardrail[] = [...scp.GUARDRAIL_NAMES, scp.SERVICE_ALLOW_LIST];
 

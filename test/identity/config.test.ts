@@ -91,7 +91,7 @@ describe("identity config", () => {
         const org = prodSso()["organization"] as Record<string, unknown>;
         const principals = (org.awsServiceAccessPrincipals as string[]).filter((p) => p !== "sso.amazonaws.com");
         expectProblem({ ...prodSso(), organization: { ...org, awsServiceAccessPrincipals: principals } }, "landing-zone:organization.awsServiceAccessPrincipals", /must include sso.amazonaws.com/);
-        expectProblem(withIdentity(prodSso(), { delegatedAdministrator: "identity" }), "landing-zone:identity.delegatedAdministrator", /declared member account \(security, dev,/);
+        expectProblem(withIdentity(prodSso(), { delegatedAdministrator: "identity" }), "landing-zone:identity.delegatedAdministrator", /declared member account \(security, log-archive, dev,/);
         assert.deepEqual(problems(withIdentity(prodSso(), { delegatedAdministrator: "security" })), []);
     });
 

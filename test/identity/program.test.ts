@@ -11,7 +11,7 @@ import { accessMatrix } from "../../components/access/plan";
 import { planFromRawConfig } from "../../components/plan";
 import { renderMarkdown } from "../../tools/plan/render";
 import type { PlanResult } from "../../tools/plan/run";
-import { runPlanHere } from "../helpers/plan";
+import { runPlanHere, shippedPlan } from "../helpers/plan";
 import { flatten, ProgramRun, Recorded, ROOT, runProgram } from "../helpers/program";
 import { tempDir } from "../plan/support";
 import { rawStackConfig } from "../helpers/program";
@@ -133,7 +133,7 @@ describe("identity center in mock runs of the program", function () {
 describe("prod-sso planned offline with the policy pack", function () {
     this.timeout(300_000);
     let plan: PlanResult;
-    before(async () => { plan = await runPlanHere({ dir: ROOT, stack: "prod-sso" }); });
+    before(async () => { plan = await shippedPlan("prod-sso"); });
 
     it("no violation with its policy config", () => {
         assert.equal(plan.error, undefined, plan.error?.message);

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { type PlanResult } from "../../tools/plan/run";
-import { runPlanHere } from "../helpers/plan";
+import { shippedPlan } from "../helpers/plan";
 import { renderMermaid, renderMarkdown, renderText } from "../../tools/plan/render";
 import { ROOT, runCli, tempDir, type JsonReport } from "./support";
 
@@ -15,7 +15,7 @@ describe("plan: shipped stacks", function () {
     const prodConfig = (YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
 
     before(async () => {
-        prod = await runPlanHere({ dir: ROOT, stack: "prod" });
+        prod = await shippedPlan("prod");
     });
 
     it("plans prod with exit 0 and its default policy config", () => {

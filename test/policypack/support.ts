@@ -82,6 +82,14 @@ export const T = {
     userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
     passwordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
     loginProfile: "aws:iam/userLoginProfile:UserLoginProfile",
+    trail: "aws:cloudtrail/trail:Trail",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    accountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    kmsKey: "aws:kms/key:Key",
+    kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
 };
 
 // ---- Documents ----
@@ -105,9 +113,27 @@ export const MFA_TRUST = doc({
 });
 export const SERVICE_TRUST = doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
 
+/** A log key's policy: the account's root, and CloudTrail for the management account's trails. */
+export const LOG_KEY_POLICY = doc(
+    { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" },
+    { Sid: "CloudTrail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*",
+      Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*" } } },
+);
+
+/** An organization trail (multi-region, validated, KMS) into a bucket with public access blocked. */
+export function organizationTrail(): AnalyzerResource[] {
+    const bucket = res(T.bucket, "trail-logs", { bucket: "example-trail-logs" });
+    const pab = res(T.publicAccessBlock, "trail-logs-pab", { bucket: UNKNOWN, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { deps: { bucket: [bucket] } });
+    const key = res(T.kmsKey, "trail-key", { description: "trail", policy: LOG_KEY_POLICY });
+    const trail = res(T.trail, "organization-trail", { name: "organization-trail", s3BucketName: UNKNOWN, kmsKeyId: UNKNOWN, isOrganizationTrail: true, isMultiRegionTrail: true, enableLogFileValidation: true },
+        { deps: { s3BucketName: [bucket], kmsKeyId: [key] } });
+    return [bucket, pab, key, trail];
+}
+
 /**
- * A clean preview of an organization with production separation, baseline SCPs, budgets and
- * IAM people: IDs of new resources are unknown and resolved through property dependencies.
+ * A clean preview of an organization with production separation, baseline SCPs, budgets, an
+ * organization trail and IAM people: IDs of new resources are unknown and resolved through
+ * property dependencies.
  */
 export function cleanStack(): AnalyzerResource[] {
     const org = res(T.org, "org", { featureSet: "ALL", enabledPolicyTypes: ["SERVICE_CONTROL_POLICY"], roots: UNKNOWN });
@@ -128,7 +154,7 @@ export function cleanStack(): AnalyzerResource[] {
     const alice = res(T.user, "alice", { name: "alice", tags: { Team: "app" } });
     const membership = res(T.groupMembership, "developers-members", { group: "developers", users: ["alice"] }, { deps: { group: [devs], users: [alice] } });
     const pwd = res(T.passwordPolicy, "passwords", { minimumPasswordLength: 14, passwordReusePrevention: 24, requireLowercaseCharacters: true, requireUppercaseCharacters: true, requireNumbers: true, requireSymbols: true });
-    return [org, ouProd, ouNonProd, prod, dev, baseline, types, attBaseline, attTypes, ...budgets, adminRole, adminAttach, devs, devsPolicy, devsMfa, alice, membership, pwd];
+    return [org, ouProd, ouNonProd, prod, dev, baseline, types, attBaseline, attTypes, ...budgets, ...organizationTrail(), adminRole, adminAttach, devs, devsPolicy, devsMfa, alice, membership, pwd];
 }
 
 /** Replaces (by logical name) or adds resources. */

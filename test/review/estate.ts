@@ -27,6 +27,7 @@ export const ACCOUNT_IDS: Record<string, string> = {
     security: "222222222204",
     staging: "222222222205",
     test: "222222222206",
+    "log-archive": "222222222207",
 };
 export const LEGACY = "333333333301";
 export const OLD = "333333333302";

@@ -6,7 +6,7 @@ import { ConfigError as StackConfigError } from "../../components/config";
 import { ConfigError as ProjectConfigError } from "../plan/project";
 import { collect, DEFAULT_ROLE_NAME } from "./collect";
 import { DEFAULT_REVIEW_OPTIONS, review, type ReviewOptions } from "./compare";
-import { loadDeclared } from "./declared";
+import { loadDeclared, type Declared } from "./declared";
 import { exitCodeFor, renderMarkdown, renderText, toJson, type ReviewResult } from "./render";
 import { loadSnapshot, saveSnapshot, SnapshotError } from "./snapshot";
 import { SEVERITIES, type Severity, type Snapshot } from "./types";
@@ -31,8 +31,9 @@ options:
                                else every enabled region)
   --role-name <path/name>      review role to assume (default ${DEFAULT_ROLE_NAME})
   --key-max-age-days <n>       access keys older than this (default ${DEFAULT_REVIEW_OPTIONS.keyMaxAgeDays})
-  --key-unused-days <n>        access keys unused this long (default ${DEFAULT_REVIEW_OPTIONS.keyUnusedDays})
-  --password-unused-days <n>   console passwords unused this long (default ${DEFAULT_REVIEW_OPTIONS.passwordUnusedDays})
+  --key-unused-days <n>        access keys unused this long (default: the stack's security.accessAnalyzer
+                               unusedAccessAge when it deploys that analyzer, else ${DEFAULT_REVIEW_OPTIONS.keyUnusedDays})
+  --password-unused-days <n>   console passwords unused this long (default: the same, else ${DEFAULT_REVIEW_OPTIONS.passwordUnusedDays})
   --max-instance-size <size>   non-production instances above this size (default ${DEFAULT_REVIEW_OPTIONS.maxInstanceSize})
 
 Progress goes to stderr. Exit status: 0 nothing at or above --fail-on, 1 there is, 2 the review
@@ -50,13 +51,29 @@ export interface CliArgs {
     regions?: string[];
     roleName: string;
     options: ReviewOptions;
+    /** The options given on the command line (the others may come from the stack). */
+    explicit: (keyof ReviewOptions)[];
     help: boolean;
 }
 
 export class UsageError extends Error {}
 
+/**
+ * The thresholds the review applies: the command line's, else, for unused passwords and access
+ * keys, the unused-access analyzer's age when the stack's security baseline deploys one (the
+ * review and the analyzer then call the same credentials unused), else the defaults.
+ */
+export function reviewOptions(args: Pick<CliArgs, "options" | "explicit">, declared: Pick<Declared, "unusedAccessAge">): ReviewOptions {
+    const out = { ...args.options };
+    if (declared.unusedAccessAge !== undefined) {
+        if (!args.explicit.includes("keyUnusedDays")) out.keyUnusedDays = declared.unusedAccessAge;
+        if (!args.explicit.includes("passwordUnusedDays")) out.passwordUnusedDays = declared.unusedAccessAge;
+    }
+    return out;
+}
+
 export function parseArgs(argv: string[]): CliArgs {
-    const a: CliArgs = { stack: "", dir: REPO_ROOT, format: "text", failOn: "high", roleName: DEFAULT_ROLE_NAME, options: { ...DEFAULT_REVIEW_OPTIONS }, help: false };
+    const a: CliArgs = { stack: "", dir: REPO_ROOT, format: "text", failOn: "high", roleName: DEFAULT_ROLE_NAME, options: { ...DEFAULT_REVIEW_OPTIONS }, explicit: [], help: false };
     const days = (flag: string, v: string) => {
         if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a whole number of days (1 or more), not '${v}'`);
         return Number(v);
@@ -122,9 +139,11 @@ export function parseArgs(argv: string[]): CliArgs {
                 break;
             case "--key-unused-days":
                 a.options.keyUnusedDays = days(flag, value());
+                a.explicit.push("keyUnusedDays");
                 break;
             case "--password-unused-days":
                 a.options.passwordUnusedDays = days(flag, value());
+                a.explicit.push("passwordUnusedDays");
                 break;
             case "--max-instance-size": {
                 const v = value();
@@ -191,7 +210,7 @@ export async function main(argv: string[], io: { stdout: (s: string) => void; st
                 io.stderr(`review: snapshot saved to ${args.saveSnapshot}\n`);
             }
         }
-        const result: ReviewResult = { stack: args.stack, manifest: snapshot.manifest, findings: review(snapshot, declared, args.options) };
+        const result: ReviewResult = { stack: args.stack, manifest: snapshot.manifest, findings: review(snapshot, declared, reviewOptions(args, declared)) };
         if (args.json) {
             fs.mkdirSync(path.dirname(args.json), { recursive: true });
             fs.writeFileSync(args.json, JSON.stringify(toJson(result), null, 2) + "\n");

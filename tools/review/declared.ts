@@ -30,6 +30,11 @@ export interface Declared {
     serviceUsers: string[];
     /** Role names exempt as the platform's own (every account's organization access role, `platformRoleName`). */
     platformRoleNames: string[];
+    /**
+     * `security.accessAnalyzer.unusedAccessAge` when the security baseline deploys the unused-access
+     * analyzer: the review's unused-credential thresholds default to it, so both agree on "unused".
+     */
+    unusedAccessAge?: number;
 }
 
 /** From the raw `landing-zone:*` values (keys without the namespace). Throws ConfigError. */
@@ -47,6 +52,7 @@ export function declaredFromConfig(stack: string, raw: Record<string, unknown>, 
         nonProductionInstanceTypes: [...g.nonProductionInstanceTypes],
         serviceUsers: opts.serviceUsers ?? [],
         platformRoleNames: [...new Set([g.platformRoleName, ...plan.accounts.map((a) => a.roleName)])].sort(),
+        unusedAccessAge: plan.security?.unusedAccessAge,
     };
 }
 
