@@ -15,10 +15,16 @@ import { runPlan, type PlanOptions, type PlanResult } from "../../tools/plan/run
 export const ROOT = REPO_ROOT;
 export const PACK_DIR = path.join(REPO_ROOT, "policypack");
 
+/** In the unit tier (test/helpers/unit.ts) nothing plans, runs a program or starts the pack: the test fails at once, saying so. */
+export function refuseInUnitTier(what: string): void {
+    if (process.env.LANDING_ZONE_TEST_TIER === "unit") throw new Error(`a unit test ${what}: list its file under "ignore" in .mocharc.unit.json, so that it runs in npm test only`);
+}
+
 let pack: Promise<PolicyPackClient> | undefined;
 
 /** This repository's policy pack, one process for the whole test run. */
 export function sharedPack(): Promise<PolicyPackClient> {
+    refuseInUnitTier("starts the policy pack");
     if (!pack) {
         pack = PolicyPackClient.start(PACK_DIR);
         // However this process ends, the pack's process does not outlive it.
@@ -49,6 +55,7 @@ function usesSharedPack(opts: PlanOptions): boolean {
  * run side by side.
  */
 export function runPlanHere(opts: PlanOptions): Promise<PlanResult> {
+    refuseInUnitTier("plans a program");
     const inProcess = opts.inProcess ?? opts.timeoutMs === undefined;
     if (!usesSharedPack(opts)) return runPlan({ ...opts, inProcess });
     const run = turn.then(async () => runPlan({ ...opts, inProcess, policyPack: await sharedPack() }));

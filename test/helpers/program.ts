@@ -8,7 +8,7 @@ import { decode } from "../../components/stack-config";
 import { runProgramHere } from "../../tools/plan/program";
 import { loadProject } from "../../tools/plan/project";
 import type { PlannedResource } from "../../tools/plan/types";
-import { ROOT } from "./plan";
+import { refuseInUnitTier, ROOT } from "./plan";
 
 export { ROOT };
 import { awsIdentityFor, orgIdsFor, type OrgIds } from "../../tools/plan/mocks";
@@ -104,6 +104,7 @@ export interface RunOptions {
 
 /** Runs index.ts with the given flat config. Rejects with the program's error (its `registered`: resources registered before it). */
 export async function runProgram(config: Record<string, string>, opts: RunOptions = {}): Promise<ProgramRun> {
+    refuseInUnitTier("runs the program");
     const project = { ...loadProject(ROOT, "dev"), stack: opts.stack ?? "test", stackFile: undefined, config, secretKeys: [], secretPaths: [], problems: [] };
     const run = await runProgramHere(project, { preview: opts.preview ?? false });
     const resources = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(recorded);

@@ -1,9 +1,13 @@
 /**
- * The unit tier (npm run test:unit, .mocharc.unit.json): pure tests, no process started. Its
- * files are every test file but those listed under "ignore" there (they plan programs, start the
- * policy pack or run commands). A test in the tier that starts a process fails at once, saying
- * so; one that is merely slow hits the tier's short timeout.
+ * The unit tier (npm run test:unit, .mocharc.unit.json): pure tests, no process started, no
+ * program run. Its files are every test file but those listed under "ignore" there (they plan
+ * programs, start the policy pack or run commands). A test in the tier that starts a process or
+ * uses the harness's plans fails at once, saying so; one that is merely slow hits the tier's
+ * short timeout.
  */
+// The harness (test/helpers/plan.ts, program.ts) refuses at once too.
+process.env.LANDING_ZONE_TEST_TIER = "unit";
+
 // The module object itself (an import is a read-only view of it).
 const childProcess = require("child_process") as Record<string, unknown>;
 
