@@ -6,7 +6,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { type PlanResult } from "../../tools/plan/run";
 import { shippedPlan } from "../helpers/plan";
-import { renderMermaid, renderMarkdown, renderText } from "../../tools/plan/render";
+import { withComparisonFields } from "../../tools/change/report";
+import { renderMermaid, renderMarkdown, renderText, toJsonReport } from "../../tools/plan/render";
 import { ROOT, runCli, tempDir, type JsonReport } from "./support";
 
 describe("plan: shipped stacks", function () {
@@ -68,7 +69,7 @@ describe("plan: shipped stacks", function () {
         }
     });
 
-    it("plans dev through the CLI: exit 0, tree and JSON", () => {
+    it("plans dev through the CLI: exit 0, tree and JSON, the same plan as the test harness makes in process", async () => {
         const t = tempDir("plan-dev-");
         try {
             const json = path.join(t.dir, "dev.json");
@@ -89,6 +90,9 @@ describe("plan: shipped stacks", function () {
                 assert.match(res.urn, /^urn:pulumi:dev::landing-zone::/);
             }
             for (const v of report.violations) assert.ok(v.urn === null || report.resources.some((x) => x.urn === v.urn));
+            // The test harness plans in the test process: what it reports is what the command reports.
+            const dev = await shippedPlan("dev");
+            assert.deepStrictEqual(report, JSON.parse(JSON.stringify(withComparisonFields(toJsonReport(dev), dev))));
         } finally {
             t.remove();
         }
