@@ -1,10 +1,11 @@
 /**
  * The test suite's plans: tools/plan's runPlan, in this process, against one policy pack
- * process shared by the whole test run (started on first use, stopped by test/helpers/hooks.ts).
+ * process shared by the test run (started on first use, stopped by test/helpers/hooks.ts; in
+ * parallel mode, one per worker).
  *
  * A plan in a child process and a pack process each cost seconds on a small machine; tests plan
- * hundreds of programs. Plan through `plan()` unless the test is about the process itself (a
- * time limit, a program that ends its process, the CLI): those ask for `inProcess: false`, or
+ * hundreds of programs. Plan through `runPlanHere()` unless the test is about the process itself
+ * (a time limit, a program that ends its process, the CLI): those ask for `inProcess: false`, or
  * give a `timeoutMs`, which only a child process can enforce.
  */
 import * as path from "path";
@@ -50,7 +51,7 @@ function usesSharedPack(opts: PlanOptions): boolean {
 /**
  * runPlan for tests: the program in this process unless asked otherwise (or given a time
  * limit), this repository's pack through the shared process. What the plan reports is the same
- * as `npm run plan` reports (test/plan/plan.test.ts compares the two). Programs in this process
+ * as `npm run plan` reports (test/plan/shipped.test.ts compares the two). Programs in this process
  * run one at a time (tools/plan/program.ts); plans with a pack of their own and a child process
  * run side by side.
  */
