@@ -1,6 +1,7 @@
 // Shared support for the policy pack tests: the test run's pack process, resource builders
 // in the shape the engine sends them, and a clean organization used as the baseline.
 import * as assert from "assert";
+import { T as PACK_TYPES } from "../../policypack/lib/types";
 import { holdSharedPack, PACK_DIR } from "../helpers/plan";
 import { AnalyzerResource, PolicyPackClient, UNKNOWN, Violation } from "../../tools/lib/analyzer";
 
@@ -60,28 +61,13 @@ export function mandatory(vs: Violation[]): Violation[] {
 
 // ---- Types ----
 export const T = {
-    org: "aws:organizations/organization:Organization",
-    ou: "aws:organizations/organizationalUnit:OrganizationalUnit",
-    account: "aws:organizations/account:Account",
-    orgPolicy: "aws:organizations/policy:Policy",
-    orgAttach: "aws:organizations/policyAttachment:PolicyAttachment",
-    budget: "aws:budgets/budget:Budget",
-    user: "aws:iam/user:User",
-    group: "aws:iam/group:Group",
-    role: "aws:iam/role:Role",
-    policy: "aws:iam/policy:Policy",
-    userPolicy: "aws:iam/userPolicy:UserPolicy",
-    groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-    groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
-    accessKey: "aws:iam/accessKey:AccessKey",
-    groupMembership: "aws:iam/groupMembership:GroupMembership",
-    userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
-    passwordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
-    loginProfile: "aws:iam/userLoginProfile:UserLoginProfile",
+    // The pack's own tokens (policypack/lib/types.ts; test/policypack/types.test.ts pins them to the provider's).
+    ...PACK_TYPES,
+    // Shorter names these tests use.
+    org: PACK_TYPES.organization,
+    orgAttach: PACK_TYPES.orgPolicyAttachment,
+    policy: PACK_TYPES.managedPolicy,
+    // Types the pack's security policies judge, which its list does not name.
     trail: "aws:cloudtrail/trail:Trail",
     bucket: "aws:s3/bucket:Bucket",
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
@@ -90,7 +76,7 @@ export const T = {
     bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     kmsKey: "aws:kms/key:Key",
     kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
-};
+} as const;
 
 // ---- Documents ----
 export const BASELINE_SCP = doc(
