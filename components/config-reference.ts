@@ -86,8 +86,12 @@ function defaultTeams(): string[] {
         "",
         "| team | access | iamAdmin | organizationAdmin |",
         "| --- | --- | --- | --- |",
-        ...Object.entries(DEFAULT_TEAMS).map(([key, t]) =>
-            `| \`${key}\` | ${Object.entries(t.access).map(([env, level]) => `${env}: ${level}`).join(", ")} | ${(t.iamAdmin ?? []).join(", ")} | ${t.organizationAdmin ? "yes" : ""} |`),
+        ...Object.entries(DEFAULT_TEAMS).map(
+            ([key, t]) =>
+                `| \`${key}\` | ${Object.entries(t.access)
+                    .map(([env, level]) => `${env}: ${level}`)
+                    .join(", ")} | ${(t.iamAdmin ?? []).join(", ")} | ${t.organizationAdmin ? "yes" : ""} |`,
+        ),
         "",
     ];
 }

@@ -23,10 +23,7 @@ export const tagKey = z
     .max(128, { message: "must be 1-128 characters" })
     .regex(TAG_CHARS, { message: "may contain only letters, digits, spaces and _ . : / = + - @" })
     .refine((k) => !k.toLowerCase().startsWith("aws:"), { message: "must not start with 'aws:', a prefix reserved by AWS" });
-export const tagValue = z
-    .string()
-    .max(256, { message: "must be at most 256 characters" })
-    .regex(TAG_CHARS, { message: "may contain only letters, digits, spaces and _ . : / = + - @" });
+export const tagValue = z.string().max(256, { message: "must be at most 256 characters" }).regex(TAG_CHARS, { message: "may contain only letters, digits, spaces and _ . : / = + - @" });
 export const tagMap = z.record(tagKey, tagValue);
 
 /** AWS Organizations account email: 6-64 characters, exactly one '@', a domain with a dot. */
@@ -101,8 +98,11 @@ export function tagLimitProblems(resources: TaggedResource[]): Problem[] {
         if (!other || Object.keys(r.tags).length > Object.keys(other.tags).length) worst.set(id, r);
     }
     return [...worst.values()].map((r) =>
-        problem(r.path, Object.keys(r.tags).length,
-            `together with ${r.path.length > 1 ? "the global tags and " : ""}the ones the landing zone adds (${addedBy(r)}), give ${r.label} ${Object.keys(r.tags).length} tags; AWS allows ${MAX_TAGS_PER_RESOURCE} per resource`),
+        problem(
+            r.path,
+            Object.keys(r.tags).length,
+            `together with ${r.path.length > 1 ? "the global tags and " : ""}the ones the landing zone adds (${addedBy(r)}), give ${r.label} ${Object.keys(r.tags).length} tags; AWS allows ${MAX_TAGS_PER_RESOURCE} per resource`,
+        ),
     );
 }
 
@@ -110,5 +110,8 @@ export function tagLimitProblems(resources: TaggedResource[]): Problem[] {
 export const GENERATED_TAG_KEYS = ["ManagedBy", "Application", "Owner", "AccessLevel"];
 
 function addedBy(r: TaggedResource): string {
-    return Object.keys(r.tags).filter((k) => GENERATED_TAG_KEYS.includes(k)).concat("the environment tag").join(", ");
+    return Object.keys(r.tags)
+        .filter((k) => GENERATED_TAG_KEYS.includes(k))
+        .concat("the environment tag")
+        .join(", ");
 }

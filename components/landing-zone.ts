@@ -48,9 +48,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
         }
     }
     // In single-account there is no organization: the guardrails are budgets only.
-    const members = Object.fromEntries(
-        Object.entries(lz.accounts).map(([key, m]) => [key, { accountId: m.accountId, provider: m.provider, resource: m, formerScopes: m.formerScopes }]),
-    );
+    const members = Object.fromEntries(Object.entries(lz.accounts).map(([key, m]) => [key, { accountId: m.accountId, provider: m.provider, resource: m, formerScopes: m.formerScopes }]));
     lz.guardrails = deployGuardrails(plan.guardrails, lz.organization, Object.fromEntries(Object.entries(lz.accounts).map(([k, m]) => [k, m.accountId])));
     lz.access = deployAccess(plan.access, members);
     if (plan.identity && lz.organization) {

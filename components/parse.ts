@@ -78,13 +78,7 @@ type Parsed = { ok: true; value: unknown } | { ok: false };
  * by what can stand in for it (see `standIn`); when nothing can, the object is broken: undefined
  * (the root instead reports the key through `onRequired` and goes on).
  */
-function parseObject(
-    schema: z.ZodObject,
-    raw: Record<string, unknown>,
-    path: Path,
-    ctx: Ctx,
-    onRequired?: (key: string) => void,
-): Record<string, unknown> | undefined {
+function parseObject(schema: z.ZodObject, raw: Record<string, unknown>, path: Path, ctx: Ctx, onRequired?: (key: string) => void): Record<string, unknown> | undefined {
     const shape = schema.shape as Record<string, Schema>;
     for (const key of Object.keys(raw)) {
         if (!(key in shape)) ctx.problems.push(unknownKey([...path, key], raw[key], Object.keys(shape)));
@@ -120,7 +114,13 @@ function standIn(field: Schema, raw: unknown): Parsed {
     const inner = unwrap(field);
     if (raw !== undefined && inner instanceof z.ZodArray && Array.isArray(raw)) {
         const element = inner.element as Schema;
-        return { ok: true, value: raw.flatMap((e) => { const r = element.safeParse(e); return r.success ? [r.data] : []; }) };
+        return {
+            ok: true,
+            value: raw.flatMap((e) => {
+                const r = element.safeParse(e);
+                return r.success ? [r.data] : [];
+            }),
+        };
     }
     if (inner instanceof z.ZodString && typeof raw === "string") return { ok: true, value: raw };
     const fallback = field.safeParse(undefined);
@@ -259,7 +259,11 @@ export function formOf(schema: Schema, depth = 0): string {
 }
 
 function plural(form: string): string {
-    return form.replace(/^an? /, "").replace(/^object with/, "objects with").replace(/^list of/, "lists of").replace(/^map of/, "maps of");
+    return form
+        .replace(/^an? /, "")
+        .replace(/^object with/, "objects with")
+        .replace(/^list of/, "lists of")
+        .replace(/^map of/, "maps of");
 }
 
 function kindOf(v: unknown): string {
@@ -298,8 +302,7 @@ export function schemaAt(root: Schema, path: Path): Schema | undefined {
 function unknownKey(path: Path, value: unknown, valid: string[]): Problem {
     const key = String(path[path.length - 1]);
     const guess = nearest(key, valid);
-    return problem(path, value,
-        `is not a known key${guess ? ` (did you mean '${guess}'?)` : ""}; the keys allowed here are ${valid.join(", ")}`);
+    return problem(path, value, `is not a known key${guess ? ` (did you mean '${guess}'?)` : ""}; the keys allowed here are ${valid.join(", ")}`);
 }
 
 /** zod issues, located below `base`, in the project's wording (one problem per unknown key). */

@@ -69,14 +69,7 @@ export function planLandingZone(raw: Record<string, unknown>): PlanResult {
     const guardrails = planGuardrails(organization.plan, checked.broken, security.plan?.protection);
     const review = planReview(organization.plan);
     const identity = planIdentity(organization.plan, checked.broken);
-    problems.push(
-        ...organization.problems,
-        ...access.problems,
-        ...security.problems,
-        ...guardrails.problems,
-        ...review.problems,
-        ...identity.problems,
-    );
+    problems.push(...organization.problems, ...access.problems, ...security.problems, ...guardrails.problems, ...review.problems, ...identity.problems);
     if (problems.length > 0) return { problems: toConfigProblems(problems) };
     return {
         plan: {

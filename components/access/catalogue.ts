@@ -101,9 +101,7 @@ export async function readCatalogue(): Promise<ActionInfo[]> {
                 wildcardOnly: det.isWildcardOnly || det.resourceTypes.length === 0,
                 tagScopable: all && !det.isWildcardOnly,
                 resourceTypes: judged.map((r) => r.name),
-                hasTagKeys:
-                    det.conditionKeys.some((k) => k.toLowerCase() === "aws:tagkeys") ||
-                    det.resourceTypes.some((r) => r.conditionKeys.some((k) => k.toLowerCase() === "aws:tagkeys")),
+                hasTagKeys: det.conditionKeys.some((k) => k.toLowerCase() === "aws:tagkeys") || det.resourceTypes.some((r) => r.conditionKeys.some((k) => k.toLowerCase() === "aws:tagkeys")),
             });
         }
     }
@@ -125,7 +123,10 @@ export async function readSharingCandidates(): Promise<string[]> {
 
 /** IAM's action wildcards (`*`, `?`), case-insensitive. */
 export function wildcardMatch(pattern: string, action: string): boolean {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${re}$`, "i").test(action);
 }
 
@@ -159,9 +160,7 @@ export function compress(all: string[], allowed: Set<string>): string[] {
         patterns.add(chosen);
     }
     const wild = [...patterns].filter((p) => p.endsWith("*"));
-    return [...patterns]
-        .filter((p) => p.endsWith("*") || !wild.some((w) => p.toLowerCase().startsWith(w.slice(0, -1).toLowerCase())))
-        .sort();
+    return [...patterns].filter((p) => p.endsWith("*") || !wild.some((w) => p.toLowerCase().startsWith(w.slice(0, -1).toLowerCase()))).sort();
 }
 
 export interface GeneratedTable {
@@ -190,7 +189,10 @@ export async function buildTable(): Promise<GeneratedTable> {
     }
     return {
         catalogueVersion: await d.iamDataVersion(),
-        listOnlyPatterns: compress(cat.map((a) => a.action), listOnly),
+        listOnlyPatterns: compress(
+            cat.map((a) => a.action),
+            listOnly,
+        ),
         untaggable,
         permissionsManagement,
         taggingWithTagKeys: cat.filter((a) => a.accessLevel.includes("Tagging") && a.hasTagKeys).map((a) => a.action),
@@ -199,9 +201,7 @@ export async function buildTable(): Promise<GeneratedTable> {
             .filter((a) => a.accessLevel.includes("Tagging") && !a.hasTagKeys)
             .filter((a) => !(a.resourceTypes.length > 0 && a.resourceTypes.every((t) => /object/i.test(t))))
             .map((a) => a.action),
-        readTaggedPatterns: COVERED_SERVICES.flatMap((svc) =>
-            READ_PREFIXES.filter((p) => cat.some((a) => a.action.startsWith(`${svc}:${p}`))).map((p) => `${svc}:${p}*`),
-        ),
+        readTaggedPatterns: COVERED_SERVICES.flatMap((svc) => READ_PREFIXES.filter((p) => cat.some((a) => a.action.startsWith(`${svc}:${p}`))).map((p) => `${svc}:${p}*`)),
         // Every action of each service, except the escalation ones (a service without any keeps "svc:*").
         managePatterns: COVERED_SERVICES.flatMap((svc) => {
             const all = cat.filter((a) => a.action.startsWith(`${svc}:`)).map((a) => a.action);
@@ -213,7 +213,10 @@ export async function buildTable(): Promise<GeneratedTable> {
             new Set(cat.filter((a) => a.tagScopable && CREATE_INTENT.some((p) => wildcardMatch(p, a.action))).map((a) => a.action)),
         ),
         // Patterns keep the write document within the managed policy size; a deny may only widen.
-        permissionsManagementPatterns: compress(cat.map((a) => a.action), new Set(permissionsManagement)),
+        permissionsManagementPatterns: compress(
+            cat.map((a) => a.action),
+            new Set(permissionsManagement),
+        ),
         sharingCandidates: await readSharingCandidates(),
     };
 }

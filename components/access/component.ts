@@ -50,11 +50,7 @@ export class AccountAccess extends pulumi.ComponentResource {
         const sameName = (name: string) => ({ parent: this, provider: args.provider, aliases: formerAliases(former, () => name) });
 
         for (const p of plan.policies.filter((x) => x.account === account)) {
-            this.policies[p.key] = new aws.iam.Policy(
-                n(p.name),
-                { name: p.name, path: p.path, description: p.description, policy: render(json(p.document)), tags: p.tags },
-                child(p.name),
-            );
+            this.policies[p.key] = new aws.iam.Policy(n(p.name), { name: p.name, path: p.path, description: p.description, policy: render(json(p.document)), tags: p.tags }, child(p.name));
         }
 
         for (const g of plan.groups.filter((x) => x.account === account)) {
@@ -98,11 +94,7 @@ export class AccountAccess extends pulumi.ComponentResource {
             // must not block deleting the user in the same change.
             const user = new aws.iam.User(u.name, { name: u.name, tags: u.tags, forceDestroy: true }, sameName(u.name));
             this.users[u.name] = user;
-            new aws.iam.UserGroupMembership(
-                u.name,
-                { user: user.name, groups: u.groupKeys.map((k) => this.groups[k].name) },
-                sameName(u.name),
-            );
+            new aws.iam.UserGroupMembership(u.name, { user: user.name, groups: u.groupKeys.map((k) => this.groups[k].name) }, sameName(u.name));
         }
 
         if (plan.passwordPolicy.account === account) {
@@ -158,14 +150,10 @@ export function deployAccess(plan: AccessPlan, accounts: Record<string, AccessAc
     // One output carries the values; each text with placeholders is one apply on it, and a text
     // without any stays a plain string (an Output per document is the program's main cost at
     // thousands of accounts).
-    const values = pulumi
-        .all([partition, managementAccountId, pulumi.all(memberIds)])
-        .apply(([p, m, ids]) => ({ partition: p, managementAccountId: m, accountIds: ids }));
+    const values = pulumi.all([partition, managementAccountId, pulumi.all(memberIds)]).apply(([p, m, ids]) => ({ partition: p, managementAccountId: m, accountIds: ids }));
     const render: Renderer = (text) => (text.includes("{{") ? values.apply((v) => renderText(text, v)) : text);
 
-    const accountKeys = [
-        ...new Set([...plan.policies, ...plan.groups, ...plan.roles, ...plan.users].map((x) => x.account).concat(plan.passwordPolicy.account)),
-    ].sort();
+    const accountKeys = [...new Set([...plan.policies, ...plan.groups, ...plan.roles, ...plan.users].map((x) => x.account).concat(plan.passwordPolicy.account))].sort();
     const out: Record<string, AccountAccess> = {};
     for (const account of accountKeys) {
         const member = account === DEPLOYMENT_ACCOUNT ? undefined : accounts[account];

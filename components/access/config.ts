@@ -42,37 +42,28 @@ const accessLevel = z.enum(ACCESS_LEVELS, { message: `must be one of ${ACCESS_LE
 
 const teamSchema = z.strictObject({
     description: z.string().max(1000).optional().describe("Free text."),
-    access: z
-        .record(z.string(), accessLevel)
-        .default({})
-        .describe("Level per environment name: none, read, write or admin; the key '*' covers every environment not listed. Unlisted: none."),
+    access: z.record(z.string(), accessLevel).default({}).describe("Level per environment name: none, read, write or admin; the key '*' covers every environment not listed. Unlisted: none."),
     iamAdmin: z
         .array(z.string())
         .default([])
         .describe("Non-production environments where the team may create IAM roles and policies, always under the environment's permissions boundary (delegated IAM administration). A set."),
-    organizationAdmin: z
-        .boolean()
-        .default(false)
-        .describe("Members reach organization administration (multi-account and hybrid)."),
+    organizationAdmin: z.boolean().default(false).describe("Members reach organization administration (multi-account and hybrid)."),
     directoryGroupId: z
         .string()
         .regex(/^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/, {
-            message: "must be an identity store group ID such as 9067a2e5c1-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d or 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d (IAM Identity Center console, Groups, the group's ID)",
+            message:
+                "must be an identity store group ID such as 9067a2e5c1-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d or 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d (IAM Identity Center console, Groups, the group's ID)",
         })
         .optional()
-        .describe("IAM Identity Center: the team is an existing group of the identity store, synchronized from the company directory (SCIM); its members are the directory's business. Absent: the landing zone creates the group lz-<team> in the identity store."),
+        .describe(
+            "IAM Identity Center: the team is an existing group of the identity store, synchronized from the company directory (SCIM); its members are the directory's business. Absent: the landing zone creates the group lz-<team> in the identity store.",
+        ),
 });
 export type TeamConfig = z.output<typeof teamSchema>;
 
 const userSchema = z.strictObject({
-    teams: z
-        .array(teamKey)
-        .default([])
-        .describe("Team keys; each is one IAM group membership (at most 10 groups per user with the built-in ones). A set: order does not matter."),
-    enrolMfa: z
-        .boolean()
-        .default(false)
-        .describe("In the MFA enrolment group until the device is enrolled (needs mfaEnrolment: enrolment-group)."),
+    teams: z.array(teamKey).default([]).describe("Team keys; each is one IAM group membership (at most 10 groups per user with the built-in ones). A set: order does not matter."),
+    enrolMfa: z.boolean().default(false).describe("In the MFA enrolment group until the device is enrolled (needs mfaEnrolment: enrolment-group)."),
 });
 
 const passwordPolicySchema = z.strictObject({
@@ -80,10 +71,7 @@ const passwordPolicySchema = z.strictObject({
     reusePrevention: intFromConfig.default(24).describe("Passwords remembered, 1-24."),
     maxAgeDays: intFromConfig.default(90).describe("1-1095 days."),
     allowUsersToChange: z.boolean().default(true).describe("Users may change their own password."),
-    hardExpiry: z
-        .boolean()
-        .default(false)
-        .describe("Users whose password expired must ask an administrator (false lets them change it at sign-in)."),
+    hardExpiry: z.boolean().default(false).describe("Users whose password expired must ask an administrator (false lets them change it at sign-in)."),
 });
 export type PasswordPolicyConfig = z.output<typeof passwordPolicySchema>;
 
@@ -123,10 +111,7 @@ export const accessConfigShape = {
         .record(teamKey, teamSchema)
         .optional()
         .describe("Teams by key and their access per environment. Absent: developers, qe, product-managers, solutions-architects, operators, auditors (docs/access-model.md)."),
-    users: z
-        .record(z.string(), userSchema)
-        .default({})
-        .describe("People: IAM users in the identity account, keyed by IAM user name; every one is in the all-users group (MFA required)."),
+    users: z.record(z.string(), userSchema).default({}).describe("People: IAM users in the identity account, keyed by IAM user name; every one is in the all-users group (MFA required)."),
     passwordPolicy: passwordPolicySchema
         .default({
             minimumLength: 14,
@@ -136,25 +121,17 @@ export const accessConfigShape = {
             hardExpiry: false,
         })
         .describe("Account password policy where IAM users exist."),
-    mfaMaxAgeSeconds: intFromConfig
-        .default(3600)
-        .describe("Maximum age of the MFA sign-in accepted when assuming an environment role, and for organization administration (60-129600 seconds)."),
+    mfaMaxAgeSeconds: intFromConfig.default(3600).describe("Maximum age of the MFA sign-in accepted when assuming an environment role, and for organization administration (60-129600 seconds)."),
     mfaEnrolment: z
         .enum(MFA_ENROLMENT_MODES, { message: `must be one of ${MFA_ENROLMENT_MODES.join(", ")}` })
         .default("self-service")
         .describe("self-service: users enrol their own MFA device; enrolment-group: only members of lz-mfa-enrolment can."),
-    serviceRoles: z
-        .record(teamKey, serviceRoleSchema)
-        .default({})
-        .describe("Workload roles assumed by AWS services, by key (production workloads use roles, never users)."),
+    serviceRoles: z.record(teamKey, serviceRoleSchema).default({}).describe("Workload roles assumed by AWS services, by key (production workloads use roles, never users)."),
     acceptedUntaggedActions: z
         .array(z.string())
         .default([])
         .describe("Actions without aws:ResourceTag support that write and admin levels get unscoped in a shared account; each is an accepted risk. A set."),
-    allowedTagKeys: z
-        .array(z.string().min(1).max(128))
-        .default(["Name", "Owner"])
-        .describe("Tag keys people may set when creating resources, besides the environment key and the common tags. A set."),
+    allowedTagKeys: z.array(z.string().min(1).max(128)).default(["Name", "Owner"]).describe("Tag keys people may set when creating resources, besides the environment key and the common tags. A set."),
 };
 
 /**
@@ -162,11 +139,7 @@ export const accessConfigShape = {
  * delegated IAM administration is left out in the single-account layout: there, no resource
  * control policy can stop a delegated role from trusting an outside account.
  */
-export function effectiveTeams(cfg: {
-    layout: string;
-    teams?: Record<string, TeamConfig>;
-    environments: { name: string; production: boolean }[];
-}): Record<string, TeamConfig> {
+export function effectiveTeams(cfg: { layout: string; teams?: Record<string, TeamConfig>; environments: { name: string; production: boolean }[] }): Record<string, TeamConfig> {
     if (cfg.teams) return cfg.teams;
     const names = new Set(cfg.environments.map((e) => e.name));
     const nonProd = new Set(cfg.layout === "single-account" ? [] : cfg.environments.filter((e) => !e.production).map((e) => e.name));

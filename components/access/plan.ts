@@ -250,15 +250,17 @@ class AccessPlanner {
     /** The all-users group (MFA required) and, in enrolment-group mode, the MFA enrolment group. */
     private builtInGroups(): GroupPlan[] {
         const { commonTags } = this.core;
-        const groups: GroupPlan[] = [{
-            key: ALL_USERS_GROUP,
-            account: this.identity,
-            name: groupName(ALL_USERS_GROUP),
-            path: LZ_PATH,
-            policyKeys: [
-                this.policy(this.identity, "lz-force-mfa", "Self-service password and MFA; nothing else without MFA", forceMfaPolicy(this.cfg.mfaEnrolment === "self-service"), commonTags),
-            ],
-        }];
+        const groups: GroupPlan[] = [
+            {
+                key: ALL_USERS_GROUP,
+                account: this.identity,
+                name: groupName(ALL_USERS_GROUP),
+                path: LZ_PATH,
+                policyKeys: [
+                    this.policy(this.identity, "lz-force-mfa", "Self-service password and MFA; nothing else without MFA", forceMfaPolicy(this.cfg.mfaEnrolment === "self-service"), commonTags),
+                ],
+            },
+        ];
         if (this.cfg.mfaEnrolment === "enrolment-group") {
             groups.push({
                 key: MFA_ENROLMENT_GROUP,
@@ -368,8 +370,13 @@ class AccessPlanner {
     }
 
     private abac(account: string, env: string, level: "read" | "write" | "admin"): string {
-        return this.policy(account, `lz-${env}-${level}`, `${level} access to resources tagged ${this.tagKey}=${env}`, abacPolicy(env, level, this.abacOpts),
-            level === "admin" ? this.adminTags(this.envTags(env)) : this.envTags(env));
+        return this.policy(
+            account,
+            `lz-${env}-${level}`,
+            `${level} access to resources tagged ${this.tagKey}=${env}`,
+            abacPolicy(env, level, this.abacOpts),
+            level === "admin" ? this.adminTags(this.envTags(env)) : this.envTags(env),
+        );
     }
 
     private listOnly(account: string): string {
@@ -379,8 +386,15 @@ class AccessPlanner {
     private accepted(account: string): string[] {
         const actions = this.cfg.acceptedUntaggedActions;
         if (actions.length === 0) return [];
-        return [this.policy(account, "lz-accepted-untagged", "Actions without tag conditions, accepted unscoped by config (acceptedUntaggedActions)",
-            acceptedUntaggedPolicy(actions), this.core.commonTags)];
+        return [
+            this.policy(
+                account,
+                "lz-accepted-untagged",
+                "Actions without tag conditions, accepted unscoped by config (acceptedUntaggedActions)",
+                acceptedUntaggedPolicy(actions),
+                this.core.commonTags,
+            ),
+        ];
     }
 
     /**
@@ -389,13 +403,17 @@ class AccessPlanner {
      * no admin mark.
      */
     private boundary(account: string, env: string): string {
-        return this.policy(account, boundaryName(env), `Permissions boundary of write and delegated roles in ${env}`,
-            this.hostsSeveral(account) ? abacPolicy(env, "write", this.abacOpts) : dedicatedAccountBoundary(env), this.envTags(env));
+        return this.policy(
+            account,
+            boundaryName(env),
+            `Permissions boundary of write and delegated roles in ${env}`,
+            this.hostsSeveral(account) ? abacPolicy(env, "write", this.abacOpts) : dedicatedAccountBoundary(env),
+            this.envTags(env),
+        );
     }
 
     private delegation(account: string, env: string): string {
-        return this.policy(account, `lz-${env}-iam-delegation`, `Create roles and policies under /workloads/${env}/ with the ${env} boundary`,
-            iamDelegationPolicy(env), this.envTags(env));
+        return this.policy(account, `lz-${env}-iam-delegation`, `Create roles and policies under /workloads/${env}/ with the ${env} boundary`, iamDelegationPolicy(env), this.envTags(env));
     }
 
     /** The environment role of a level in an account; created once, shared by every team needing it. */
@@ -439,9 +457,7 @@ class AccessPlanner {
 
 /** True when the account holds several environments, separated by tags. */
 function hostsSeveral(core: CorePlan, account: string): boolean {
-    return account === DEPLOYMENT_ACCOUNT
-        ? core.layout === "single-account" && core.environments.length > 1
-        : (core.accounts.find((a) => a.key === account)?.environments.length ?? 0) > 1;
+    return account === DEPLOYMENT_ACCOUNT ? core.layout === "single-account" && core.environments.length > 1 : (core.accounts.find((a) => a.key === account)?.environments.length ?? 0) > 1;
 }
 
 /**
@@ -477,7 +493,9 @@ function checkTeams(core: CorePlan, broken: Broken): Problem[] {
         }
         for (const env of Object.keys(team.access)) {
             if (env !== "*" && unknownEnvironment(env)) {
-                problems.push(problem(["teams", key, "access", env], env, `is not a declared environment${didYouMean(env, [...envByName.keys()])}; declared: ${envList} (or '*' for every other environment)`));
+                problems.push(
+                    problem(["teams", key, "access", env], env, `is not a declared environment${didYouMean(env, [...envByName.keys()])}; declared: ${envList} (or '*' for every other environment)`),
+                );
             }
         }
         team.iamAdmin.forEach((env, i) => {
@@ -485,8 +503,7 @@ function checkTeams(core: CorePlan, broken: Broken): Problem[] {
             if (!e) {
                 if (unknownEnvironment(env)) problems.push(problem(["teams", key, "iamAdmin", i], env, `is not a declared environment${didYouMean(env, [...envByName.keys()])}; declared: ${envList}`));
             } else if (e.production) {
-                problems.push(problem(["teams", key, "iamAdmin", i], env,
-                    "is a production environment; delegated IAM administration is allowed in non-production environments only"));
+                problems.push(problem(["teams", key, "iamAdmin", i], env, "is a production environment; delegated IAM administration is allowed in non-production environments only"));
             } else if (LEVEL_RANK[levelOf(team, env)] < LEVEL_RANK.write && !broken.any("teams", key, "access")) {
                 problems.push(problem(["teams", key, "iamAdmin", i], env, `needs write or admin access in '${env}' (teams.${key}.access.${env} is ${levelOf(team, env)})`));
             } else if (team.iamAdmin.indexOf(env) !== i) {
@@ -517,16 +534,16 @@ function checkUsers(core: CorePlan, broken: Broken): Problem[] {
             }
         });
         if (user.enrolMfa && cfg.mfaEnrolment !== "enrolment-group" && !broken.has("mfaEnrolment")) {
-            problems.push(problem(["users", name, "enrolMfa"], true,
-                "needs mfaEnrolment: enrolment-group (with self-service enrolment every user enrols their own device and there is no enrolment group)"));
+            problems.push(
+                problem(["users", name, "enrolMfa"], true, "needs mfaEnrolment: enrolment-group (with self-service enrolment every user enrols their own device and there is no enrolment group)"),
+            );
         }
         // Groups per user: one per team plus the all-users group (force MFA) and, for org admins, org-admins.
         const unique = [...new Set(user.teams)];
         const builtIn = ["all-users", ...(unique.some((t) => teams[t]?.organizationAdmin) ? ["org-admins"] : []), ...(user.enrolMfa ? ["mfa-enrolment"] : [])];
         const groups = unique.length + builtIn.length;
         if (groups > MAX_GROUPS_PER_USER) {
-            problems.push(problem(["users", name, "teams"], user.teams,
-                `puts the user in ${groups} IAM groups (teams + ${builtIn.join(" + ")}); AWS allows ${MAX_GROUPS_PER_USER}`));
+            problems.push(problem(["users", name, "teams"], user.teams, `puts the user in ${groups} IAM groups (teams + ${builtIn.join(" + ")}); AWS allows ${MAX_GROUPS_PER_USER}`));
         }
     }
     // IAM user names are unique case-insensitively.
@@ -544,16 +561,22 @@ function checkGroupPolicyCounts(core: CorePlan, access: AccessPlan): Problem[] {
     const teams = effectiveTeams(core.config);
     return access.groups
         .filter((g) => teams[g.key] && g.policyKeys.length > MAX_MANAGED_POLICIES_PER_GROUP)
-        .map((g) => problem(["teams", g.key], Object.keys(teams[g.key].access).join(", "),
-            `needs ${g.policyKeys.length} managed policies on its IAM group (one per environment shared in the identity account, plus list/describe, delegation and role assumption); AWS allows ${MAX_MANAGED_POLICIES_PER_GROUP} per group`));
+        .map((g) =>
+            problem(
+                ["teams", g.key],
+                Object.keys(teams[g.key].access).join(", "),
+                `needs ${g.policyKeys.length} managed policies on its IAM group (one per environment shared in the identity account, plus list/describe, delegation and role assumption); AWS allows ${MAX_MANAGED_POLICIES_PER_GROUP} per group`,
+            ),
+        );
 }
 
 function checkPasswordPolicy(core: CorePlan): Problem[] {
     const problems: Problem[] = [];
     const pp = core.config.passwordPolicy;
     if (pp.minimumLength < PASSWORD_MIN_LENGTH_FLOOR || pp.minimumLength > 128) {
-        problems.push(problem(["passwordPolicy", "minimumLength"], pp.minimumLength,
-            `must be ${PASSWORD_MIN_LENGTH_FLOOR}-128 (AWS allows 6-128; this project requires at least ${PASSWORD_MIN_LENGTH_FLOOR})`));
+        problems.push(
+            problem(["passwordPolicy", "minimumLength"], pp.minimumLength, `must be ${PASSWORD_MIN_LENGTH_FLOOR}-128 (AWS allows 6-128; this project requires at least ${PASSWORD_MIN_LENGTH_FLOOR})`),
+        );
     }
     if (pp.reusePrevention < 1 || pp.reusePrevention > 24) {
         problems.push(problem(["passwordPolicy", "reusePrevention"], pp.reusePrevention, "must be 1-24 (AWS limit)"));
@@ -572,7 +595,9 @@ function checkServiceRoles(core: CorePlan, broken: Broken): Problem[] {
     const declared = new Set(core.config.environments.map((e) => e.name));
     for (const [key, role] of Object.entries(core.config.serviceRoles)) {
         if (!declared.has(role.environment) && !broken.hides("environments", role.environment)) {
-            problems.push(problem(["serviceRoles", key, "environment"], role.environment, `is not a declared environment${didYouMean(role.environment, [...declared])}; declared: ${environmentNames(core)}`));
+            problems.push(
+                problem(["serviceRoles", key, "environment"], role.environment, `is not a declared environment${didYouMean(role.environment, [...declared])}; declared: ${environmentNames(core)}`),
+            );
         }
         // Role name lz-svc-<env>-<key> must fit IAM's 64 characters.
         const roleName = serviceRoleName(key, role.environment);
@@ -594,8 +619,13 @@ function checkPolicySizes(core: CorePlan): Problem[] {
     for (const e of core.config.environments) {
         const size = JSON.stringify(abacPolicy(e.name, "write", opts)).length;
         if (size > MAX_MANAGED_POLICY_SIZE) {
-            problems.push(problem(["allowedTagKeys"], core.config.allowedTagKeys,
-                `make the write policy of '${e.name}' ${size} characters long; AWS allows ${MAX_MANAGED_POLICY_SIZE} per managed policy: allow fewer or shorter tag keys`));
+            problems.push(
+                problem(
+                    ["allowedTagKeys"],
+                    core.config.allowedTagKeys,
+                    `make the write policy of '${e.name}' ${size} characters long; AWS allows ${MAX_MANAGED_POLICY_SIZE} per managed policy: allow fewer or shorter tag keys`,
+                ),
+            );
         }
     }
     return problems;
@@ -610,12 +640,22 @@ function directEnvironments(core: CorePlan): Set<string> {
 }
 
 /** Untaggable actions by lower-case name, for case-insensitive lookup of accepted ones. */
-const UNTAGGABLE_LOWER = new Set(Object.values(UNTAGGABLE_ACTIONS).flat().map((a) => a.toLowerCase()));
+const UNTAGGABLE_LOWER = new Set(
+    Object.values(UNTAGGABLE_ACTIONS)
+        .flat()
+        .map((a) => a.toLowerCase()),
+);
 
 function checkAcceptedUntaggedActions(core: CorePlan): Problem[] {
     return core.config.acceptedUntaggedActions.flatMap((a, i) =>
         UNTAGGABLE_LOWER.has(a.toLowerCase())
             ? []
-            : [problem(["acceptedUntaggedActions", i], a,
-                "is not an action of the covered services that lacks the environment tag condition (see the action catalogue table); only those need accepting")]);
+            : [
+                  problem(
+                      ["acceptedUntaggedActions", i],
+                      a,
+                      "is not an action of the covered services that lacks the environment tag condition (see the action catalogue table); only those need accepting",
+                  ),
+              ],
+    );
 }

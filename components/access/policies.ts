@@ -245,14 +245,7 @@ export function acceptedUntaggedPolicy(actions: string[]): PolicyDocument {
 // ------------------------------------------------------------------------------------------
 
 /** Every action that changes a managed policy once it exists (denied on platform policies). */
-const POLICY_CHANGES = [
-    "iam:CreatePolicyVersion",
-    "iam:DeletePolicy",
-    "iam:DeletePolicyVersion",
-    "iam:SetDefaultPolicyVersion",
-    "iam:TagPolicy",
-    "iam:UntagPolicy",
-];
+const POLICY_CHANGES = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"];
 
 /**
  * Lets a team create roles and policies under /workloads/<env>/ as long as every role carries
@@ -299,13 +292,7 @@ export function iamDelegationPolicy(env: string): PolicyDocument {
         {
             Sid: "ManageDelegatedPolicies",
             Effect: "Allow",
-            Action: [
-                "iam:CreatePolicy",
-                ...POLICY_CHANGES,
-                "iam:GetPolicy",
-                "iam:GetPolicyVersion",
-                "iam:ListPolicyVersions",
-            ],
+            Action: ["iam:CreatePolicy", ...POLICY_CHANGES, "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"],
             Resource: [policies],
         },
         { Sid: "ListIam", Effect: "Allow", Action: ["iam:ListRoles", "iam:ListPolicies", "iam:ListInstanceProfiles"], Resource: ["*"] },

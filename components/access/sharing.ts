@@ -19,12 +19,7 @@
 /** Whether a catalogue action is a sharing candidate (non-read actions only). */
 export function isSharingCandidate(service: string, name: string, accessLevel: string): boolean {
     if (accessLevel === "Read" || accessLevel === "List") return false;
-    return (
-        service === "ram" ||
-        /Share([A-Z]|s?$)|Sharing|Shared/.test(name) ||
-        /^(Modify|Reset)\w*(Snapshot|Image)Attribute$/.test(name) ||
-        /BlockPublicAccess|PublicAccessBlock/.test(name)
-    );
+    return service === "ram" || /Share([A-Z]|s?$)|Sharing|Shared/.test(name) || /^(Modify|Reset)\w*(Snapshot|Image)Attribute$/.test(name) || /BlockPublicAccess|PublicAccessBlock/.test(name);
 }
 
 const REMOVES = "removes or withdraws a share; nothing leaves the account";

@@ -71,30 +71,34 @@ export function planBudgets(
     const emails = sortedSet(cfg.alertEmails);
     const thresholds = [...cfg.thresholds].sort((a, b) => a.percent - b.percent || a.type.localeCompare(b.type));
     const notifications = () => thresholds.map((t) => ({ type: t.type, percent: t.percent, emails: [...emails] }));
-    const perEnvironment = environments.map((e): BudgetPlan => ({
-        key: e.name,
-        environment: e.name,
-        logicalName: `budget-${e.name}`,
-        formerLogicalNames: [],
-        name: `${namePrefix}-${e.name}-monthly`,
-        amount: cfg.monthlyLimits[e.name] ?? cfg.defaultMonthlyLimit,
-        currency: cfg.currency,
-        linkedAccounts: [...e.accounts],
-        tagFilter: e.separatedByTags ? `user:${environmentTagKey}$${e.name}` : undefined,
-        notifications: notifications(),
-        tags: { ...commonTags, [environmentTagKey]: e.name },
-    }));
-    const perAccount = accountsWithoutEnvironment.map((a): BudgetPlan => ({
-        key: `account-${a.key}`,
-        environment: a.environmentTagValue,
-        logicalName: `budget-account-${a.key}`,
-        formerLogicalNames: a.formerKeys.map((k) => `budget-account-${k}`),
-        name: `${namePrefix}-${a.key}-account-monthly`,
-        amount: cfg.accountMonthlyLimits[a.key] ?? cfg.defaultMonthlyLimit,
-        currency: cfg.currency,
-        linkedAccounts: [a.key],
-        notifications: notifications(),
-        tags: { ...commonTags, [environmentTagKey]: a.environmentTagValue },
-    }));
+    const perEnvironment = environments.map(
+        (e): BudgetPlan => ({
+            key: e.name,
+            environment: e.name,
+            logicalName: `budget-${e.name}`,
+            formerLogicalNames: [],
+            name: `${namePrefix}-${e.name}-monthly`,
+            amount: cfg.monthlyLimits[e.name] ?? cfg.defaultMonthlyLimit,
+            currency: cfg.currency,
+            linkedAccounts: [...e.accounts],
+            tagFilter: e.separatedByTags ? `user:${environmentTagKey}$${e.name}` : undefined,
+            notifications: notifications(),
+            tags: { ...commonTags, [environmentTagKey]: e.name },
+        }),
+    );
+    const perAccount = accountsWithoutEnvironment.map(
+        (a): BudgetPlan => ({
+            key: `account-${a.key}`,
+            environment: a.environmentTagValue,
+            logicalName: `budget-account-${a.key}`,
+            formerLogicalNames: a.formerKeys.map((k) => `budget-account-${k}`),
+            name: `${namePrefix}-${a.key}-account-monthly`,
+            amount: cfg.accountMonthlyLimits[a.key] ?? cfg.defaultMonthlyLimit,
+            currency: cfg.currency,
+            linkedAccounts: [a.key],
+            notifications: notifications(),
+            tags: { ...commonTags, [environmentTagKey]: a.environmentTagValue },
+        }),
+    );
     return [...perEnvironment, ...perAccount];
 }

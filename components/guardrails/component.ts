@@ -91,11 +91,7 @@ export class Guardrails extends pulumi.ComponentResource {
                     after,
                 );
                 this.policies[rp.logicalName] = policy;
-                this.attachments[rp.logicalName] = new aws.organizations.PolicyAttachment(
-                    rp.logicalName,
-                    { policyId: policy.id, targetId: organization.rootId },
-                    { parent: this },
-                );
+                this.attachments[rp.logicalName] = new aws.organizations.PolicyAttachment(rp.logicalName, { policyId: policy.id, targetId: organization.rootId }, { parent: this });
             }
         }
         this.fullAwsAccessToDetach = pulumi.all(allowListTargets);
@@ -149,11 +145,7 @@ function aliases(formerLogicalNames: string[]): pulumi.Alias[] {
 }
 
 /** Registers a guardrails plan once the organization and accounts exist; nothing when it plans nothing. */
-export function deployGuardrails(
-    plan: GuardrailsPlan,
-    organization: Organization | undefined,
-    accountIds: Record<string, pulumi.Output<string>>,
-): Guardrails | undefined {
+export function deployGuardrails(plan: GuardrailsPlan, organization: Organization | undefined, accountIds: Record<string, pulumi.Output<string>>): Guardrails | undefined {
     if (!plan.targets.length && !plan.tagPolicies.length && !plan.resourceControlPolicies.length && !plan.budgets.length) return undefined;
     return new Guardrails("guardrails", { plan, organization, accountIds });
 }

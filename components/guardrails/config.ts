@@ -31,19 +31,8 @@ const guardrailName = z.enum(GUARDRAIL_NAMES, {
     message: `is not a guardrail; known guardrails: ${GUARDRAIL_NAMES.join(", ")} (the ${SERVICE_ALLOW_LIST} is set with serviceAllowLists)`,
 });
 
-
 /** Resource types tag policies can enforce compliance for (Organizations docs, "Services and resource types that support enforcement"). */
-export const DEFAULT_TAG_ENFORCED_FOR = [
-    "ec2:instance",
-    "ec2:volume",
-    "ec2:snapshot",
-    "ec2:security-group",
-    "ec2:vpc",
-    "ec2:subnet",
-    "rds:db",
-    "dynamodb:table",
-    "lambda:function",
-];
+export const DEFAULT_TAG_ENFORCED_FOR = ["ec2:instance", "ec2:volume", "ec2:snapshot", "ec2:security-group", "ec2:vpc", "ec2:subnet", "rds:db", "dynamodb:table", "lambda:function"];
 
 /** Services an allow-list must keep: the platform manages roles and the security services everywhere. */
 export const PLATFORM_SERVICES = ["iam", "sts", "cloudtrail", "config", "guardduty", "access-analyzer", "securityhub"];
@@ -70,10 +59,7 @@ export const guardrailsSchema = z.strictObject({
         .array(accountId)
         .default([])
         .describe("12-digit IDs (quoted) of accounts outside the organization whose principals may still assume member-account roles (vendors); the resource control policy exempts them. A set."),
-    extraGlobalActions: z
-        .array(actionPattern)
-        .default([])
-        .describe("More NotAction entries for the region allow-list (global services this organization uses). A set."),
+    extraGlobalActions: z.array(actionPattern).default([]).describe("More NotAction entries for the region allow-list (global services this organization uses). A set."),
     nonProductionInstanceTypes: z
         .array(instanceTypePattern)
         .min(1, { message: "must list at least one instance type" })
@@ -115,10 +101,7 @@ export const BUDGET_NOTIFICATION_TYPES = ["ACTUAL", "FORECASTED"] as const;
 export const MAX_BUDGET_NOTIFICATIONS = 10;
 export const MAX_BUDGET_EMAILS = 10;
 
-const amount = z
-    .number({ message: "must be a number" })
-    .positive({ message: "must be more than 0" })
-    .max(1e9, { message: "must be at most 1,000,000,000" });
+const amount = z.number({ message: "must be a number" }).positive({ message: "must be more than 0" }).max(1e9, { message: "must be at most 1,000,000,000" });
 
 const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s.]+$/, { message: "must be an email address such as finops@example.com" });
 
@@ -128,13 +111,14 @@ export const DEFAULT_BUDGET_THRESHOLDS = [
 ];
 
 export const budgetsSchema = z.strictObject({
-    currency: z.string().regex(/^[A-Z]{3}$/, { message: "must be a currency code such as USD" }).default("USD").describe("Unit of the limits."),
+    currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, { message: "must be a currency code such as USD" })
+        .default("USD")
+        .describe("Unit of the limits."),
     defaultMonthlyLimit: amount.default(100).describe("Monthly limit of every environment without its own."),
     monthlyLimits: z.record(z.string(), amount).default({}).describe("Environment name -> monthly limit."),
-    accountMonthlyLimits: z
-        .record(z.string(), amount)
-        .default({})
-        .describe("Key of a member account that hosts no environment -> monthly limit of its own budget."),
+    accountMonthlyLimits: z.record(z.string(), amount).default({}).describe("Key of a member account that hosts no environment -> monthly limit of its own budget."),
     alertEmails: z
         .array(email)
         .min(1, { message: "must list at least one email address" })
@@ -160,9 +144,7 @@ export const budgetsSchema = z.strictObject({
 export type BudgetsConfig = z.output<typeof budgetsSchema>;
 
 export const guardrailsConfigShape = {
-    guardrails: guardrailsSchema
-        .optional()
-        .describe("Service control policies, the resource control policy and tag policies (multi-account and hybrid only). Absent: the baseline with defaults."),
+    guardrails: guardrailsSchema.optional().describe("Service control policies, the resource control policy and tag policies (multi-account and hybrid only). Absent: the baseline with defaults."),
     budgets: budgetsSchema.optional().describe("Monthly budgets per environment (every layout). Absent: no budgets."),
 };
 
@@ -170,4 +152,3 @@ export const guardrailsConfigShape = {
 export function resolveGuardrailsConfig(cfg: { guardrails?: GuardrailsConfig }): GuardrailsConfig {
     return cfg.guardrails ?? guardrailsSchema.parse({});
 }
-

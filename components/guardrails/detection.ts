@@ -113,10 +113,8 @@ export const REVIEWED_SECURITY_ACTIONS: Record<string, string> = {
     "cloudtrail:StartLogging": ADDS,
     "cloudtrail:StartQuery": QUERY,
     "config:AssociateResourceTypes": ADDS,
-    "config:PutEvaluations":
-        "a custom rule's function reports its results with it; it cannot stop or change a rule (a false result is a residual risk, see the guardrails docs)",
-    "config:PutExternalEvaluation":
-        "reports the result of a rule evaluated outside Config; it cannot stop or change a rule (a false result is a residual risk, see the guardrails docs)",
+    "config:PutEvaluations": "a custom rule's function reports its results with it; it cannot stop or change a rule (a false result is a residual risk, see the guardrails docs)",
+    "config:PutExternalEvaluation": "reports the result of a rule evaluated outside Config; it cannot stop or change a rule (a false result is a residual risk, see the guardrails docs)",
     "config:StartConfigRulesEvaluation": ADDS,
     "config:StartConfigurationRecorder": ADDS,
     "config:StartRemediationExecution": "runs a remediation the security team configured",

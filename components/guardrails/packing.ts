@@ -38,9 +38,7 @@ export interface Bin {
     size: number;
 }
 
-export type PackResult =
-    | { ok: true; bins: Bin[] }
-    | { ok: false; reason: string; sizes: Record<string, number> };
+export type PackResult = { ok: true; bins: Bin[] } | { ok: false; reason: string; sizes: Record<string, number> };
 
 /**
  * First-fit decreasing: the largest statements first, each into the first document with room.
@@ -59,9 +57,7 @@ export function packStatements(items: PackItem[], maxDocuments: number, maxChara
         };
     }
     const order = new Map(items.map((i, n) => [i, n]));
-    const sorted = [...items].sort(
-        (a, b) => sizes[b.statement.Sid] - sizes[a.statement.Sid] || a.statement.Sid.localeCompare(b.statement.Sid),
-    );
+    const sorted = [...items].sort((a, b) => sizes[b.statement.Sid] - sizes[a.statement.Sid] || a.statement.Sid.localeCompare(b.statement.Sid));
     const bins: Bin[] = [];
     for (const item of sorted) {
         const s = sizes[item.statement.Sid];

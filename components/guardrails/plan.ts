@@ -203,9 +203,7 @@ function planBudgetsOf(core: CorePlan): BudgetPlan[] {
     return planBudgets(
         core.config.budgets,
         core.environments.map((e) => ({ name: e.name, accounts: core.organization ? e.accounts : [], separatedByTags: e.separatedByTags })),
-        core.accounts
-            .filter((a) => a.environments.length === 0)
-            .map((a) => ({ key: a.key, environmentTagValue: a.environmentTagValue, formerKeys: a.formerKeys })),
+        core.accounts.filter((a) => a.environments.length === 0).map((a) => ({ key: a.key, environmentTagValue: a.environmentTagValue, formerKeys: a.formerKeys })),
         core.environmentTagKey,
         core.application ?? POLICY_NAME_PREFIX,
         core.commonTags,
@@ -216,26 +214,30 @@ function planBudgetsOf(core: CorePlan): BudgetPlan[] {
 function attachTargets(core: CorePlan, g: GuardrailsConfig, securityBaseline: SecurityBaselineTargets | undefined): Target[] {
     const targets: Target[] = [
         { key: "root", kind: "root", label: "root", configPath: ["guardrails", "attachments", "root"], formerKeys: [], guardrails: new Set() },
-        ...core.organizationalUnits.map((ou): Target => ({
-            key: `ou-${ou.key}`,
-            kind: "organizational-unit",
-            ref: ou.key,
-            label: `OU ${ou.key} (${ou.path})`,
-            environmentClass: ou.environmentClass,
-            configPath: ["guardrails", "attachments", "organizationalUnits", ou.key],
-            formerKeys: (ou.formerKeys ?? []).map((k) => `ou-${k}`),
-            guardrails: new Set(),
-        })),
-        ...core.accounts.map((a): Target => ({
-            key: `account-${a.key}`,
-            kind: "account",
-            ref: a.key,
-            label: `account ${a.key}`,
-            environmentClass: a.environmentClass,
-            configPath: ["guardrails", "attachments", "accounts", a.key],
-            formerKeys: (a.formerKeys ?? []).map((k) => `account-${k}`),
-            guardrails: new Set(),
-        })),
+        ...core.organizationalUnits.map(
+            (ou): Target => ({
+                key: `ou-${ou.key}`,
+                kind: "organizational-unit",
+                ref: ou.key,
+                label: `OU ${ou.key} (${ou.path})`,
+                environmentClass: ou.environmentClass,
+                configPath: ["guardrails", "attachments", "organizationalUnits", ou.key],
+                formerKeys: (ou.formerKeys ?? []).map((k) => `ou-${k}`),
+                guardrails: new Set(),
+            }),
+        ),
+        ...core.accounts.map(
+            (a): Target => ({
+                key: `account-${a.key}`,
+                kind: "account",
+                ref: a.key,
+                label: `account ${a.key}`,
+                environmentClass: a.environmentClass,
+                configPath: ["guardrails", "attachments", "accounts", a.key],
+                formerKeys: (a.formerKeys ?? []).map((k) => `account-${k}`),
+                guardrails: new Set(),
+            }),
+        ),
     ];
     const byKey = new Map(targets.map((t) => [t.key, t]));
     const root = byKey.get("root")!;
@@ -270,16 +272,14 @@ function planTagPolicies(core: CorePlan, g: GuardrailsConfig, targets: Target[],
     const top = topTargetsByClass(core);
     const out: TagPolicyPlan[] = [];
     for (const cls of ["production", "non-production"] as const) {
-        const values = [
-            ...core.environments.filter((e) => e.environmentClass === cls).map((e) => e.name),
-            cls === "production" ? core.productionTagValue : core.nonProductionTagValue,
-        ];
+        const values = [...core.environments.filter((e) => e.environmentClass === cls).map((e) => e.name), cls === "production" ? core.productionTagValue : core.nonProductionTagValue];
         for (const key of top[cls]) {
             const t = byKey.get(key)!;
             const content = minify(environmentTagPolicy({ tagKey: core.environmentTagKey, allowedValues: values, enforcedFor: sortedSet(g.tagPolicies.enforcedFor) }));
             if (content.length > TAG_POLICY_MAX_CHARACTERS) {
-                problems.push(problem(["guardrails", "tagPolicies", "enforcedFor"], content.length,
-                    `makes the tag policy of ${t.label} ${content.length} characters; AWS allows ${TAG_POLICY_MAX_CHARACTERS}`));
+                problems.push(
+                    problem(["guardrails", "tagPolicies", "enforcedFor"], content.length, `makes the tag policy of ${t.label} ${content.length} characters; AWS allows ${TAG_POLICY_MAX_CHARACTERS}`),
+                );
                 continue;
             }
             out.push({
@@ -305,8 +305,13 @@ function planResourceControlPolicies(g: GuardrailsConfig, problems: Problem[]): 
     for (const name of g.baseline ? BASELINE.rootRcps : []) {
         const content = minify(buildRcp(name, { trustedAccountIds: trusted }));
         if (content.length > SCP_MAX_CHARACTERS) {
-            problems.push(problem(["guardrails", "trustedExternalAccountIds"], g.trustedExternalAccountIds.length,
-                `make the resource control policy ${name} ${content.length} characters; AWS allows ${SCP_MAX_CHARACTERS}: trust fewer accounts`));
+            problems.push(
+                problem(
+                    ["guardrails", "trustedExternalAccountIds"],
+                    g.trustedExternalAccountIds.length,
+                    `make the resource control policy ${name} ${content.length} characters; AWS allows ${SCP_MAX_CHARACTERS}: trust fewer accounts`,
+                ),
+            );
             continue;
         }
         out.push({
@@ -333,15 +338,22 @@ function checkBudgets(core: CorePlan, broken: Broken): Problem[] {
     const envNames = cfg.environments.map((e) => e.name);
     for (const env of Object.keys(cfg.budgets.monthlyLimits)) {
         if (!envNames.includes(env) && !broken.hides("environments", env)) {
-            problems.push(problem(["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env], `names an unknown environment '${env}'${didYouMean(env, envNames)}; declared: ${envNames.join(", ")}`));
+            problems.push(
+                problem(["budgets", "monthlyLimits", env], cfg.budgets.monthlyLimits[env], `names an unknown environment '${env}'${didYouMean(env, envNames)}; declared: ${envNames.join(", ")}`),
+            );
         }
     }
     for (const key of Object.keys(cfg.budgets.accountMonthlyLimits)) {
         const a = cfg.accounts[key];
         if ((!a && !broken.hides("accounts", key)) || (a && a.environments.length > 0)) {
             const eligible = Object.keys(cfg.accounts).filter((k) => cfg.accounts[k].environments.length === 0);
-            problems.push(problem(["budgets", "accountMonthlyLimits", key], cfg.budgets.accountMonthlyLimits[key],
-                `must name a member account that hosts no environment (those have budgets of their own); eligible: ${eligible.join(", ") || "(none)"}`));
+            problems.push(
+                problem(
+                    ["budgets", "accountMonthlyLimits", key],
+                    cfg.budgets.accountMonthlyLimits[key],
+                    `must name a member account that hosts no environment (those have budgets of their own); eligible: ${eligible.join(", ") || "(none)"}`,
+                ),
+            );
         }
     }
     const seen = new Set<string>();
@@ -355,15 +367,23 @@ function checkBudgets(core: CorePlan, broken: Broken): Problem[] {
 
 function checkSingleAccount(core: CorePlan): Problem[] {
     if (core.config.guardrails === undefined) return [];
-    return [problem(["guardrails"], "(set)",
-        "is not allowed when layout is single-account: service control policies and tag policies need AWS Organizations (use multi-account or hybrid); budgets still apply")];
+    return [
+        problem(
+            ["guardrails"],
+            "(set)",
+            "is not allowed when layout is single-account: service control policies and tag policies need AWS Organizations (use multi-account or hybrid); budgets still apply",
+        ),
+    ];
 }
 
 /** Attachments name known targets, each guardrail once per target, the region list only with regions. */
 function checkAttachments(core: CorePlan, g: GuardrailsConfig, broken: Broken): Problem[] {
     const problems: Problem[] = [];
     const lists: [(string | number)[], string[]][] = [[["guardrails", "attachments", "root"], g.attachments.root]];
-    for (const [section, what] of [["organizationalUnits", "OU"], ["accounts", "account"]] as const) {
+    for (const [section, what] of [
+        ["organizationalUnits", "OU"],
+        ["accounts", "account"],
+    ] as const) {
         const known = Object.keys(core.config[section]);
         for (const [key, names] of Object.entries(g.attachments[section])) {
             if (!known.includes(key) && !broken.hides(section, key)) {
@@ -393,8 +413,13 @@ function checkAllowLists(core: CorePlan, g: GuardrailsConfig, broken: Broken): P
         }
         const missing = PLATFORM_SERVICES.filter((s) => !services.includes(s));
         if (missing.length) {
-            problems.push(problem(["guardrails", "serviceAllowLists", key], services,
-                `must include ${missing.join(", ")}: the platform maintains identities and the security services in every account, an allow-list without them would lock it out`));
+            problems.push(
+                problem(
+                    ["guardrails", "serviceAllowLists", key],
+                    services,
+                    `must include ${missing.join(", ")}: the platform maintains identities and the security services in every account, an allow-list without them would lock it out`,
+                ),
+            );
         }
     }
     return problems;
@@ -410,12 +435,16 @@ function checkPolicyTypes(core: CorePlan, targets: ScpTargetPlan[], tagPolicies:
     const enabled = core.organization?.enabledPolicyTypes ?? [];
     const configured = core.config.organization?.enabledPolicyTypes ?? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"];
     if (targets.length > 0 && !enabled.includes("SERVICE_CONTROL_POLICY")) {
-        problems.push(problem(["organization", "enabledPolicyTypes"], configured,
-            "must include SERVICE_CONTROL_POLICY: guardrails are attached (set guardrails.baseline: false and no attachments to have none)"));
+        problems.push(
+            problem(
+                ["organization", "enabledPolicyTypes"],
+                configured,
+                "must include SERVICE_CONTROL_POLICY: guardrails are attached (set guardrails.baseline: false and no attachments to have none)",
+            ),
+        );
     }
     if (tagPolicies.length > 0 && !enabled.includes("TAG_POLICY")) {
-        problems.push(problem(["organization", "enabledPolicyTypes"], configured,
-            "must include TAG_POLICY: tag policies are attached (or set guardrails.tagPolicies.enabled: false)"));
+        problems.push(problem(["organization", "enabledPolicyTypes"], configured, "must include TAG_POLICY: tag policies are attached (or set guardrails.tagPolicies.enabled: false)"));
     }
     return problems;
 }
@@ -463,8 +492,13 @@ function parametersFor(
 ): GuardrailParameters | undefined {
     if (t.guardrails.has("protect-security-baseline") && !securityBaseline) {
         if (!broken.has("security")) {
-            problems.push(problem(t.configPath, "protect-security-baseline",
-                `attaches protect-security-baseline to ${t.label}, but there is no security baseline to protect: set landing-zone:security (with a log archive)`));
+            problems.push(
+                problem(
+                    t.configPath,
+                    "protect-security-baseline",
+                    `attaches protect-security-baseline to ${t.label}, but there is no security baseline to protect: set landing-zone:security (with a log archive)`,
+                ),
+            );
         }
         return undefined;
     }
@@ -474,10 +508,15 @@ function parametersFor(
         else if (t.environmentClass === "production" && g.productionInstanceTypes) instanceTypes = g.productionInstanceTypes;
         else {
             if (!(t.environmentClass === "production" && broken.has("guardrails", "productionInstanceTypes"))) {
-                problems.push(problem(t.configPath, "instance-type-allow-list",
-                    t.environmentClass === "production"
-                        ? `attaches instance-type-allow-list to ${t.label}, which is production: set landing-zone:guardrails.productionInstanceTypes`
-                        : `attaches instance-type-allow-list to ${t.label}, which has no environment class (the allowed types depend on it); attach it to production or non-production OUs or accounts`));
+                problems.push(
+                    problem(
+                        t.configPath,
+                        "instance-type-allow-list",
+                        t.environmentClass === "production"
+                            ? `attaches instance-type-allow-list to ${t.label}, which is production: set landing-zone:guardrails.productionInstanceTypes`
+                            : `attaches instance-type-allow-list to ${t.label}, which has no environment class (the allowed types depend on it); attach it to production or non-production OUs or accounts`,
+                    ),
+                );
             }
             return undefined;
         }
@@ -493,11 +532,7 @@ function parametersFor(
     };
 }
 
-function documentsFor(
-    t: Target,
-    guardrails: DocumentGuardrail[],
-    params: GuardrailParameters,
-): { documents: ScpDocumentPlan[]; packed: boolean } | { problem: Problem } {
+function documentsFor(t: Target, guardrails: DocumentGuardrail[], params: GuardrailParameters): { documents: ScpDocumentPlan[]; packed: boolean } | { problem: Problem } {
     const slots = MAX_SCPS_PER_TARGET - FULL_AWS_ACCESS_SLOTS;
     const docs = guardrails.map((n) => ({ name: n, doc: buildGuardrail(n, params) }));
     const sizes = docs.map((d) => minify(d.doc).length);
@@ -527,8 +562,7 @@ function documentsFor(
 
 function scpDocument(t: Target, key: string, guardrails: DocumentGuardrail[], doc: PolicyDocument): ScpDocumentPlan {
     const content = minify(doc);
-    const description =
-        guardrails.length === 1 ? GUARDRAILS[guardrails[0]].description : `Landing zone guardrails: ${guardrails.join(", ")}`;
+    const description = guardrails.length === 1 ? GUARDRAILS[guardrails[0]].description : `Landing zone guardrails: ${guardrails.join(", ")}`;
     return {
         key,
         logicalName: `scp-${t.key}-${key}`,

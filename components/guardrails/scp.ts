@@ -81,12 +81,7 @@ export const SECURITY_SERVICE_ACTIONS: readonly string[] = PROTECTED_SECURITY_AC
  * (which deploy and maintain these services).
  */
 export function protectSecurityServices(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
-    return document(
-        withCondition(
-            { Sid: "ProtectSecurityServices", Effect: "Deny", Action: [...SECURITY_SERVICE_ACTIONS], Resource: "*" },
-            exemptPrincipals(p.exemptRoleArns),
-        ),
-    );
+    return document(withCondition({ Sid: "ProtectSecurityServices", Effect: "Deny", Action: [...SECURITY_SERVICE_ACTIONS], Resource: "*" }, exemptPrincipals(p.exemptRoleArns)));
 }
 
 /**
@@ -134,11 +129,7 @@ export const GLOBAL_SERVICE_ACTIONS: readonly string[] = [
  * global services working. Exemption: the platform roles, which enable security services in
  * every region (GuardDuty and Config should record everywhere, even where nothing else runs).
  */
-export function regionAllowList(p: {
-    allowedRegions: readonly string[];
-    extraGlobalActions?: readonly string[];
-    exemptRoleArns: readonly string[];
-}): PolicyDocument {
+export function regionAllowList(p: { allowedRegions: readonly string[]; extraGlobalActions?: readonly string[]; exemptRoleArns: readonly string[] }): PolicyDocument {
     const notAction = [...new Set([...GLOBAL_SERVICE_ACTIONS, ...(p.extraGlobalActions ?? [])])];
     return document({
         Sid: "DenyOutsideAllowedRegions",
@@ -153,17 +144,7 @@ export function regionAllowList(p: {
 }
 
 /** Small general-purpose families: enough for development and tests, nothing that burns a budget in a night. */
-export const DEFAULT_NON_PRODUCTION_INSTANCE_TYPES: readonly string[] = [
-    "t3.*",
-    "t3a.*",
-    "t4g.*",
-    "m5.large",
-    "m5.xlarge",
-    "m6i.large",
-    "m6i.xlarge",
-    "m7g.large",
-    "m7g.xlarge",
-];
+export const DEFAULT_NON_PRODUCTION_INSTANCE_TYPES: readonly string[] = ["t3.*", "t3a.*", "t4g.*", "m5.large", "m5.xlarge", "m6i.large", "m6i.xlarge", "m7g.large", "m7g.xlarge"];
 
 /**
  * Deny launching an instance whose type is not in the allow-list (patterns such as `t3.*`).
@@ -194,10 +175,7 @@ export function requireImdsv2(p: { exemptRoleArns: readonly string[] }): PolicyD
             Resource: "arn:aws:ec2:*:*:instance/*",
             Condition: { StringNotEquals: { "ec2:MetadataHttpTokens": "required" } },
         },
-        withCondition(
-            { Sid: "DenyModifyInstanceMetadataOptions", Effect: "Deny", Action: "ec2:ModifyInstanceMetadataOptions", Resource: "*" },
-            exemptPrincipals(p.exemptRoleArns),
-        ),
+        withCondition({ Sid: "DenyModifyInstanceMetadataOptions", Effect: "Deny", Action: "ec2:ModifyInstanceMetadataOptions", Resource: "*" }, exemptPrincipals(p.exemptRoleArns)),
     );
 }
 
@@ -243,12 +221,7 @@ export const ROLE_WRITE_ACTIONS: readonly string[] = [
  * path). Exemption: the platform roles.
  */
 export function protectPlatformRoles(p: { protectedRoleArns: readonly string[]; exemptRoleArns: readonly string[] }): PolicyDocument {
-    return document(
-        withCondition(
-            { Sid: "ProtectPlatformRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS], Resource: [...p.protectedRoleArns] },
-            exemptPrincipals(p.exemptRoleArns),
-        ),
-    );
+    return document(withCondition({ Sid: "ProtectPlatformRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS], Resource: [...p.protectedRoleArns] }, exemptPrincipals(p.exemptRoleArns)));
 }
 
 /** Default EBS encryption, once on, stays on. No exemption: nothing legitimate turns it off. */
@@ -261,12 +234,7 @@ export function denyDisableEbsEncryption(): PolicyDocument {
  * permission covers deleting them). Exemption: the platform roles.
  */
 export function protectS3PublicAccessBlock(p: { exemptRoleArns: readonly string[] }): PolicyDocument {
-    return document(
-        withCondition(
-            { Sid: "ProtectS3AccountPublicAccessBlock", Effect: "Deny", Action: "s3:PutAccountPublicAccessBlock", Resource: "*" },
-            exemptPrincipals(p.exemptRoleArns),
-        ),
-    );
+    return document(withCondition({ Sid: "ProtectS3AccountPublicAccessBlock", Effect: "Deny", Action: "s3:PutAccountPublicAccessBlock", Resource: "*" }, exemptPrincipals(p.exemptRoleArns)));
 }
 
 /**
@@ -356,12 +324,17 @@ export function protectSecurityBaseline(p: { securityBaseline?: SecurityBaseline
     const exempt = exemptPrincipals(p.exemptRoleArns);
     const statements: Statement[] = [];
     if (logBucketNames.length) {
-        statements.push(withCondition({
-            Sid: "ProtectLogArchiveBucket",
-            Effect: "Deny",
-            Action: [...LOG_BUCKET_ACTIONS],
-            Resource: logBucketNames.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
-        }, exempt));
+        statements.push(
+            withCondition(
+                {
+                    Sid: "ProtectLogArchiveBucket",
+                    Effect: "Deny",
+                    Action: [...LOG_BUCKET_ACTIONS],
+                    Resource: logBucketNames.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+                },
+                exempt,
+            ),
+        );
     }
     if (keyAliases.length) {
         statements.push(
@@ -372,12 +345,15 @@ export function protectSecurityBaseline(p: { securityBaseline?: SecurityBaseline
                 Resource: "*",
                 Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...keyAliases] }, ...exempt },
             },
-            withCondition({
-                Sid: "ProtectLogArchiveKeyAlias",
-                Effect: "Deny",
-                Action: ["kms:DeleteAlias", "kms:UpdateAlias"],
-                Resource: keyAliases.map((a) => `arn:aws:kms:*:*:${a}`),
-            }, exempt),
+            withCondition(
+                {
+                    Sid: "ProtectLogArchiveKeyAlias",
+                    Effect: "Deny",
+                    Action: ["kms:DeleteAlias", "kms:UpdateAlias"],
+                    Resource: keyAliases.map((a) => `arn:aws:kms:*:*:${a}`),
+                },
+                exempt,
+            ),
         );
     }
     if (roles.length) {

@@ -73,14 +73,18 @@ export class IdentityCenter extends pulumi.ComponentResource {
         this.identityStoreId = instance.identityStoreId;
         // Permission set documents name no account (../access/policies.ts): the partition is their only placeholder.
         const render = (text: string): pulumi.Input<string> =>
-            text.includes("{{") ? pulumi.output(args.partition).apply((partition) => renderText(text, { partition, managementAccountId: "{{managementAccountId}}" })).apply(noPlaceholder) : text;
+            text.includes("{{")
+                ? pulumi
+                      .output(args.partition)
+                      .apply((partition) => renderText(text, { partition, managementAccountId: "{{managementAccountId}}" }))
+                      .apply(noPlaceholder)
+                : text;
 
         // Groups: the team's own, or the directory's (SCIM), which is only referenced.
         for (const g of plan.groups) {
             this.groupIds[g.team] =
                 g.directoryGroupId ??
-                new aws.identitystore.Group(`group-${g.team}`, { identityStoreId: this.identityStoreId, displayName: g.displayName, description: g.description }, through(storeAccount))
-                    .groupId;
+                new aws.identitystore.Group(`group-${g.team}`, { identityStoreId: this.identityStoreId, displayName: g.displayName, description: g.description }, through(storeAccount)).groupId;
         }
         const userIds: Record<string, pulumi.Output<string>> = {};
         for (const u of plan.users) {

@@ -70,21 +70,14 @@ const directoryUserName = z.string().regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$
 });
 
 const directoryUserSchema = z.strictObject({
-    displayName: z
-        .string()
-        .min(1, { message: "must not be empty" })
-        .max(1024, { message: "must be at most 1,024 characters" })
-        .describe("Shown in the access portal and the console."),
+    displayName: z.string().min(1, { message: "must not be empty" }).max(1024, { message: "must be at most 1,024 characters" }).describe("Shown in the access portal and the console."),
     email: z
         .string()
         .regex(/^[^@\s]+@[^@\s]+\.[^@\s.]+$/, { message: "must be an email address such as alice@example.com" })
         .describe("Where Identity Center sends the invitation and one-time passwords."),
     givenName: z.string().min(1).max(1024).optional().describe("Given name; set together with familyName, or neither."),
     familyName: z.string().min(1).max(1024).optional().describe("Family name; set together with givenName, or neither."),
-    teams: z
-        .array(z.string())
-        .default([])
-        .describe("Team keys: one membership of the team's identity store group each (not for teams with a directoryGroupId). A set."),
+    teams: z.array(z.string()).default([]).describe("Team keys: one membership of the team's identity store group each (not for teams with a directoryGroupId). A set."),
 });
 export type DirectoryUserConfig = z.output<typeof directoryUserSchema>;
 
@@ -92,20 +85,18 @@ const identitySchema = z.strictObject({
     source: z
         .enum(IDENTITY_SOURCES, { message: `must be one of ${IDENTITY_SOURCES.join(", ")}` })
         .default("iam-users")
-        .describe("Where people sign in: iam-users (IAM users of the identity account assume roles), identity-center (IAM Identity Center permission sets; multi-account and hybrid), or iam-users+identity-center while people migrate."),
-    instanceArn: instanceArn
-        .optional()
-        .describe("The IAM Identity Center instance (arn:aws:sso:::instance/ssoins-...). Absent: looked up with aws.ssoadmin.getInstances."),
-    identityStoreId: identityStoreId
-        .optional()
-        .describe("The instance's identity store (d-...). Absent: looked up with the instance."),
-    sessionDuration: sessionDuration
-        .optional()
-        .describe("Session length of every permission set: an ISO 8601 duration from PT1H to PT12H. Absent: PT1H."),
+        .describe(
+            "Where people sign in: iam-users (IAM users of the identity account assume roles), identity-center (IAM Identity Center permission sets; multi-account and hybrid), or iam-users+identity-center while people migrate.",
+        ),
+    instanceArn: instanceArn.optional().describe("The IAM Identity Center instance (arn:aws:sso:::instance/ssoins-...). Absent: looked up with aws.ssoadmin.getInstances."),
+    identityStoreId: identityStoreId.optional().describe("The instance's identity store (d-...). Absent: looked up with the instance."),
+    sessionDuration: sessionDuration.optional().describe("Session length of every permission set: an ISO 8601 duration from PT1H to PT12H. Absent: PT1H."),
     relayState: relayState.optional().describe("Console page a session opens on (relay state)."),
     delegatedAdministrator: accountKey
         .optional()
-        .describe("Member account IAM Identity Center's administration is delegated to; the management account's own assignments stay with the management account (AWS refuses them from a delegated administrator)."),
+        .describe(
+            "Member account IAM Identity Center's administration is delegated to; the management account's own assignments stay with the management account (AWS refuses them from a delegated administrator).",
+        ),
     users: z
         .record(directoryUserName, directoryUserSchema)
         .default({})
@@ -114,7 +105,5 @@ const identitySchema = z.strictObject({
 export type IdentityConfig = z.output<typeof identitySchema>;
 
 export const identityConfigShape = {
-    identity: identitySchema
-        .default({ source: "iam-users", users: {} })
-        .describe("Where people sign in from: IAM users, IAM Identity Center, or both during a migration. Absent: IAM users."),
+    identity: identitySchema.default({ source: "iam-users", users: {} }).describe("Where people sign in from: IAM users, IAM Identity Center, or both during a migration. Absent: IAM users."),
 };

@@ -19,21 +19,8 @@ import { LANDING_ZONE_ADMIN_TAG } from "../access/tags";
 import { DEPLOYMENT_ACCOUNT, type CorePlan } from "../organization/plan";
 import { Broken } from "../parse";
 import { didYouMean, problem, type Planned, type Problem } from "../problems";
-import {
-    DEFAULT_SESSION_DURATION,
-    PERMISSION_SET_NAME_MAX,
-    IDENTITY_CENTER_SERVICE_PRINCIPAL,
-    type IdentitySource,
-    usesIamUsers,
-    usesIdentityCenter,
-} from "./config";
-import {
-    INLINE_POLICY_MAX_NON_WHITESPACE,
-    inlinePolicySize,
-    organizationAdminPermissionSetPolicy,
-    permissionSetDocuments,
-    type PolicyReference,
-} from "./policies";
+import { DEFAULT_SESSION_DURATION, PERMISSION_SET_NAME_MAX, IDENTITY_CENTER_SERVICE_PRINCIPAL, type IdentitySource, usesIamUsers, usesIdentityCenter } from "./config";
+import { INLINE_POLICY_MAX_NON_WHITESPACE, inlinePolicySize, organizationAdminPermissionSetPolicy, permissionSetDocuments, type PolicyReference } from "./policies";
 
 export interface PermissionSetPlan {
     /** The permission set's name, shown in the access portal: `lz-<env>-<level>`, `lz-organization-admin`. */
@@ -138,8 +125,13 @@ export function planIdentity(plan: CorePlan, broken: Broken = new Broken()): Pla
         const sharedAccounts = env.accounts.filter(shared);
         if (sharedAccounts.length > 0 && sharedAccounts.length < env.accounts.length) {
             // One permission set per environment and level serves every account hosting it.
-            problems.push(problem(["accounts"], env.accounts.join(", "),
-                `host environment '${env.name}' both shared with other environments and alone; with IAM Identity Center every account hosting an environment must be of one kind`));
+            problems.push(
+                problem(
+                    ["accounts"],
+                    env.accounts.join(", "),
+                    `host environment '${env.name}' both shared with other environments and alone; with IAM Identity Center every account hosting an environment must be of one kind`,
+                ),
+            );
             continue;
         }
         const isShared = sharedAccounts.length > 0;
@@ -204,9 +196,7 @@ export function planIdentity(plan: CorePlan, broken: Broken = new Broken()): Pla
         const u = id.users[userName];
         return { userName, displayName: u.displayName, email: u.email, givenName: u.givenName, familyName: u.familyName };
     });
-    const memberships: MembershipPlan[] = directoryUsers.flatMap((userName) =>
-        [...new Set(id.users[userName].teams)].sort().map((team) => ({ key: `${userName}/${team}`, userName, team })),
-    );
+    const memberships: MembershipPlan[] = directoryUsers.flatMap((userName) => [...new Set(id.users[userName].teams)].sort().map((team) => ({ key: `${userName}/${team}`, userName, team })));
 
     if (problems.length > 0) return { plan: undefined, problems };
     return {
@@ -246,7 +236,11 @@ function checkIdentity(core: CorePlan, broken: Broken): Problem[] {
         const unused = (["instanceArn", "identityStoreId", "sessionDuration", "relayState", "delegatedAdministrator"] as const).filter((k) => id[k] !== undefined);
         for (const k of unused) report(["identity", k], id[k], "has no effect unless identity.source is identity-center or iam-users+identity-center");
         if (Object.keys(id.users).length > 0) {
-            report(["identity", "users"], Object.keys(id.users).join(", "), "are IAM Identity Center users: set identity.source to identity-center or iam-users+identity-center, or declare IAM users under users");
+            report(
+                ["identity", "users"],
+                Object.keys(id.users).join(", "),
+                "are IAM Identity Center users: set identity.source to identity-center or iam-users+identity-center, or declare IAM users under users",
+            );
         }
         for (const [key, team] of Object.entries(cfg.teams ?? {})) {
             if (team.directoryGroupId !== undefined) {
@@ -259,22 +253,34 @@ function checkIdentity(core: CorePlan, broken: Broken): Problem[] {
     if (cfg.layout === "single-account") {
         // The capability table of "Organization and account instances of IAM Identity Center":
         // only an organization instance offers multi-account permissions and account access in the portal.
-        report(["identity", "source"], id.source,
-            "needs an organization instance of IAM Identity Center, which needs AWS Organizations (layout multi-account or hybrid): an account instance, the only kind a single account without an organization can have, supports neither permission sets nor account assignments; keep iam-users for the single-account layout");
+        report(
+            ["identity", "source"],
+            id.source,
+            "needs an organization instance of IAM Identity Center, which needs AWS Organizations (layout multi-account or hybrid): an account instance, the only kind a single account without an organization can have, supports neither permission sets nor account assignments; keep iam-users for the single-account layout",
+        );
         return out;
     }
     if (!usesIamUsers(id.source) && Object.keys(cfg.users).length > 0) {
-        report(["users"], Object.keys(cfg.users).join(", "),
-            "are IAM users, but identity.source is identity-center: move these people to identity.users (or your directory) and remove them here, or use iam-users+identity-center while they migrate");
+        report(
+            ["users"],
+            Object.keys(cfg.users).join(", "),
+            "are IAM users, but identity.source is identity-center: move these people to identity.users (or your directory) and remove them here, or use iam-users+identity-center while they migrate",
+        );
     }
     const principals = cfg.organization?.awsServiceAccessPrincipals;
     if (principals && !principals.includes(IDENTITY_CENTER_SERVICE_PRINCIPAL)) {
-        report(["organization", "awsServiceAccessPrincipals"], principals,
-            `must include ${IDENTITY_CENTER_SERVICE_PRINCIPAL}: IAM Identity Center needs trusted access to the organization (without it the organization resource would switch it off)`);
+        report(
+            ["organization", "awsServiceAccessPrincipals"],
+            principals,
+            `must include ${IDENTITY_CENTER_SERVICE_PRINCIPAL}: IAM Identity Center needs trusted access to the organization (without it the organization resource would switch it off)`,
+        );
     }
     if (id.delegatedAdministrator !== undefined && !cfg.accounts[id.delegatedAdministrator] && !broken.hides("accounts", id.delegatedAdministrator)) {
-        report(["identity", "delegatedAdministrator"], id.delegatedAdministrator,
-            `must be the key of a declared member account${didYouMean(id.delegatedAdministrator, Object.keys(cfg.accounts))} (${Object.keys(cfg.accounts).join(", ")}); the management account administers Identity Center without delegation`);
+        report(
+            ["identity", "delegatedAdministrator"],
+            id.delegatedAdministrator,
+            `must be the key of a declared member account${didYouMean(id.delegatedAdministrator, Object.keys(cfg.accounts))} (${Object.keys(cfg.accounts).join(", ")}); the management account administers Identity Center without delegation`,
+        );
     }
 
     // Directory groups (SCIM): one team per group.
@@ -294,7 +300,11 @@ function checkIdentity(core: CorePlan, broken: Broken): Problem[] {
         if (other) report(["identity", "users", name], name, `differs from user '${other}' only in case; Identity Center user names are case-insensitive`);
         else lowerNames.set(name.toLowerCase(), name);
         if ((user.givenName === undefined) !== (user.familyName === undefined)) {
-            report(["identity", "users", name, user.givenName === undefined ? "givenName" : "familyName"], undefined, "must be set together with the other name (givenName and familyName), or neither");
+            report(
+                ["identity", "users", name, user.givenName === undefined ? "givenName" : "familyName"],
+                undefined,
+                "must be set together with the other name (givenName and familyName), or neither",
+            );
         }
         user.teams.forEach((t, i) => {
             const team = teams[t];
@@ -303,29 +313,46 @@ function checkIdentity(core: CorePlan, broken: Broken): Problem[] {
             } else if (user.teams.indexOf(t) !== i) {
                 report(["identity", "users", name, "teams", i], t, "is listed twice");
             } else if (team.directoryGroupId !== undefined) {
-                report(["identity", "users", name, "teams", i], t,
-                    `is the directory group ${team.directoryGroupId} (teams.${t}.directoryGroupId): its members come from your directory through SCIM; add the person there instead`);
+                report(
+                    ["identity", "users", name, "teams", i],
+                    t,
+                    `is the directory group ${team.directoryGroupId} (teams.${t}.directoryGroupId): its members come from your directory through SCIM; add the person there instead`,
+                );
             }
         });
     }
 
     // Permission set names and inline policies, for the levels the teams use.
-    const shared = new Set(Object.values(cfg.accounts).filter((a) => a.environments.length > 1).flatMap((a) => a.environments));
+    const shared = new Set(
+        Object.values(cfg.accounts)
+            .filter((a) => a.environments.length > 1)
+            .flatMap((a) => a.environments),
+    );
     const opts = abacOptions(core);
     cfg.environments.forEach((env, i) => {
-        const levels = new Set(Object.values(teams).map((t) => permissionSetLevel(t, env)).filter((l): l is RoleLevel => l !== undefined));
+        const levels = new Set(
+            Object.values(teams)
+                .map((t) => permissionSetLevel(t, env))
+                .filter((l): l is RoleLevel => l !== undefined),
+        );
         for (const level of [...levels].sort()) {
             const name = environmentRoleName(env.name, level);
             if (name.length > PERMISSION_SET_NAME_MAX) {
-                report(["environments", i, "name"], env.name,
-                    `gives the permission set name '${name}' (${name.length} characters); IAM Identity Center allows ${PERMISSION_SET_NAME_MAX}: shorten the environment name to ${env.name.length - (name.length - PERMISSION_SET_NAME_MAX)} characters`);
+                report(
+                    ["environments", i, "name"],
+                    env.name,
+                    `gives the permission set name '${name}' (${name.length} characters); IAM Identity Center allows ${PERMISSION_SET_NAME_MAX}: shorten the environment name to ${env.name.length - (name.length - PERMISSION_SET_NAME_MAX)} characters`,
+                );
             }
             const inline = permissionSetDocuments(env.name, level, shared.has(env.name), opts, cfg.acceptedUntaggedActions).inlinePolicy;
             const size = inline ? inlinePolicySize(inline) : 0;
             if (size > INLINE_POLICY_MAX_NON_WHITESPACE) {
                 const key = level !== "read" && cfg.acceptedUntaggedActions.length > 0 ? "acceptedUntaggedActions" : "allowedTagKeys";
-                report([key], cfg[key],
-                    `make the inline policy of permission set '${name}' ${size} characters long; IAM Identity Center allows ${INLINE_POLICY_MAX_NON_WHITESPACE} (without whitespace): accept fewer untagged actions or allow fewer tag keys`);
+                report(
+                    [key],
+                    cfg[key],
+                    `make the inline policy of permission set '${name}' ${size} characters long; IAM Identity Center allows ${INLINE_POLICY_MAX_NON_WHITESPACE} (without whitespace): accept fewer untagged actions or allow fewer tag keys`,
+                );
             }
         }
     });

@@ -68,9 +68,7 @@ export class Organization extends pulumi.ComponentResource {
                 },
             );
         }
-        const byPath = args.organizationalUnits.map((ou) =>
-            this.organizationalUnits[ou.key].id.apply((id) => [ou.path, id] as const),
-        );
+        const byPath = args.organizationalUnits.map((ou) => this.organizationalUnits[ou.key].id.apply((id) => [ou.path, id] as const));
         this.organizationalUnitIds = pulumi.all(byPath).apply((pairs) => Object.fromEntries(pairs));
 
         this.registerOutputs({
@@ -114,10 +112,15 @@ export class MemberAccount extends pulumi.ComponentResource {
         // A renamed key keeps every old URN through aliases: the component's, and its children's
         // under the old component, so neither the account nor its provider is replaced.
         const formerScopes = a.formerKeys.map((k) => ({ key: k, urn: pulumi.createUrn(k, MEMBER_ACCOUNT_TYPE, opts.parent) }));
-        super(MEMBER_ACCOUNT_TYPE, name, {}, {
-            ...opts,
-            aliases: [...(opts.aliases ?? []), ...a.formerKeys.map((k) => ({ name: k }))],
-        });
+        super(
+            MEMBER_ACCOUNT_TYPE,
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [...(opts.aliases ?? []), ...a.formerKeys.map((k) => ({ name: k }))],
+            },
+        );
         this.formerScopes = formerScopes;
 
         this.account = new aws.organizations.Account(

@@ -7,18 +7,7 @@
  * reference (docs/config-reference.md is generated from them).
  */
 import { z } from "zod";
-import {
-    accountEmail,
-    accountId,
-    accountName,
-    awsServicePrincipal,
-    environmentName,
-    iamRoleName,
-    logicalKey,
-    tagKey,
-    tagMap,
-    tagValue,
-} from "../fields";
+import { accountEmail, accountId, accountName, awsServicePrincipal, environmentName, iamRoleName, logicalKey, tagKey, tagMap, tagValue } from "../fields";
 
 export const LAYOUTS = ["single-account", "multi-account", "hybrid"] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -26,13 +15,7 @@ export type Layout = (typeof LAYOUTS)[number];
 export const ENVIRONMENT_CLASSES = ["production", "non-production"] as const;
 export type EnvironmentClass = (typeof ENVIRONMENT_CLASSES)[number];
 
-export const ORGANIZATION_POLICY_TYPES = [
-    "SERVICE_CONTROL_POLICY",
-    "TAG_POLICY",
-    "BACKUP_POLICY",
-    "AISERVICES_OPT_OUT_POLICY",
-    "RESOURCE_CONTROL_POLICY",
-] as const;
+export const ORGANIZATION_POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "RESOURCE_CONTROL_POLICY"] as const;
 
 export const DEFAULT_ENVIRONMENTS = [
     { name: "dev", production: false },
@@ -90,10 +73,7 @@ const organizationalUnitSchema = z.strictObject({
         .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, { message: "must be an OU ID like ou-ab12-cd34ef56" })
         .optional()
         .describe("Adopt an existing OU (ou-...): imported. Two OUs cannot adopt the same one."),
-    formerKeys: z
-        .array(logicalKey)
-        .default([])
-        .describe("Keys the OU had before a rename: every resource of the OU keeps its identity (aliases)."),
+    formerKeys: z.array(logicalKey).default([]).describe("Keys the OU had before a rename: every resource of the OU keeps its identity (aliases)."),
 });
 
 const accountSchema = z.strictObject({
@@ -103,31 +83,22 @@ const accountSchema = z.strictObject({
     environments: z
         .array(environmentName)
         .default([])
-        .describe("Environments it hosts. multi-account: at most one; hybrid: the shared account hosts every non-production environment. Never production and non-production together. A set: order does not matter."),
-    environmentClass: z
-        .enum(ENVIRONMENT_CLASSES)
-        .optional()
-        .describe("Required for an account that hosts no environment (security tooling, sandbox); otherwise derived from its environments."),
+        .describe(
+            "Environments it hosts. multi-account: at most one; hybrid: the shared account hosts every non-production environment. Never production and non-production together. A set: order does not matter.",
+        ),
+    environmentClass: z.enum(ENVIRONMENT_CLASSES).optional().describe("Required for an account that hosts no environment (security tooling, sandbox); otherwise derived from its environments."),
     owner: z.string().min(1).max(256).optional().describe("Owner tag."),
-    existingId: accountId
-        .optional()
-        .describe("Adopt an existing account: its 12-digit ID, quoted. Imported; two accounts cannot adopt the same one."),
-    roleName: iamRoleName
-        .default("OrganizationAccountAccessRole")
-        .describe("Role the management account assumes in the account. Only used when AWS creates the account."),
-    iamUserAccessToBilling: z
-        .enum(["ALLOW", "DENY"])
-        .default("DENY")
-        .describe("IAM users' access to billing. Only used when AWS creates the account."),
+    existingId: accountId.optional().describe("Adopt an existing account: its 12-digit ID, quoted. Imported; two accounts cannot adopt the same one."),
+    roleName: iamRoleName.default("OrganizationAccountAccessRole").describe("Role the management account assumes in the account. Only used when AWS creates the account."),
+    iamUserAccessToBilling: z.enum(["ALLOW", "DENY"]).default("DENY").describe("IAM users' access to billing. Only used when AWS creates the account."),
     closeOnDeletion: z
         .boolean()
         .default(false)
-        .describe("Close the real account when its resource is deleted. Dangerous and rate-limited by AWS. The policy pack refuses it (mandatory) unless its config acknowledges the account in org-account-protection.closeOnDeletionAccounts: two deliberate changes, not one."),
+        .describe(
+            "Close the real account when its resource is deleted. Dangerous and rate-limited by AWS. The policy pack refuses it (mandatory) unless its config acknowledges the account in org-account-protection.closeOnDeletionAccounts: two deliberate changes, not one.",
+        ),
     tags: tagMap.default({}).describe("Extra tags on the account."),
-    formerKeys: z
-        .array(logicalKey)
-        .default([])
-        .describe("Keys the account had before a rename: the account and every resource inside it keep their identity (aliases)."),
+    formerKeys: z.array(logicalKey).default([]).describe("Keys the account had before a rename: the account and every resource inside it keep their identity (aliases)."),
 });
 
 export const organizationConfigShape = {
@@ -137,28 +108,17 @@ export const organizationConfigShape = {
         })
         .describe("How environments are separated: by tags in one account, by member accounts, or production in accounts of its own and the rest sharing one."),
     application: tagValue.min(1).optional().describe("Application name; adds an Application=<name> tag everywhere."),
-    tags: tagMap
-        .default({})
-        .describe("Extra tags on every taggable resource. The environment tag and Application are set by the landing zone. At most 50 tags per resource in all."),
+    tags: tagMap.default({}).describe("Extra tags on every taggable resource. The environment tag and Application are set by the landing zone. At most 50 tags per resource in all."),
     environmentTagKey: tagKey.default("Environment").describe("Tag key that carries the environment (1-128 characters, no aws: prefix)."),
     nonProductionTagValue: tagValue
         .min(1)
         .default("nonprod")
         .describe("Environment tag value of accounts and OUs that hold several non-production environments (the hybrid shared account, the NonProd OU)."),
-    productionTagValue: tagValue
-        .min(1)
-        .default("prod")
-        .describe("Environment tag value of production-class accounts and OUs that host no single environment."),
-    environments: z
-        .array(environmentSchema)
-        .default(DEFAULT_ENVIRONMENTS)
-        .describe("The environments, in display order (the access matrix, budgets, tag policy values): an ordered list."),
+    productionTagValue: tagValue.min(1).default("prod").describe("Environment tag value of production-class accounts and OUs that host no single environment."),
+    environments: z.array(environmentSchema).default(DEFAULT_ENVIRONMENTS).describe("The environments, in display order (the access matrix, budgets, tag policy values): an ordered list."),
     organization: organizationSchema.optional().describe("The AWS organization (multi-account and hybrid)."),
     organizationalUnits: z.record(logicalKey, organizationalUnitSchema).default({}).describe("OUs by key; the key is the OU's stable logical name."),
-    accounts: z
-        .record(logicalKey, accountSchema)
-        .default({})
-        .describe("Member accounts by key; the key is the account's stable logical name. Accounts are created in key order."),
+    accounts: z.record(logicalKey, accountSchema).default({}).describe("Member accounts by key; the key is the account's stable logical name. Accounts are created in key order."),
     identityAccount: z
         .string()
         .regex(/^[a-z][a-z0-9-]{0,39}$/, { message: "must be 'management' or the key of a declared account (1-40 characters: lower-case letters, digits and '-')" })

@@ -17,13 +17,7 @@ import type { LandingZoneConfig } from "../config";
 import { sortedSet, tagLimitProblems, type TaggedResource } from "../fields";
 import { Broken } from "../parse";
 import type { Planned } from "../problems";
-import {
-    DEFAULT_ENABLED_POLICY_TYPES,
-    DEFAULT_SERVICE_ACCESS_PRINCIPALS,
-    ORGANIZATION_POLICY_TYPES,
-    type EnvironmentClass,
-    type Layout,
-} from "./config";
+import { DEFAULT_ENABLED_POLICY_TYPES, DEFAULT_SERVICE_ACCESS_PRINCIPALS, ORGANIZATION_POLICY_TYPES, type EnvironmentClass, type Layout } from "./config";
 import { accountClass, ouTree } from "./structure";
 
 /** Key standing for the account Pulumi deploys to (the management account in Organizations layouts). */
@@ -192,8 +186,7 @@ function planAccounts(cfg: LandingZoneConfig, commonTags: Record<string, string>
 function planEnvironments(cfg: LandingZoneConfig, accounts: AccountPlan[]): EnvironmentPlan[] {
     return cfg.environments.map((e) => {
         const hosts = cfg.layout === "single-account" ? [DEPLOYMENT_ACCOUNT] : accounts.filter((a) => a.environments.includes(e.name)).map((a) => a.key);
-        const separatedByTags =
-            cfg.layout === "single-account" ? cfg.environments.length > 1 : accounts.some((a) => hosts.includes(a.key) && a.environments.length > 1);
+        const separatedByTags = cfg.layout === "single-account" ? cfg.environments.length > 1 : accounts.some((a) => hosts.includes(a.key) && a.environments.length > 1);
         return {
             name: e.name,
             production: e.production,
@@ -223,12 +216,7 @@ export function withResourceControlPolicies(configured: readonly string[]): stri
     return ORGANIZATION_POLICY_TYPES.filter((t) => configured.includes(t) || t === "RESOURCE_CONTROL_POLICY");
 }
 
-function planOrganizationalUnits(
-    cfg: LandingZoneConfig,
-    broken: Broken,
-    accounts: AccountPlan[],
-    commonTags: Record<string, string>,
-): OrganizationalUnitPlan[] {
+function planOrganizationalUnits(cfg: LandingZoneConfig, broken: Broken, accounts: AccountPlan[], commonTags: Record<string, string>): OrganizationalUnitPlan[] {
     if (cfg.layout === "single-account") return [];
     const ous = cfg.organizationalUnits;
     const tree = ouTree(cfg, broken);

@@ -32,13 +32,7 @@ export function checkStructure(cfg: StructureInput, broken: Broken): Problem[] {
         ...checkOuClasses(cfg, tree, broken),
     );
     if (cfg.layout === undefined) return problems;
-    problems.push(
-        ...checkAccountCount(cfg, broken),
-        ...checkAccountsPerLayout(cfg),
-        ...checkHostedEnvironments(cfg, broken),
-        ...checkHybridSharing(cfg, broken),
-        ...checkIdentityAccount(cfg, broken),
-    );
+    problems.push(...checkAccountCount(cfg, broken), ...checkAccountsPerLayout(cfg), ...checkHostedEnvironments(cfg, broken), ...checkHybridSharing(cfg, broken), ...checkIdentityAccount(cfg, broken));
     return problems;
 }
 
@@ -101,15 +95,14 @@ function checkOuTree(cfg: StructureInput, tree: OuTree): Problem[] {
     const known = Object.keys(ous).join(", ") || "(none)";
     return [
         ...tree.cycles.map((cycle) =>
-            problem(["organizationalUnits", cycle[0], "parent"], ous[cycle[0]].parent,
-                `forms a cycle (${[...cycle, cycle[0]].join(" -> ")}); an OU's parents must lead to the root`)),
+            problem(["organizationalUnits", cycle[0], "parent"], ous[cycle[0]].parent, `forms a cycle (${[...cycle, cycle[0]].join(" -> ")}); an OU's parents must lead to the root`),
+        ),
         ...tree.unknownParents.map((key) =>
-            problem(["organizationalUnits", key, "parent"], ous[key].parent, `names an unknown OU${didYouMean(ous[key].parent, Object.keys(ous))}; known OUs: ${known}`)),
+            problem(["organizationalUnits", key, "parent"], ous[key].parent, `names an unknown OU${didYouMean(ous[key].parent, Object.keys(ous))}; known OUs: ${known}`),
+        ),
         ...[...tree.depth]
             .filter(([, depth]) => depth > MAX_OU_DEPTH)
-            .map(([key, depth]) =>
-                problem(["organizationalUnits", key], ouPath(cfg, key).join("/"),
-                    `is nested ${depth} levels below the root; AWS Organizations allows at most ${MAX_OU_DEPTH}`)),
+            .map(([key, depth]) => problem(["organizationalUnits", key], ouPath(cfg, key).join("/"), `is nested ${depth} levels below the root; AWS Organizations allows at most ${MAX_OU_DEPTH}`)),
     ];
 }
 
@@ -128,8 +121,7 @@ function checkSiblingNames(cfg: StructureInput, broken: Broken): Problem[] {
         const id = `${ou.parent ?? "(root)"}/${(ou.name ?? key).toLowerCase()}`;
         const other = siblingNames.get(id);
         if (other) {
-            problems.push(problem(["organizationalUnits", key, "name"], ou.name ?? key,
-                `is also the name of OU '${other}' under the same parent; sibling OU names must be unique`));
+            problems.push(problem(["organizationalUnits", key, "name"], ou.name ?? key, `is also the name of OU '${other}' under the same parent; sibling OU names must be unique`));
         } else siblingNames.set(id, key);
     }
     return problems;
@@ -151,12 +143,12 @@ function checkEnvironments(cfg: StructureInput, broken: Broken): Problem[] {
     }
     cfg.environments.forEach((e, i) => {
         if (e.name === cfg.nonProductionTagValue && e.production) {
-            problems.push(problem(["environments", i, "name"], e.name,
-                "is the non-production tag value (nonProductionTagValue) but the environment is production"));
+            problems.push(problem(["environments", i, "name"], e.name, "is the non-production tag value (nonProductionTagValue) but the environment is production"));
         }
         if (e.name === cfg.productionTagValue && !e.production) {
-            problems.push(problem(["environments", i, "production"], e.production,
-                `must be true: the environment is named like the production tag value (productionTagValue=${cfg.productionTagValue})`));
+            problems.push(
+                problem(["environments", i, "production"], e.production, `must be true: the environment is named like the production tag value (productionTagValue=${cfg.productionTagValue})`),
+            );
         }
     });
     return problems;
@@ -184,8 +176,7 @@ function checkSingleAccount(cfg: StructureInput, broken: Broken): Problem[] {
         problems.push(problem(["organizationalUnits"], ouKeys.join(", "), "is not allowed when layout is single-account; use multi-account or hybrid"));
     }
     if (accountKeys.length > 0) {
-        problems.push(problem(["accounts"], accountKeys.join(", "),
-            "is not allowed when layout is single-account: all environments live in the account Pulumi deploys to"));
+        problems.push(problem(["accounts"], accountKeys.join(", "), "is not allowed when layout is single-account: all environments live in the account Pulumi deploys to"));
     }
     if (cfg.identityAccount !== "management" && !broken.has("identityAccount")) {
         problems.push(problem(["identityAccount"], cfg.identityAccount, "must be 'management' when layout is single-account"));
@@ -203,8 +194,12 @@ function checkAccountsPerLayout(cfg: StructureInput): Problem[] {
     return Object.entries(cfg.accounts)
         .filter(([, a]) => a.environments.length > 1)
         .map(([key, a]) =>
-            problem(["accounts", key, "environments"], a.environments.join(", "),
-                "hosts several environments; in the multi-account layout every account hosts at most one (use hybrid to share a non-production account)"));
+            problem(
+                ["accounts", key, "environments"],
+                a.environments.join(", "),
+                "hosts several environments; in the multi-account layout every account hosts at most one (use hybrid to share a non-production account)",
+            ),
+        );
 }
 
 // ---------------------------------------------------------------------------------
@@ -264,17 +259,14 @@ function checkAccounts(cfg: StructureInput, broken: Broken): Problem[] {
         });
         const classes = new Set(a.environments.filter((e) => envByName.has(e)).map((e) => (envByName.get(e)!.production ? "production" : "non-production")));
         if (classes.size > 1) {
-            problems.push(problem(["accounts", key, "environments"], a.environments.join(", "),
-                "mixes production and non-production environments; production must have accounts of its own"));
+            problems.push(problem(["accounts", key, "environments"], a.environments.join(", "), "mixes production and non-production environments; production must have accounts of its own"));
         }
         if (a.environments.length === 0 && !a.environmentClass && ok("environments") && ok("environmentClass")) {
-            problems.push(problem(["accounts", key, "environmentClass"], undefined,
-                "is required for an account that hosts no environment: production or non-production"));
+            problems.push(problem(["accounts", key, "environmentClass"], undefined, "is required for an account that hosts no environment: production or non-production"));
         }
         const derived = [...classes][0];
         if (a.environments.length > 0 && a.environmentClass && derived && derived !== a.environmentClass && ok("environmentClass")) {
-            problems.push(problem(["accounts", key, "environmentClass"], a.environmentClass,
-                `contradicts the account's environments (${a.environments.join(", ")}), which are ${derived}`));
+            problems.push(problem(["accounts", key, "environmentClass"], a.environmentClass, `contradicts the account's environments (${a.environments.join(", ")}), which are ${derived}`));
         }
         for (const k of Object.keys(a.tags)) {
             if (RESERVED_TAG_KEYS(cfg.environmentTagKey).includes(k)) {
@@ -298,8 +290,7 @@ function checkExistingIds(cfg: StructureInput, broken: Broken): Problem[] {
             if (entry.existingId === undefined || broken.has(section, key, "existingId")) continue;
             const other = owner.get(entry.existingId);
             if (other) {
-                problems.push(problem([section, key, "existingId"], entry.existingId,
-                    `is already the existingId of ${what} '${other}'; one existing ${what} can be adopted by one entry only`));
+                problems.push(problem([section, key, "existingId"], entry.existingId, `is already the existingId of ${what} '${other}'; one existing ${what} can be adopted by one entry only`));
             } else owner.set(entry.existingId, key);
         }
     }
@@ -309,8 +300,7 @@ function checkExistingIds(cfg: StructureInput, broken: Broken): Problem[] {
 function checkHostedEnvironments(cfg: StructureInput, broken: Broken): Problem[] {
     if (Object.keys(cfg.accounts).length === 0 || broken.any("accounts")) return [];
     const hosted = new Set(Object.values(cfg.accounts).flatMap((a) => a.environments));
-    return cfg.environments.flatMap((e, i) =>
-        hosted.has(e.name) ? [] : [problem(["environments", i, "name"], e.name, "is hosted by no account; list it in the environments of some account")]);
+    return cfg.environments.flatMap((e, i) => (hosted.has(e.name) ? [] : [problem(["environments", i, "name"], e.name, "is hosted by no account; list it in the environments of some account")]));
 }
 
 function checkHybridSharing(cfg: StructureInput, broken: Broken): Problem[] {
@@ -319,15 +309,19 @@ function checkHybridSharing(cfg: StructureInput, broken: Broken): Problem[] {
     const nonProd = cfg.environments.filter((e) => !e.production).map((e) => e.name);
     const sharedHosts = Object.keys(cfg.accounts).filter((k) => cfg.accounts[k].environments.some((e) => nonProd.includes(e)));
     if (sharedHosts.length > 1) {
-        problems.push(problem(["accounts"], sharedHosts.join(", "),
-            "hybrid layout: all non-production environments must share exactly one account; these accounts each host some of them"));
+        problems.push(problem(["accounts"], sharedHosts.join(", "), "hybrid layout: all non-production environments must share exactly one account; these accounts each host some of them"));
     }
     if (sharedHosts.length === 1) {
         const [key] = sharedHosts;
         const missing = nonProd.filter((e) => !cfg.accounts[key].environments.includes(e));
         if (missing.length) {
-            problems.push(problem(["accounts", key, "environments"], cfg.accounts[key].environments.join(", "),
-                `hybrid layout: the shared non-production account must host every non-production environment; missing ${missing.join(", ")}`));
+            problems.push(
+                problem(
+                    ["accounts", key, "environments"],
+                    cfg.accounts[key].environments.join(", "),
+                    `hybrid layout: the shared non-production account must host every non-production environment; missing ${missing.join(", ")}`,
+                ),
+            );
         }
     }
     return problems;
@@ -335,8 +329,7 @@ function checkHybridSharing(cfg: StructureInput, broken: Broken): Problem[] {
 
 function checkIdentityAccount(cfg: StructureInput, broken: Broken): Problem[] {
     if (cfg.identityAccount === "management" || cfg.accounts[cfg.identityAccount] || broken.hides("accounts", cfg.identityAccount) || broken.has("identityAccount")) return [];
-    return [problem(["identityAccount"], cfg.identityAccount,
-        `must be 'management' or the key of a declared account (${Object.keys(cfg.accounts).join(", ")})`)];
+    return [problem(["identityAccount"], cfg.identityAccount, `must be 'management' or the key of a declared account (${Object.keys(cfg.accounts).join(", ")})`)];
 }
 
 /** A declared OU class must match the accounts below it (OUs of a sound chain only). */

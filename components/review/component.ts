@@ -40,11 +40,7 @@ export class ReviewRole extends pulumi.ComponentResource {
             },
             child(r.name),
         );
-        new aws.iam.RolePolicy(
-            `${r.account}-${r.policyName}`,
-            { name: r.policyName, role: this.role.name, policy: args.render(JSON.stringify(r.policy)) },
-            child(r.policyName),
-        );
+        new aws.iam.RolePolicy(`${r.account}-${r.policyName}`, { name: r.policyName, role: this.role.name, policy: args.render(JSON.stringify(r.policy)) }, child(r.policyName));
         this.registerOutputs({});
     }
 }

@@ -24,7 +24,5 @@ export type ReviewConfig = z.output<typeof reviewSchema>;
 
 export const reviewConfigShape = {
     /** The read-only review role and who may assume it. Absent: the defaults. */
-    review: reviewSchema
-        .default({ ciRoleName: DEFAULT_CI_REVIEW_ROLE_NAME })
-        .describe("The read-only estate review role (lz-review) and who may assume it."),
+    review: reviewSchema.default({ ciRoleName: DEFAULT_CI_REVIEW_ROLE_NAME }).describe("The read-only estate review role (lz-review) and who may assume it."),
 };

@@ -27,13 +27,7 @@ export const REVIEW_ROLE_PATH = "/landing-zone/";
 export const REVIEW_POLICY_NAME = "lz-review-read";
 
 /** What the collector calls in every account it reads. */
-export const ACCOUNT_READ_ACTIONS = [
-    "iam:GetAccountAuthorizationDetails",
-    "iam:GenerateCredentialReport",
-    "iam:GetCredentialReport",
-    "ec2:DescribeRegions",
-    "ec2:DescribeInstances",
-] as const;
+export const ACCOUNT_READ_ACTIONS = ["iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "ec2:DescribeRegions", "ec2:DescribeInstances"] as const;
 
 /** What the collector calls in the management account only (Organizations layouts). */
 export const ORGANIZATION_READ_ACTIONS = [
@@ -89,9 +83,7 @@ export function reviewTrust(ciRoleName: string): PolicyDocument {
 
 /** The read permissions of the role in one account. */
 export function reviewPolicy(opts: { management: boolean; organization: boolean }): PolicyDocument {
-    const statements: PolicyDocument["Statement"] = [
-        { Sid: "ReadIamAndInstances", Effect: "Allow", Action: [...ACCOUNT_READ_ACTIONS], Resource: ["*"] },
-    ];
+    const statements: PolicyDocument["Statement"] = [{ Sid: "ReadIamAndInstances", Effect: "Allow", Action: [...ACCOUNT_READ_ACTIONS], Resource: ["*"] }];
     if (opts.management && opts.organization) {
         statements.push({ Sid: "ReadOrganization", Effect: "Allow", Action: [...ORGANIZATION_READ_ACTIONS], Resource: ["*"] });
     }

@@ -37,7 +37,11 @@ export interface SecurityBaselineArgs {
 
 /** The part of the baseline inside one member account: a scope for its resources. */
 export class AccountBaseline extends pulumi.ComponentResource {
-    constructor(name: string, public readonly formerScopes: FormerScope[], opts: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        public readonly formerScopes: FormerScope[],
+        opts: pulumi.ComponentResourceOptions,
+    ) {
         super(ACCOUNT_BASELINE_TYPE, name, {}, opts);
         // No outputs; the SecurityBaseline registers the children in this scope.
         this.registerOutputs({});
@@ -130,72 +134,94 @@ export class SecurityBaseline extends pulumi.ComponentResource {
             bucket = add(la.bucket, (n, o) => new aws.s3.Bucket(n, { bucket: text(la.bucketName), region, objectLockEnabled: la.bucket.objectLockEnabled || undefined, tags }, o), precious);
             const b = bucket.bucket;
             add(la.ownershipControls, (n, o) => new aws.s3.BucketOwnershipControls(n, { bucket: b, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, o));
-            add(la.publicAccessBlock, (n, o) =>
-                new aws.s3.BucketPublicAccessBlock(n, { bucket: b, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o));
+            add(
+                la.publicAccessBlock,
+                (n, o) => new aws.s3.BucketPublicAccessBlock(n, { bucket: b, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o),
+            );
             add(la.versioning, (n, o) => new aws.s3.BucketVersioning(n, { bucket: b, region, versioningConfiguration: { status: "Enabled" } }, o));
             key = add(la.key, (n, o) => new aws.kms.Key(n, { description: la.key.description, region, enableKeyRotation: true, deletionWindowInDays: 30, tags }, o), precious);
             const k = key;
             add(la.keyPolicy, (n, o) => new aws.kms.KeyPolicy(n, { keyId: k.keyId, region, policy: text(JSON.stringify(la.keyPolicy.document)) }, o));
             add(la.alias, (n, o) => new aws.kms.Alias(n, { name: la.alias.aliasName, region, targetKeyId: k.keyId }, o));
-            add(la.encryption, (n, o) =>
-                new aws.s3.BucketServerSideEncryptionConfiguration(n, {
-                    bucket: b,
-                    region,
-                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: k.arn } }],
-                }, o));
+            add(
+                la.encryption,
+                (n, o) =>
+                    new aws.s3.BucketServerSideEncryptionConfiguration(
+                        n,
+                        {
+                            bucket: b,
+                            region,
+                            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: k.arn } }],
+                        },
+                        o,
+                    ),
+            );
             const lc = la.lifecycle;
-            add(lc, (n, o) =>
-                new aws.s3.BucketLifecycleConfiguration(n, {
-                    bucket: b,
-                    region,
-                    rules: [{
-                        id: "archive-then-expire",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        transitions: [{ days: lc.transitionDays, storageClass: lc.storageClass }],
-                        noncurrentVersionTransitions: [{ noncurrentDays: lc.transitionDays, storageClass: lc.storageClass }],
-                        ...(lc.expirationDays > 0
-                            ? { expiration: { days: lc.expirationDays }, noncurrentVersionExpiration: { noncurrentDays: lc.expirationDays } }
-                            : {}),
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    }],
-                }, o));
+            add(
+                lc,
+                (n, o) =>
+                    new aws.s3.BucketLifecycleConfiguration(
+                        n,
+                        {
+                            bucket: b,
+                            region,
+                            rules: [
+                                {
+                                    id: "archive-then-expire",
+                                    status: "Enabled",
+                                    filter: { prefix: "" },
+                                    transitions: [{ days: lc.transitionDays, storageClass: lc.storageClass }],
+                                    noncurrentVersionTransitions: [{ noncurrentDays: lc.transitionDays, storageClass: lc.storageClass }],
+                                    ...(lc.expirationDays > 0 ? { expiration: { days: lc.expirationDays }, noncurrentVersionExpiration: { noncurrentDays: lc.expirationDays } } : {}),
+                                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                                },
+                            ],
+                        },
+                        o,
+                    ),
+            );
             const lock = la.objectLock;
             if (lock) {
-                add(lock, (n, o) =>
-                    new aws.s3.BucketObjectLockConfiguration(n, { bucket: b, region, rule: { defaultRetention: { mode: lock.mode, days: lock.days } } }, o));
+                add(lock, (n, o) => new aws.s3.BucketObjectLockConfiguration(n, { bucket: b, region, rule: { defaultRetention: { mode: lock.mode, days: lock.days } } }, o));
             }
-            add(la.bucketPolicy, (n, o) =>
-                new aws.s3.BucketPolicy(n, { bucket: b, region, policy: renderDocument(la.bucketPolicy.document, value) as aws.iam.PolicyDocument }, o));
+            add(la.bucketPolicy, (n, o) => new aws.s3.BucketPolicy(n, { bucket: b, region, policy: renderDocument(la.bucketPolicy.document, value) as aws.iam.PolicyDocument }, o));
         }
 
         // --- The trail ------------------------------------------------------------------------------
         const t = sp.trail;
         if (t && bucket && key) {
-            const selectors: aws.types.input.cloudtrail.TrailAdvancedEventSelector[] = [
-                { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
-            ];
+            const selectors: aws.types.input.cloudtrail.TrailAdvancedEventSelector[] = [{ name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] }];
             const dataEvents = (name: string, type: string) => ({
                 name,
-                fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: [type] }],
+                fieldSelectors: [
+                    { field: "eventCategory", equals: ["Data"] },
+                    { field: "resources.type", equals: [type] },
+                ],
             });
             if (t.dataEvents.s3) selectors.push(dataEvents("S3 data events", "AWS::S3::Object"));
             if (t.dataEvents.lambda) selectors.push(dataEvents("Lambda data events", "AWS::Lambda::Function"));
             const bucketName = bucket.bucket;
             const keyArn = key.arn;
-            add(t, (n, o) =>
-                new aws.cloudtrail.Trail(n, {
-                    name: t.trailName,
-                    region: t.region,
-                    s3BucketName: bucketName,
-                    kmsKeyId: keyArn,
-                    isOrganizationTrail: t.organization,
-                    isMultiRegionTrail: true,
-                    includeGlobalServiceEvents: true,
-                    enableLogFileValidation: true,
-                    advancedEventSelectors: selectors,
-                    tags,
-                }, o));
+            add(
+                t,
+                (n, o) =>
+                    new aws.cloudtrail.Trail(
+                        n,
+                        {
+                            name: t.trailName,
+                            region: t.region,
+                            s3BucketName: bucketName,
+                            kmsKeyId: keyArn,
+                            isOrganizationTrail: t.organization,
+                            isMultiRegionTrail: true,
+                            includeGlobalServiceEvents: true,
+                            enableLogFileValidation: true,
+                            advancedEventSelectors: selectors,
+                            tags,
+                        },
+                        o,
+                    ),
+            );
         }
 
         // --- Delegated administrators (Organizations) -----------------------------------------------
@@ -214,8 +240,11 @@ export class SecurityBaseline extends pulumi.ComponentResource {
                 add(a, (n, o) => new aws.guardduty.OrganizationAdminAccount(n, { adminAccountId: accountId(a.adminAccount), region: a.region }, o));
             }
             for (const c of gd.organizationConfigurations) {
-                add(c, (n, o) =>
-                    new aws.guardduty.OrganizationConfiguration(n, { detectorId: detectors[c.detector].id, region: c.region, autoEnableOrganizationMembers: c.autoEnableOrganizationMembers }, o));
+                add(
+                    c,
+                    (n, o) =>
+                        new aws.guardduty.OrganizationConfiguration(n, { detectorId: detectors[c.detector].id, region: c.region, autoEnableOrganizationMembers: c.autoEnableOrganizationMembers }, o),
+                );
             }
         }
 
@@ -224,32 +253,52 @@ export class SecurityBaseline extends pulumi.ComponentResource {
         if (sh && organization) {
             add(sh.adminAccount, (n, o) => new aws.securityhub.OrganizationAdminAccount(n, { adminAccountId: accountId(sh.adminAccount.adminAccount), region: sh.adminAccount.region }, o));
             const agg = sh.findingAggregator;
-            add(agg, (n, o) =>
-                new aws.securityhub.FindingAggregator(n, {
-                    region: agg.region,
-                    linkingMode: agg.linkedRegions.length ? "SPECIFIED_REGIONS" : "NO_REGIONS",
-                    specifiedRegions: agg.linkedRegions.length ? agg.linkedRegions : undefined,
-                }, o));
-            add(sh.organizationConfiguration, (n, o) =>
-                new aws.securityhub.OrganizationConfiguration(n, {
-                    region: sh.organizationConfiguration.region,
-                    autoEnable: false,
-                    autoEnableStandards: "NONE",
-                    organizationConfiguration: { configurationType: "CENTRAL" },
-                }, o));
-            const policy = add(sh.policy, (n, o) =>
-                new aws.securityhub.ConfigurationPolicy(n, {
-                    name: sh.policy.policyName,
-                    description: "Landing zone security baseline: Security Hub on, with the configured standards, in every account",
-                    region: sh.policy.region,
-                    configurationPolicy: {
-                        serviceEnabled: true,
-                        enabledStandardArns: sh.policy.standardArns.map(text),
-                        securityControlsConfiguration: { disabledControlIdentifiers: [] },
-                    },
-                }, o));
-            add(sh.rootAssociation, (n, o) =>
-                new aws.securityhub.ConfigurationPolicyAssociation(n, { policyId: policy.id, targetId: organization.rootId, region: sh.rootAssociation.region }, o));
+            add(
+                agg,
+                (n, o) =>
+                    new aws.securityhub.FindingAggregator(
+                        n,
+                        {
+                            region: agg.region,
+                            linkingMode: agg.linkedRegions.length ? "SPECIFIED_REGIONS" : "NO_REGIONS",
+                            specifiedRegions: agg.linkedRegions.length ? agg.linkedRegions : undefined,
+                        },
+                        o,
+                    ),
+            );
+            add(
+                sh.organizationConfiguration,
+                (n, o) =>
+                    new aws.securityhub.OrganizationConfiguration(
+                        n,
+                        {
+                            region: sh.organizationConfiguration.region,
+                            autoEnable: false,
+                            autoEnableStandards: "NONE",
+                            organizationConfiguration: { configurationType: "CENTRAL" },
+                        },
+                        o,
+                    ),
+            );
+            const policy = add(
+                sh.policy,
+                (n, o) =>
+                    new aws.securityhub.ConfigurationPolicy(
+                        n,
+                        {
+                            name: sh.policy.policyName,
+                            description: "Landing zone security baseline: Security Hub on, with the configured standards, in every account",
+                            region: sh.policy.region,
+                            configurationPolicy: {
+                                serviceEnabled: true,
+                                enabledStandardArns: sh.policy.standardArns.map(text),
+                                securityControlsConfiguration: { disabledControlIdentifiers: [] },
+                            },
+                        },
+                        o,
+                    ),
+            );
+            add(sh.rootAssociation, (n, o) => new aws.securityhub.ConfigurationPolicyAssociation(n, { policyId: policy.id, targetId: organization.rootId, region: sh.rootAssociation.region }, o));
         }
 
         // --- Config ------------------------------------------------------------------------------------
@@ -260,13 +309,20 @@ export class SecurityBaseline extends pulumi.ComponentResource {
                 roles[r.name] = add(r, (n, o) => new aws.iam.ServiceLinkedRole(n, { awsServiceName: "config.amazonaws.com", description: "AWS Config recording (landing zone)" }, o));
             }
             for (const r of c.recorders) {
-                add(r, (n, o) =>
-                    new aws.cfg.Recorder(n, {
-                        name: r.recorderName,
-                        region: r.region,
-                        roleArn: roles[r.serviceLinkedRole].arn,
-                        recordingGroup: { allSupported: true, includeGlobalResourceTypes: r.includeGlobalResourceTypes },
-                    }, o));
+                add(
+                    r,
+                    (n, o) =>
+                        new aws.cfg.Recorder(
+                            n,
+                            {
+                                name: r.recorderName,
+                                region: r.region,
+                                roleArn: roles[r.serviceLinkedRole].arn,
+                                recordingGroup: { allSupported: true, includeGlobalResourceTypes: r.includeGlobalResourceTypes },
+                            },
+                            o,
+                        ),
+                );
             }
             const bucketName = bucket.bucket;
             for (const d of c.deliveryChannels) {
@@ -278,29 +334,50 @@ export class SecurityBaseline extends pulumi.ComponentResource {
             }
             const a = c.aggregator;
             if (a) {
-                const role = add(a.role, (n, o) =>
-                    new aws.iam.Role(n, { name: a.role.roleName, path: a.role.path, assumeRolePolicy: text(JSON.stringify(a.role.trust)), description: "AWS Config organization aggregator (landing zone)", tags }, o));
+                const role = add(
+                    a.role,
+                    (n, o) =>
+                        new aws.iam.Role(
+                            n,
+                            { name: a.role.roleName, path: a.role.path, assumeRolePolicy: text(JSON.stringify(a.role.trust)), description: "AWS Config organization aggregator (landing zone)", tags },
+                            o,
+                        ),
+                );
                 add(a.roleAttachment, (n, o) => new aws.iam.RolePolicyAttachment(n, { role: role.name, policyArn: text(a.role.managedPolicyArn) }, o));
-                add(a.aggregator, (n, o) =>
-                    new aws.cfg.ConfigurationAggregator(n, {
-                        name: a.aggregator.aggregatorName,
-                        region: a.aggregator.region,
-                        organizationAggregationSource: { roleArn: role.arn, regions: a.aggregator.regions },
-                        tags,
-                    }, o));
+                add(
+                    a.aggregator,
+                    (n, o) =>
+                        new aws.cfg.ConfigurationAggregator(
+                            n,
+                            {
+                                name: a.aggregator.aggregatorName,
+                                region: a.aggregator.region,
+                                organizationAggregationSource: { roleArn: role.arn, regions: a.aggregator.regions },
+                                tags,
+                            },
+                            o,
+                        ),
+                );
             }
         }
 
         // --- Access Analyzer ---------------------------------------------------------------------------
         for (const an of sp.analyzers) {
-            add(an, (n, o) =>
-                new aws.accessanalyzer.Analyzer(n, {
-                    analyzerName: an.analyzerName,
-                    type: an.type,
-                    region: an.region,
-                    configuration: an.unusedAccessAge !== undefined ? { unusedAccess: { unusedAccessAge: an.unusedAccessAge } } : undefined,
-                    tags,
-                }, o));
+            add(
+                an,
+                (n, o) =>
+                    new aws.accessanalyzer.Analyzer(
+                        n,
+                        {
+                            analyzerName: an.analyzerName,
+                            type: an.type,
+                            region: an.region,
+                            configuration: an.unusedAccessAge !== undefined ? { unusedAccess: { unusedAccessAge: an.unusedAccessAge } } : undefined,
+                            tags,
+                        },
+                        o,
+                    ),
+            );
         }
 
         this.registerOutputs({});

@@ -36,11 +36,9 @@ const roleNameOrPattern = z.string().regex(/^[\w+=,.@*/-]{1,128}$/, {
 });
 
 /** S3 bucket names: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit (the token counts as 12 digits). */
-const bucketName = z
-    .string()
-    .refine((n) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(n.replace(MANAGEMENT_ACCOUNT_ID_TOKEN, "111111111111")), {
-        message: `must be an S3 bucket name (3-63 characters: a-z, 0-9, '.', '-'), optionally with ${MANAGEMENT_ACCOUNT_ID_TOKEN} for the management account's ID`,
-    });
+const bucketName = z.string().refine((n) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(n.replace(MANAGEMENT_ACCOUNT_ID_TOKEN, "111111111111")), {
+    message: `must be an S3 bucket name (3-63 characters: a-z, 0-9, '.', '-'), optionally with ${MANAGEMENT_ACCOUNT_ID_TOKEN} for the management account's ID`,
+});
 
 /** A whole number of days within [min, max]; `minMessage` says what the least value means. */
 const days = (max: number, min = 1, minMessage = "must be at least 1 day") =>
@@ -69,12 +67,12 @@ const logArchiveSchema = z.strictObject({
         .enum(ARCHIVE_STORAGE_CLASSES, { message: `must be one of ${ARCHIVE_STORAGE_CLASSES.join(", ")}` })
         .default("GLACIER_IR")
         .describe("Colder storage class of the logs after transitionDays."),
-    expirationDays: days(36500, 0, "must be 0 (keep for ever) or more")
-        .default(365)
-        .describe("Days before the logs expire (more than transitionDays); 0 keeps them for ever."),
+    expirationDays: days(36500, 0, "must be 0 (keep for ever) or more").default(365).describe("Days before the logs expire (more than transitionDays); 0 keeps them for ever."),
     objectLock: z
         .strictObject({
-            mode: z.enum(["GOVERNANCE", "COMPLIANCE"], { message: "must be GOVERNANCE or COMPLIANCE" }).describe("COMPLIANCE: nobody, root included, deletes a locked version before its retention ends."),
+            mode: z
+                .enum(["GOVERNANCE", "COMPLIANCE"], { message: "must be GOVERNANCE or COMPLIANCE" })
+                .describe("COMPLIANCE: nobody, root included, deletes a locked version before its retention ends."),
             days: days(36500).describe("Default retention of every new log object, at most expirationDays."),
         })
         .optional()
@@ -156,7 +154,9 @@ export const securitySchema = z.strictObject({
     deploymentRoleNames: z
         .array(roleNameOrPattern)
         .optional()
-        .describe("Roles (name or path/name, * allowed) exempt from the log bucket's deny statements and administering its key. Single-account: required when there is a log bucket. Organizations layouts: the platform roles always are. A set."),
+        .describe(
+            "Roles (name or path/name, * allowed) exempt from the log bucket's deny statements and administering its key. Single-account: required when there is a log bucket. Organizations layouts: the platform roles always are. A set.",
+        ),
     logArchive: logArchiveSchema.prefault({}).describe("The log bucket: lifecycle, retention, object lock."),
     cloudTrail: cloudTrailSchema.prefault({}).describe("The trail: all regions, management events, log file validation, KMS encryption."),
     guardDuty: guardDutySchema.prefault({}).describe("GuardDuty."),

@@ -27,13 +27,7 @@ import { DEPLOYMENT_ACCOUNT, type CorePlan } from "../organization/plan";
 import { Broken } from "../parse";
 import type { PolicyDocument } from "../policy-document";
 import { didYouMean, problem as problemAt, type Planned, type Problem } from "../problems";
-import {
-    DEFAULT_ACCOUNT_TRAIL_NAME,
-    DEFAULT_ORGANIZATION_TRAIL_NAME,
-    MANAGEMENT_ACCOUNT_ID_TOKEN,
-    resolveConfigRecorder,
-    resolveSecurityHub,
-} from "./config";
+import { DEFAULT_ACCOUNT_TRAIL_NAME, DEFAULT_ORGANIZATION_TRAIL_NAME, MANAGEMENT_ACCOUNT_ID_TOKEN, resolveConfigRecorder, resolveSecurityHub } from "./config";
 import { anyAccountRole, CONFIG_KEY_PREFIX, configAggregatorTrust, logBucketPolicy, logKeyPolicy, trailArn } from "./documents";
 
 /** `dependsOn` entry standing for the organization resource (its trusted service access). */
@@ -188,7 +182,11 @@ export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Pla
             return undefined;
         }
         if (value === DEPLOYMENT_ACCOUNT) {
-            problem([key], value, "must be a member account, not the management account: service control policies never apply to the management account, so nothing there could protect the logs and findings from its administrators");
+            problem(
+                [key],
+                value,
+                "must be a member account, not the management account: service control policies never apply to the management account, so nothing there could protect the logs and findings from its administrators",
+            );
             return undefined;
         }
         const account = plan.accounts.find((a) => a.key === value);
@@ -215,9 +213,13 @@ export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Pla
     const allowed = g?.allowedRegions;
     const regions = sortedSet(s.regions ?? allowed ?? []);
     if (regions.length === 0 && !broken.has("security", "regions") && !broken.has("guardrails", "allowedRegions")) {
-        problem(["regions"], s.regions, organization
-            ? "is required when guardrails.allowedRegions is not set: the regions where GuardDuty, Config and Access Analyzer run"
-            : "is required in single-account: the regions where GuardDuty and Access Analyzer run");
+        problem(
+            ["regions"],
+            s.regions,
+            organization
+                ? "is required when guardrails.allowedRegions is not set: the regions where GuardDuty, Config and Access Analyzer run"
+                : "is required in single-account: the regions where GuardDuty and Access Analyzer run",
+        );
     }
     (s.regions ?? []).forEach((r, i, all) => {
         if (all.indexOf(r) !== i) problem(["regions", i], r, "is listed twice");
@@ -233,7 +235,12 @@ export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Pla
 
     // --- Single-account limits -----------------------------------------------------------------
     if (!organization) {
-        if (s.securityHub) problem(["securityHub"], "(set)", "is not part of the single-account baseline (an account trail, GuardDuty, Access Analyzer): it needs an organization with a delegated administrator; use multi-account or hybrid");
+        if (s.securityHub)
+            problem(
+                ["securityHub"],
+                "(set)",
+                "is not part of the single-account baseline (an account trail, GuardDuty, Access Analyzer): it needs an organization with a delegated administrator; use multi-account or hybrid",
+            );
         if (s.config) problem(["config"], "(set)", "is not part of the single-account baseline (an account trail, GuardDuty, Access Analyzer); use multi-account or hybrid");
         if (s.guardDuty.autoEnableOrganizationMembers !== undefined) {
             problem(["guardDuty", "autoEnableOrganizationMembers"], s.guardDuty.autoEnableOrganizationMembers, "is not allowed when layout is single-account: there are no member accounts to enable");
@@ -263,15 +270,24 @@ export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Pla
     const trusted = plan.organization?.awsServiceAccessPrincipals ?? [];
     for (const principal of trustedAccess.filter((p) => !trusted.includes(p))) {
         if (broken.has("organization", "awsServiceAccessPrincipals")) break;
-        problems.push(problemAt(["organization", "awsServiceAccessPrincipals"], trusted,
-            `must include ${principal}: the security baseline delegates that service, and trusted access must be enabled on the organization first`));
+        problems.push(
+            problemAt(
+                ["organization", "awsServiceAccessPrincipals"],
+                trusted,
+                `must include ${principal}: the security baseline delegates that service, and trusted access must be enabled on the organization first`,
+            ),
+        );
     }
 
     // --- Log archive protections: who may still administer it ------------------------------
     const deploymentRoles = s.deploymentRoleNames ?? [];
     const needsBucket = ownTrail || (configRecorder?.enabled ?? false);
     if (!organization && needsBucket && deploymentRoles.length === 0) {
-        problem(["deploymentRoleNames"], s.deploymentRoleNames, "is required in single-account: the roles that run pulumi up in this account (the log bucket denies every one else deleting logs or changing its policy, and only they administer its key)");
+        problem(
+            ["deploymentRoleNames"],
+            s.deploymentRoleNames,
+            "is required in single-account: the roles that run pulumi up in this account (the log bucket denies every one else deleting logs or changing its policy, and only they administer its key)",
+        );
     }
     const platformRoles = g ? [g.platformRoleName, ...plan.accounts.map((a) => a.roleName)] : [];
     const exemptRoleArns = sortedSet([...platformRoles, ...deploymentRoles]).map(anyAccountRole);
@@ -285,7 +301,11 @@ export function planSecurity(plan: CorePlan, broken: Broken = new Broken()): Pla
         problem(["logArchive", "transitionDays"], la.transitionDays, "must be at least 30 for STANDARD_IA (S3 moves objects there only after 30 days)");
     }
     if (la.objectLock && la.expirationDays > 0 && la.objectLock.days > la.expirationDays) {
-        problem(["logArchive", "objectLock", "days"], la.objectLock.days, `must not exceed expirationDays (${la.expirationDays}): the lifecycle cannot remove a locked version before its retention ends`);
+        problem(
+            ["logArchive", "objectLock", "days"],
+            la.objectLock.days,
+            `must not exceed expirationDays (${la.expirationDays}): the lifecycle cannot remove a locked version before its retention ends`,
+        );
     }
 
     if (problems.length > 0 || !logArchiveAccount || !auditAccount) return { plan: undefined, problems };

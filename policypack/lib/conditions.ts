@@ -7,9 +7,14 @@ import { actionMatches, Statement } from "./policyDocument";
 import { isUnknown } from "./unknown";
 
 interface Block {
-    op: string; base: string; ifExists: boolean; set: boolean; negated: boolean;
+    op: string;
+    base: string;
+    ifExists: boolean;
+    set: boolean;
+    negated: boolean;
     /** The key in lower case (keys are case-insensitive); rawKey as written. */
-    key: string; rawKey: string;
+    key: string;
+    rawKey: string;
     values: unknown[];
 }
 
@@ -66,7 +71,8 @@ export function neverTrueReason(s: Statement, now = Date.now()): string | undefi
         const nullTrue = bs.find((b) => b.base === "Null" && b.values.length > 0 && b.values.every((v) => String(v).toLowerCase() === "true"));
         const present = bs.find((b) => b.base !== "Null" && !b.ifExists && !b.negated && !b.set);
         if (nullTrue && present) return `${key} must be absent (Null true) and present (${present.op})`;
-        let low = -Infinity, high = Infinity;
+        let low = -Infinity,
+            high = Infinity;
         for (const b of bs) {
             if (b.ifExists || b.set || b.values.length !== 1 || (typeof b.values[0] !== "string" && typeof b.values[0] !== "number")) continue;
             const n = Number(b.values[0]);
@@ -99,11 +105,7 @@ function unbounded(v: unknown, dangerous: string[]): boolean {
  * AWS managed policies that grant full admin or IAM write: an iam:PolicyARN or
  * iam:PermissionsBoundary condition that admits one of them does not bound anything.
  */
-export const POWERFUL_AWS_POLICIES = [
-    "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws:iam::aws:policy/IAMFullAccess",
-    "arn:aws:iam::aws:policy/PowerUserAccess",
-];
+export const POWERFUL_AWS_POLICIES = ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/PowerUserAccess"];
 
 /**
  * The condition that bounds an escalation grant, described, or undefined when none does:

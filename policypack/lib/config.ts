@@ -51,13 +51,40 @@ const SCHEMAS: Record<Key, Record<string, unknown>> = {
     environmentTagKey: { type: "string", default: DEFAULTS.environmentTagKey, description: "Tag key that carries the environment." },
     adminTagKey: { type: "string", default: DEFAULTS.adminTagKey, description: "Tag key that marks an IAM entity as admin." },
     adminTagValue: { type: "string", default: DEFAULTS.adminTagValue, description: "Value of adminTagKey that marks an IAM entity as admin." },
-    adminEntityNames: { type: "array", items: { type: "string" }, default: DEFAULTS.adminEntityNames, description: "Names of IAM roles, groups, users or managed policies that are admin (IAM groups cannot be tagged)." },
+    adminEntityNames: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULTS.adminEntityNames,
+        description: "Names of IAM roles, groups, users or managed policies that are admin (IAM groups cannot be tagged).",
+    },
     serviceUsers: { type: "array", items: { type: "string" }, default: DEFAULTS.serviceUsers, description: "IAM user names allowed to have access keys." },
     accountQuota: { type: "number", minimum: 1, default: DEFAULTS.accountQuota, description: "Accounts allowed in the organization (AWS default quota 10)." },
-    requireAccountPasswordPolicy: { type: "boolean", default: DEFAULTS.requireAccountPasswordPolicy, description: "Require an aws.iam.AccountPasswordPolicy in a stack that creates IAM users (set it for the stack that owns the account's settings; a declared password policy is always checked)." },
-    closeOnDeletionAccounts: { type: "array", items: { type: "string" }, default: DEFAULTS.closeOnDeletionAccounts, description: "Accounts (AWS name or Pulumi logical name) allowed closeOnDeletion: true: deleting their resource closes the real account." },
-    organizationAccountIds: { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, default: DEFAULTS.organizationAccountIds, description: "12-digit IDs of accounts of the organization that this stack does not declare (IAM Identity Center account assignments may target them; the stack's own accounts and its organization's management account need no listing)." },
-    acceptedEscalationEntities: { type: "array", items: { type: "string" }, default: DEFAULTS.acceptedEscalationEntities, description: "IAM roles, groups or users (AWS name or Pulumi logical name; * matches any characters) whose escalation paths are accepted because everything they can reach is inside an account of their own environment. Full admin is still judged." },
+    requireAccountPasswordPolicy: {
+        type: "boolean",
+        default: DEFAULTS.requireAccountPasswordPolicy,
+        description:
+            "Require an aws.iam.AccountPasswordPolicy in a stack that creates IAM users (set it for the stack that owns the account's settings; a declared password policy is always checked).",
+    },
+    closeOnDeletionAccounts: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULTS.closeOnDeletionAccounts,
+        description: "Accounts (AWS name or Pulumi logical name) allowed closeOnDeletion: true: deleting their resource closes the real account.",
+    },
+    organizationAccountIds: {
+        type: "array",
+        items: { type: "string", pattern: "^\\d{12}$" },
+        default: DEFAULTS.organizationAccountIds,
+        description:
+            "12-digit IDs of accounts of the organization that this stack does not declare (IAM Identity Center account assignments may target them; the stack's own accounts and its organization's management account need no listing).",
+    },
+    acceptedEscalationEntities: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULTS.acceptedEscalationEntities,
+        description:
+            "IAM roles, groups or users (AWS name or Pulumi logical name; * matches any characters) whose escalation paths are accepted because everything they can reach is inside an account of their own environment. Full admin is still judged.",
+    },
 };
 
 /** configSchema for a policy that reads the given keys. */
@@ -68,7 +95,7 @@ export function configSchema(...keys: Key[]): { properties: Record<string, any> 
 }
 
 function strings(v: unknown, fallback: string[]): string[] {
-    return Array.isArray(v) && v.every((e) => typeof e === "string") ? v as string[] : fallback;
+    return Array.isArray(v) && v.every((e) => typeof e === "string") ? (v as string[]) : fallback;
 }
 
 /** Reads a policy's config, falling back to the defaults for anything missing or malformed. */

@@ -73,13 +73,20 @@ export const PASSROLE_COMPANIONS: PassRoleCompanion[] = [
 export const ESCALATION_ACTION_NAMES = ESCALATION_ACTIONS.map((e) => e.action);
 
 /** A statement of a document, with the document it belongs to. */
-export interface DocStatement { doc: string; stmt: Statement }
+export interface DocStatement {
+    doc: string;
+    stmt: Statement;
+}
 
 /** What a specific iam:PassRole Resource names: privileged roles of the stack among them. */
 export type PassTargets = { privileged: string[] };
 
 /** One escalating action of a grant: what it does, and its smallest fix. */
-export interface EscalationPart { action: string; how: string; fix: string }
+export interface EscalationPart {
+    action: string;
+    how: string;
+    fix: string;
+}
 
 export interface EscalationGrant {
     /** The document the grant comes from (for PassRole combinations, the one granting PassRole). */
@@ -116,11 +123,15 @@ export interface EscalationResult {
 
 /** Unconditional Deny statements that cover `action` on every resource. */
 export function deniedEverywhere(statements: DocStatement[], action: string): boolean {
-    return statements.some(({ stmt: s }) => s.effect === "Deny" && s.condition === undefined && !s.conditionUnknown &&
-        s.notResource === undefined && (s.resource ?? []).some((r) => typeof r === "string" && isUnrestrictedArn(r)) &&
-        (s.notAction !== undefined
-            ? !s.notAction.some((p) => typeof p !== "string" || actionMatches(p, action))
-            : (s.action ?? []).some((p) => typeof p === "string" && actionMatches(p, action))));
+    return statements.some(
+        ({ stmt: s }) =>
+            s.effect === "Deny" &&
+            s.condition === undefined &&
+            !s.conditionUnknown &&
+            s.notResource === undefined &&
+            (s.resource ?? []).some((r) => typeof r === "string" && isUnrestrictedArn(r)) &&
+            (s.notAction !== undefined ? !s.notAction.some((p) => typeof p !== "string" || actionMatches(p, action)) : (s.action ?? []).some((p) => typeof p === "string" && actionMatches(p, action))),
+    );
 }
 
 /** Allow statements that can apply and whose action list is known. */
@@ -162,15 +173,20 @@ export function escalations(statements: DocStatement[], passTargets: (d: DocStat
     for (const d of allows) {
         const s = d.stmt;
         if (!isUnrestrictedResource(s) || boundedBy(s)) continue;
-        const hits = ESCALATION_ACTIONS.filter((e) => grantedAmong(s, [e.action]).length > 0 && notDenied(e.action) &&
-            !(e.action === "ssm:SendCommand" && onlyFixedDocuments(s)));
+        const hits = ESCALATION_ACTIONS.filter((e) => grantedAmong(s, [e.action]).length > 0 && notDenied(e.action) && !(e.action === "ssm:SendCommand" && onlyFixedDocuments(s)));
         if (hits.length === 0) continue;
-        result.grants.push(grant(d.doc, stmtLabel(s), "direct", hits.map((h) => ({ action: h.action, how: `${h.action} ${h.how}`, fix: h.fix }))));
+        result.grants.push(
+            grant(
+                d.doc,
+                stmtLabel(s),
+                "direct",
+                hits.map((h) => ({ action: h.action, how: `${h.action} ${h.how}`, fix: h.fix })),
+            ),
+        );
     }
 
     if (!notDenied("iam:PassRole")) return result;
-    const companions = PASSROLE_COMPANIONS.map((c) => ({ c, from: allows.filter((d) => grantedAmong(d.stmt, [c.action]).length > 0) }))
-        .filter((x) => x.from.length > 0 && notDenied(x.c.action));
+    const companions = PASSROLE_COMPANIONS.map((c) => ({ c, from: allows.filter((d) => grantedAmong(d.stmt, [c.action]).length > 0) })).filter((x) => x.from.length > 0 && notDenied(x.c.action));
     if (companions.length === 0) return result;
     for (const d of allows) {
         const s = d.stmt;
@@ -185,15 +201,23 @@ export function escalations(statements: DocStatement[], passTargets: (d: DocStat
             if (privileged.length === 0) continue;
             roles = `the privileged role${privileged.length > 1 ? "s" : ""} ${privileged.join(", ")}`;
         }
-        const elsewhere = (from: DocStatement[]) => from.some((f) => f.doc === d.doc) ? "" : ` (granted by ${from[0].doc}, ${stmtLabel(from[0].stmt)})`;
-        const fix = roles === "any role"
-            ? "name the roles that may be passed in Resource (none of them privileged) and add StringEquals iam:PassedToService"
-            : "do not let this principal pass a privileged role: drop it from Resource, or mark the principal admin";
-        result.grants.push(grant(d.doc, stmtLabel(s), "passrole", usable.map(({ c, from }) => ({
-            action: `iam:PassRole with ${c.action}`,
-            how: `${c.action}${elsewhere(from)} creates ${c.what}, and ${roles} may be passed to it`,
-            fix,
-        }))));
+        const elsewhere = (from: DocStatement[]) => (from.some((f) => f.doc === d.doc) ? "" : ` (granted by ${from[0].doc}, ${stmtLabel(from[0].stmt)})`);
+        const fix =
+            roles === "any role"
+                ? "name the roles that may be passed in Resource (none of them privileged) and add StringEquals iam:PassedToService"
+                : "do not let this principal pass a privileged role: drop it from Resource, or mark the principal admin";
+        result.grants.push(
+            grant(
+                d.doc,
+                stmtLabel(s),
+                "passrole",
+                usable.map(({ c, from }) => ({
+                    action: `iam:PassRole with ${c.action}`,
+                    how: `${c.action}${elsewhere(from)} creates ${c.what}, and ${roles} may be passed to it`,
+                    fix,
+                })),
+            ),
+        );
     }
     return result;
 }

@@ -15,10 +15,7 @@ export type EntityKind = "user" | "group" | "role" | "permission-set";
 const ENTITY_TYPE: Record<EntityKind, string> = { user: T.user, group: T.group, role: T.role, "permission-set": T.permissionSet };
 
 /** An entity reference: a stack resource, or only a name (entity managed elsewhere), or unknown. */
-export type EntityRef =
-    | { kind: EntityKind; res: Res; name?: string }
-    | { kind: EntityKind; res?: undefined; name: string }
-    | { kind: EntityKind; res?: undefined; name?: undefined; unknown: true };
+export type EntityRef = { kind: EntityKind; res: Res; name?: string } | { kind: EntityKind; res?: undefined; name: string } | { kind: EntityKind; res?: undefined; name?: undefined; unknown: true };
 
 export interface IdentityDoc {
     /** The resource that carries the document (Policy, RolePolicy, Role with inline policy...). */
@@ -49,10 +46,14 @@ function boundaryReference(b: Res): unknown {
 
 function refToEntities(kind: EntityKind, ref: Ref): EntityRef[] {
     switch (ref.kind) {
-        case "resources": return ref.targets.map((t) => ({ kind, res: t, name: typeof t.props.name === "string" ? t.props.name : undefined }));
-        case "external": return [{ kind, name: ref.value }];
-        case "unknown": return [{ kind, unknown: true }];
-        case "absent": return [];
+        case "resources":
+            return ref.targets.map((t) => ({ kind, res: t, name: typeof t.props.name === "string" ? t.props.name : undefined }));
+        case "external":
+            return [{ kind, name: ref.value }];
+        case "unknown":
+            return [{ kind, unknown: true }];
+        case "absent":
+            return [];
     }
 }
 
@@ -72,10 +73,21 @@ export function entityRef(view: StackView, res: Res, prop: string, kind: EntityK
  * Lambda, EC2, ECS tasks, CodeBuild, Glue, SageMaker, Step Functions or CloudFormation, are not here).
  */
 export const SERVICE_OPERATED = [
-    "eks.amazonaws.com", "autoscaling.amazonaws.com", "application-autoscaling.amazonaws.com", "backup.amazonaws.com",
-    "config.amazonaws.com", "cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "vpc-flow-logs.amazonaws.com",
-    "monitoring.rds.amazonaws.com", "spotfleet.amazonaws.com", "spot.amazonaws.com", "elasticmapreduce.amazonaws.com",
-    "batch.amazonaws.com", "dlm.amazonaws.com", "elasticbeanstalk.amazonaws.com",
+    "eks.amazonaws.com",
+    "autoscaling.amazonaws.com",
+    "application-autoscaling.amazonaws.com",
+    "backup.amazonaws.com",
+    "config.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "vpc-flow-logs.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+    "spotfleet.amazonaws.com",
+    "spot.amazonaws.com",
+    "elasticmapreduce.amazonaws.com",
+    "batch.amazonaws.com",
+    "dlm.amazonaws.com",
+    "elasticbeanstalk.amazonaws.com",
 ];
 
 const graphs = new WeakMap<StackView, IamGraph>();
@@ -96,17 +108,56 @@ export class IamGraph {
     readonly boundaries = new Set<string>();
     constructor(readonly view: StackView) {
         const deps = (r: Res, prop: string) => (r.propertyDependencies[prop] ?? []).map((u) => view.byUrn.get(u)).filter((x): x is Res => !!x);
-        for (const r of view.ofType(T.userPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "user", "user"), deps: deps(r, "policy") });
-        for (const r of view.ofType(T.groupPolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "group", "group"), deps: deps(r, "policy") });
-        for (const r of view.ofType(T.rolePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.policy), entities: entityRef(view, r, "role", "role"), deps: deps(r, "policy") });
-        for (const r of view.ofType(T.permissionSetInlinePolicy)) this.docs.push({ source: r, label: `inline policy ${displayName(r)}`, kind: "inline", parsed: parseDocument(r.props.inlinePolicy), entities: entityRef(view, r, "permissionSetArn", "permission-set"), deps: deps(r, "inlinePolicy") });
+        for (const r of view.ofType(T.userPolicy))
+            this.docs.push({
+                source: r,
+                label: `inline policy ${displayName(r)}`,
+                kind: "inline",
+                parsed: parseDocument(r.props.policy),
+                entities: entityRef(view, r, "user", "user"),
+                deps: deps(r, "policy"),
+            });
+        for (const r of view.ofType(T.groupPolicy))
+            this.docs.push({
+                source: r,
+                label: `inline policy ${displayName(r)}`,
+                kind: "inline",
+                parsed: parseDocument(r.props.policy),
+                entities: entityRef(view, r, "group", "group"),
+                deps: deps(r, "policy"),
+            });
+        for (const r of view.ofType(T.rolePolicy))
+            this.docs.push({
+                source: r,
+                label: `inline policy ${displayName(r)}`,
+                kind: "inline",
+                parsed: parseDocument(r.props.policy),
+                entities: entityRef(view, r, "role", "role"),
+                deps: deps(r, "policy"),
+            });
+        for (const r of view.ofType(T.permissionSetInlinePolicy))
+            this.docs.push({
+                source: r,
+                label: `inline policy ${displayName(r)}`,
+                kind: "inline",
+                parsed: parseDocument(r.props.inlinePolicy),
+                entities: entityRef(view, r, "permissionSetArn", "permission-set"),
+                deps: deps(r, "inlinePolicy"),
+            });
         for (const role of view.ofType(T.role)) {
             const inl = role.props.inlinePolicies;
             if (Array.isArray(inl)) {
                 inl.forEach((p, i) => {
                     const pol = p && typeof p === "object" && !isUnknown(p) ? (p as Record<string, unknown>).policy : p;
-                    const n = p && typeof p === "object" && !isUnknown(p) && typeof (p as Record<string, unknown>).name === "string" ? (p as Record<string, unknown>).name as string : `#${i + 1}`;
-                    this.docs.push({ source: role, label: `inline policy ${n} of role ${displayName(role)}`, kind: "inline", parsed: parseDocument(pol), entities: [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }], deps: deps(role, "inlinePolicies") });
+                    const n = p && typeof p === "object" && !isUnknown(p) && typeof (p as Record<string, unknown>).name === "string" ? ((p as Record<string, unknown>).name as string) : `#${i + 1}`;
+                    this.docs.push({
+                        source: role,
+                        label: `inline policy ${n} of role ${displayName(role)}`,
+                        kind: "inline",
+                        parsed: parseDocument(pol),
+                        entities: [{ kind: "role", res: role, name: typeof role.props.name === "string" ? role.props.name : undefined }],
+                        deps: deps(role, "inlinePolicies"),
+                    });
                 });
             }
         }
@@ -164,13 +215,28 @@ export class IamGraph {
             }
         }
         for (const p of view.ofType(T.managedPolicy)) {
-            this.docs.push({ source: p, label: `managed policy ${displayName(p)}`, kind: "managed", parsed: parseDocument(p.props.policy), entities: attachedTo.get(p.urn) ?? [], managedPolicy: p, deps: deps(p, "policy") });
+            this.docs.push({
+                source: p,
+                label: `managed policy ${displayName(p)}`,
+                kind: "managed",
+                parsed: parseDocument(p.props.policy),
+                entities: attachedTo.get(p.urn) ?? [],
+                managedPolicy: p,
+                deps: deps(p, "policy"),
+            });
         }
         this.findBoundaries();
         for (const [key, v] of awsManaged) {
             const arn = key.split("|")[0];
             const known = awsManagedPolicy(arn)!;
-            this.docs.push({ source: v.source, label: `AWS managed policy ${known.name} (attached by ${displayName(v.source)})`, kind: "aws-managed", parsed: parseDocument(JSON.stringify(awsManagedDocument(known))), entities: v.entities, deps: [] });
+            this.docs.push({
+                source: v.source,
+                label: `AWS managed policy ${known.name} (attached by ${displayName(v.source)})`,
+                kind: "aws-managed",
+                parsed: parseDocument(JSON.stringify(awsManagedDocument(known))),
+                entities: v.entities,
+                deps: [],
+            });
         }
     }
 
@@ -199,8 +265,11 @@ export class IamGraph {
             const arn = p.props.arn;
             const name = p.props.name;
             const path = typeof p.props.path === "string" ? p.props.path : "/";
-            if (patterns.some((pat) => (typeof arn === "string" && actionMatches(pat, arn)) ||
-                (typeof name === "string" && actionMatches(pat.replace(/^arn:[^:]*:iam::[^:]*:policy/, ""), `${path}${name}`)))) {
+            if (
+                patterns.some(
+                    (pat) => (typeof arn === "string" && actionMatches(pat, arn)) || (typeof name === "string" && actionMatches(pat.replace(/^arn:[^:]*:iam::[^:]*:policy/, ""), `${path}${name}`)),
+                )
+            ) {
                 this.boundaries.add(p.urn);
             }
         }
@@ -354,8 +423,11 @@ export class IamGraph {
             for (const r of roles) {
                 const name = r.props.name;
                 const path = typeof r.props.path === "string" ? r.props.path : "/";
-                if ((typeof r.props.arn === "string" && actionMatches(v, r.props.arn)) ||
-                    (m && typeof name === "string" && (actionMatches(m[1], `${path.replace(/^\//, "")}${name}`) || actionMatches(m[1], name)))) out.add(r);
+                if (
+                    (typeof r.props.arn === "string" && actionMatches(v, r.props.arn)) ||
+                    (m && typeof name === "string" && (actionMatches(m[1], `${path.replace(/^\//, "")}${name}`) || actionMatches(m[1], name)))
+                )
+                    out.add(r);
             }
         }
         return [...out];

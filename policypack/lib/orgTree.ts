@@ -16,20 +16,30 @@ export type OrgNode =
 
 export function nodeKey(n: OrgNode): string {
     switch (n.kind) {
-        case "root": return "root";
-        case "ou": case "account": return n.res.urn;
-        case "external": return `external:${n.id}`;
-        case "unknown": return `unknown:${n.reason}`;
+        case "root":
+            return "root";
+        case "ou":
+        case "account":
+            return n.res.urn;
+        case "external":
+            return `external:${n.id}`;
+        case "unknown":
+            return `unknown:${n.reason}`;
     }
 }
 
 export function nodeLabel(n: OrgNode): string {
     switch (n.kind) {
-        case "root": return "the organization root";
-        case "ou": return `OU ${displayName(n.res)}`;
-        case "account": return `account ${displayName(n.res)}`;
-        case "external": return `${n.id} (not managed by this stack)`;
-        case "unknown": return `an unresolved target (${n.reason})`;
+        case "root":
+            return "the organization root";
+        case "ou":
+            return `OU ${displayName(n.res)}`;
+        case "account":
+            return `account ${displayName(n.res)}`;
+        case "external":
+            return `${n.id} (not managed by this stack)`;
+        case "unknown":
+            return `an unresolved target (${n.reason})`;
     }
 }
 
@@ -54,8 +64,12 @@ export class OrgTree {
         }
     }
 
-    get accounts(): Res[] { return this.view.ofType(T.account); }
-    get ous(): Res[] { return this.view.ofType(T.ou); }
+    get accounts(): Res[] {
+        return this.view.ofType(T.account);
+    }
+    get ous(): Res[] {
+        return this.view.ofType(T.ou);
+    }
 
     /** Resolves an ID-valued property (parentId, targetId) to a node of the tree. */
     resolveNode(res: Res, prop: string): OrgNode {

@@ -9,7 +9,11 @@ export function msg(problem: string, fix: string): string {
 }
 
 /** A finding of a stack policy: the resource it is about, what is wrong, the smallest fix. */
-export interface Finding { urn?: string; problem: string; fix: string }
+export interface Finding {
+    urn?: string;
+    problem: string;
+    fix: string;
+}
 
 /** Reports each message once. */
 export function reportAll(report: ReportViolation, messages: string[], urn?: string): void {

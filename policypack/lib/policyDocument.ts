@@ -99,7 +99,10 @@ function parse(value: unknown): ParsedDocument {
         if (isUnknown(st.Condition)) condUnknown = true;
         else if (st.Condition && typeof st.Condition === "object") {
             for (const [op, kv] of Object.entries(st.Condition as Record<string, unknown>)) {
-                if (isUnknown(kv)) { condUnknown = true; continue; }
+                if (isUnknown(kv)) {
+                    condUnknown = true;
+                    continue;
+                }
                 condition[op] = {};
                 if (kv && typeof kv === "object") {
                     for (const [k, v] of Object.entries(kv as Record<string, unknown>)) condition[op][k] = toArray(v);
@@ -138,7 +141,10 @@ const MAX_REGEXES = 10_000;
 function wildcardRegex(pattern: string): RegExp {
     let re = wildcardRegexes.get(pattern);
     if (!re) {
-        const esc = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        const esc = pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".");
         if (wildcardRegexes.size >= MAX_REGEXES) wildcardRegexes.clear();
         wildcardRegexes.set(pattern, (re = new RegExp(`^${esc}$`, "i")));
     }

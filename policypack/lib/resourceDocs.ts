@@ -2,7 +2,11 @@
 import { T } from "./types";
 import { isUnknown } from "./unknown";
 
-export interface DocField { label: string; value: unknown; kind: "identity" | "trust" | "scp" | "tag-policy" | "org-policy" }
+export interface DocField {
+    label: string;
+    value: unknown;
+    kind: "identity" | "trust" | "scp" | "tag-policy" | "org-policy";
+}
 
 /** Identity-policy documents carried by a resource (managed, inline, role inline policies). */
 export function identityDocs(type: string, props: Record<string, unknown>): DocField[] {
@@ -10,8 +14,10 @@ export function identityDocs(type: string, props: Record<string, unknown>): DocF
         case T.managedPolicy:
         case T.userPolicy:
         case T.groupPolicy:
-        case T.rolePolicy: return [{ label: "the policy document", value: props.policy, kind: "identity" }];
-        case T.permissionSetInlinePolicy: return [{ label: "the permission set's inline policy", value: props.inlinePolicy, kind: "identity" }];
+        case T.rolePolicy:
+            return [{ label: "the policy document", value: props.policy, kind: "identity" }];
+        case T.permissionSetInlinePolicy:
+            return [{ label: "the permission set's inline policy", value: props.inlinePolicy, kind: "identity" }];
         case T.role: {
             const inl = props.inlinePolicies;
             if (isUnknown(inl)) return [{ label: "inlinePolicies", value: inl, kind: "identity" }];
@@ -22,7 +28,8 @@ export function identityDocs(type: string, props: Record<string, unknown>): DocF
                 return { label: `inline policy ${typeof o.name === "string" ? o.name : `#${i + 1}`}`, value: o.policy, kind: "identity" as const };
             });
         }
-        default: return [];
+        default:
+            return [];
     }
 }
 
@@ -32,7 +39,11 @@ export function allDocs(type: string, props: Record<string, unknown>): DocField[
     if (type === T.role) out.push({ label: "the trust policy (assumeRolePolicy)", value: props.assumeRolePolicy, kind: "trust" });
     if (type === T.orgPolicy) {
         const t = props.type ?? "SERVICE_CONTROL_POLICY";
-        out.push({ label: "the policy content", value: props.content, kind: t === "SERVICE_CONTROL_POLICY" || t === "RESOURCE_CONTROL_POLICY" ? "scp" : t === "TAG_POLICY" ? "tag-policy" : "org-policy" });
+        out.push({
+            label: "the policy content",
+            value: props.content,
+            kind: t === "SERVICE_CONTROL_POLICY" || t === "RESOURCE_CONTROL_POLICY" ? "scp" : t === "TAG_POLICY" ? "tag-policy" : "org-policy",
+        });
     }
     return out;
 }

@@ -8,14 +8,21 @@ import { displayName, Res } from "./stack";
  * aws:PrincipalArn): the deny still applies to everyone else.
  */
 function onlyPrincipalExemptions(s: Statement): boolean {
-    return Object.entries(s.condition ?? {}).every(([op, kv]) => /^(ArnNotLike|ArnNotEquals|StringNotLike|StringNotEquals)$/i.test(op) &&
-        Object.keys(kv).every((k) => k.toLowerCase() === "aws:principalarn"));
+    return Object.entries(s.condition ?? {}).every(
+        ([op, kv]) => /^(ArnNotLike|ArnNotEquals|StringNotLike|StringNotEquals)$/i.test(op) && Object.keys(kv).every((k) => k.toLowerCase() === "aws:principalarn"),
+    );
 }
 
 /** A Deny of organizations:LeaveOrganization for every principal (platform-role exemptions allowed). */
 export function deniesLeaveOrganization(s: Statement): boolean {
-    return s.effect === "Deny" && s.resource !== undefined && isUnrestrictedResource(s) && !s.conditionUnknown &&
-        (s.action ?? []).some((a) => typeof a === "string" && actionMatches(a, "organizations:LeaveOrganization")) && onlyPrincipalExemptions(s);
+    return (
+        s.effect === "Deny" &&
+        s.resource !== undefined &&
+        isUnrestrictedResource(s) &&
+        !s.conditionUnknown &&
+        (s.action ?? []).some((a) => typeof a === "string" && actionMatches(a, "organizations:LeaveOrganization")) &&
+        onlyPrincipalExemptions(s)
+    );
 }
 
 /** A Deny of every action whose only condition selects the root user of any account. */
@@ -69,13 +76,19 @@ export function governance(tree: OrgTree, node: OrgNode, predicates: Record<stri
     }
     for (const n of nodes) {
         for (const { policy, attachment } of tree.scpsOn(n)) {
-            if (!policy) { unknowns.push(`which policy ${displayName(attachment)} attaches (policyId unknown at preview)`); continue; }
+            if (!policy) {
+                unknowns.push(`which policy ${displayName(attachment)} attaches (policyId unknown at preview)`);
+                continue;
+            }
             if ("external" in policy) {
                 if (policy.external !== "p-FullAWSAccess") unknowns.push(`the content of policy ${policy.external} attached to ${nodeLabel(n)} (not managed by this stack)`);
                 continue;
             }
             const parsed: ParsedDocument = parseDocument(policy.props.content);
-            if (parsed.kind === "unknown") { unknowns.push(`the content of SCP ${displayName(policy)} (unknown at preview)`); continue; }
+            if (parsed.kind === "unknown") {
+                unknowns.push(`the content of SCP ${displayName(policy)} (unknown at preview)`);
+                continue;
+            }
             if (parsed.kind !== "ok") continue;
             for (const [name, pred] of Object.entries(predicates)) if (anyStatement(parsed, pred)) satisfied.add(name);
         }

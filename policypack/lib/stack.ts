@@ -46,7 +46,16 @@ export function fromPolicyResources(resources: PolicyResource[]): Res[] {
         const deps: Record<string, string[]> = {};
         for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) deps[k] = Object.freeze((v ?? []).map((d) => d.urn)) as string[];
         const accounts = Object.freeze(providerAccounts(r.provider ? plainProps(r.provider.props) : undefined));
-        return Object.freeze({ urn: r.urn, type: r.type, name: r.name, props: plainProps(r.props), protect: !!r.opts?.protect, propertyDependencies: Object.freeze(deps), provider: r.provider?.urn, accounts });
+        return Object.freeze({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            props: plainProps(r.props),
+            protect: !!r.opts?.protect,
+            propertyDependencies: Object.freeze(deps),
+            provider: r.provider?.urn,
+            accounts,
+        });
     });
 }
 

@@ -180,7 +180,8 @@ export function cannotCheck(what: string, why = "it is not known at preview"): s
 }
 
 /** The fix for a document that is wholly unknown at preview. */
-export const UNKNOWN_DOCUMENT_FIX = "Pass the document as an object (for example { Version: \"2012-10-17\", Statement: [...] }: the provider JSON-encodes it) " +
+export const UNKNOWN_DOCUMENT_FIX =
+    'Pass the document as an object (for example { Version: "2012-10-17", Statement: [...] }: the provider JSON-encodes it) ' +
     "with the resource outputs in place (Resource: bucket.arn), instead of pulumi.jsonStringify or apply over them: only those ARNs are then unknown at preview and the rest is checked.";
 
 /** The fix for a single value that is unknown at preview. */

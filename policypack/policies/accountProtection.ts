@@ -4,7 +4,8 @@ import { forType, msg } from "../lib/policy";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
 
-const REMEDIATION = "Set closeOnDeletion: false (or leave it unset) and create the account with the resource option { protect: true }; " +
+const REMEDIATION =
+    "Set closeOnDeletion: false (or leave it unset) and create the account with the resource option { protect: true }; " +
     "closing an account is rate-limited and removing it from the program must never close a real account. " +
     "Where closing is intended (a sandbox), list the account in this policy's closeOnDeletionAccounts.";
 
@@ -24,7 +25,11 @@ export function accountProtectionFindings(props: Record<string, unknown>, protec
             fix: `Set closeOnDeletion: false; if closing ${name} on deletion is intended, add "${name}" to closeOnDeletionAccounts in the org-account-protection policy config.`,
         });
     }
-    if (!protect) out.push({ problem: `Account ${name} is not protected (protect: true), so a refactor or \`pulumi destroy\` could delete it.`, fix: "Add the resource option { protect: true } (and retainOnDelete: true) to the account." });
+    if (!protect)
+        out.push({
+            problem: `Account ${name} is not protected (protect: true), so a refactor or \`pulumi destroy\` could delete it.`,
+            fix: "Add the resource option { protect: true } (and retainOnDelete: true) to the account.",
+        });
     return out;
 }
 

@@ -6,7 +6,8 @@ import { readTag } from "../lib/tags";
 import { T } from "../lib/types";
 import { isUnknown } from "../lib/unknown";
 
-const REMEDIATION = "Add an aws.budgets.Budget per environment: tag it with the environment, or filter it by the environment's accounts (LinkedAccount) or by the environment tag (TagKeyValue user:<key>$<env>).";
+const REMEDIATION =
+    "Add an aws.budgets.Budget per environment: tag it with the environment, or filter it by the environment's accounts (LinkedAccount) or by the environment tag (TagKeyValue user:<key>$<env>).";
 
 /** Environments a budget covers. */
 export function budgetEnvironments(view: StackView, budget: Res, cfg: GuardrailConfig): Set<string> {
@@ -45,7 +46,10 @@ export function budgetFindings(view: StackView, cfg: GuardrailConfig): string[] 
     }
     const covered = new Set<string>();
     for (const b of view.ofType(T.budget)) budgetEnvironments(view, b, cfg).forEach((e) => covered.add(e));
-    return [...inUse].filter((e) => !covered.has(e)).sort().map((e) => `No budget covers environment "${e}" (resources in this stack are tagged ${cfg.environmentTagKey}=${e}).`);
+    return [...inUse]
+        .filter((e) => !covered.has(e))
+        .sort()
+        .map((e) => `No budget covers environment "${e}" (resources in this stack are tagged ${cfg.environmentTagKey}=${e}).`);
 }
 
 export const budgetPerEnvironment: StackValidationPolicy = {

@@ -10,11 +10,15 @@ const BUCKET_FIELDS = ["bucket", "id"];
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 const ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
-const ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"];
+const ENCRYPTION = [
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+];
 const PUBLIC_ACCESS_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
-const REMEDIATION = "For the bucket that receives CloudTrail logs, add an aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, " +
+const REMEDIATION =
+    "For the bucket that receives CloudTrail logs, add an aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, " +
     "ignorePublicAcls and restrictPublicBuckets all true (or an aws.s3.AccountPublicAccessBlock in its account), and encrypt the logs with a " +
     "KMS key: kmsKeyId on the trail, or an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms.";
 
@@ -60,10 +64,12 @@ export function cloudTrailBuckets(view: StackView): Map<Res, { trails: Res[]; re
 
 /** Resources of `types` whose `bucket` property refers to `bucket`. */
 function forBucket(view: StackView, types: string[], bucket: Res): Res[] {
-    return types.flatMap((t) => view.ofType(t)).filter((r) => {
-        const ref = resolveRef(view, r, "bucket", BUCKETS, BUCKET_FIELDS);
-        return ref.kind === "resources" && ref.targets.includes(bucket);
-    });
+    return types
+        .flatMap((t) => view.ofType(t))
+        .filter((r) => {
+            const ref = resolveRef(view, r, "bucket", BUCKETS, BUCKET_FIELDS);
+            return ref.kind === "resources" && ref.targets.includes(bucket);
+        });
 }
 
 function allTrue(r: Res): Verdict {
@@ -80,7 +86,10 @@ function best(vs: Verdict[]): Verdict {
 function publicAccessBlocked(view: StackView, bucket: Res): Verdict {
     const own = forBucket(view, [PUBLIC_ACCESS_BLOCK], bucket).map(allTrue);
     // The account-wide block covers every bucket of its account: the bucket's own provider's account.
-    const account = view.ofType(ACCOUNT_PUBLIC_ACCESS_BLOCK).filter((r) => r.provider === bucket.provider).map(allTrue);
+    const account = view
+        .ofType(ACCOUNT_PUBLIC_ACCESS_BLOCK)
+        .filter((r) => r.provider === bucket.provider)
+        .map(allTrue);
     return best([...own, ...account]);
 }
 
@@ -112,7 +121,10 @@ export function cloudTrailBucketFindings(view: StackView): { urn: string; messag
         const name = `Bucket ${displayName(bucket)} receives CloudTrail logs (${reason})`;
         const pab = publicAccessBlocked(view, bucket);
         if (pab === "no") {
-            out.push({ urn: bucket.urn, message: `${name} but its public access is not blocked: no aws.s3.BucketPublicAccessBlock for it with all four settings true, and no account-wide block in its account.` });
+            out.push({
+                urn: bucket.urn,
+                message: `${name} but its public access is not blocked: no aws.s3.BucketPublicAccessBlock for it with all four settings true, and no account-wide block in its account.`,
+            });
         } else if (pab === "unknown") {
             out.push({ urn: bucket.urn, message: cannotCheck(`whether public access to ${displayName(bucket)} is blocked (a public access block setting)`) });
         }
@@ -120,7 +132,8 @@ export function cloudTrailBucketFindings(view: StackView): { urn: string; messag
         if (enc === "no") {
             out.push({
                 urn: bucket.urn,
-                message: `${name} but the logs are not encrypted with a KMS key: no trail writing there sets kmsKeyId and the bucket's default encryption is not aws:kms ` +
+                message:
+                    `${name} but the logs are not encrypted with a KMS key: no trail writing there sets kmsKeyId and the bucket's default encryption is not aws:kms ` +
                     "(with S3's default encryption, whoever may read the objects reads the logs; a KMS key adds a key policy of its own).",
             });
         } else if (enc === "unknown") {

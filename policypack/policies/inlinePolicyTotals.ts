@@ -16,17 +16,34 @@ export function inlineTotalFindings(graph: IamGraph): Finding[] {
         for (const e of d.entities) {
             if (!e.res) continue; // entities outside the stack: their other inline policies cannot be seen
             const t = totals.get(e.res.urn) ?? { label: entityLabel(e), kind: e.kind, urn: e.res.urn, size: 0, unknownValues: 0, unknown: [] };
-            if (d.parsed.kind === "ok") { t.size += d.parsed.minifiedSize; if (d.parsed.hasUnknown) t.unknownValues += countUnknown(d.parsed.doc); }
-            else if (d.parsed.kind === "unknown") t.unknown.push(d.label);
+            if (d.parsed.kind === "ok") {
+                t.size += d.parsed.minifiedSize;
+                if (d.parsed.hasUnknown) t.unknownValues += countUnknown(d.parsed.doc);
+            } else if (d.parsed.kind === "unknown") t.unknown.push(d.label);
             totals.set(e.res.urn, t);
         }
     }
     const out: Finding[] = [];
     for (const t of totals.values()) {
         const limit = LIMITS[t.kind];
-        if (t.size > limit) out.push({ urn: t.urn, problem: `The inline policies of ${t.label} total ${t.size} characters without whitespace; the limit per ${t.kind.replace("-", " ")} is ${limit}.`, fix: REMEDIATION });
-        else if (t.unknown.length > 0) out.push({ urn: t.urn, problem: cannotCheck(`the total inline policy size of ${t.label}`, `${t.unknown.join(", ")} ${t.unknown.length > 1 ? "are" : "is"} unknown at preview`), fix: UNKNOWN_DOCUMENT_FIX });
-        else if (t.size + t.unknownValues * UNKNOWN_VALUE_CHARS > limit) out.push({ urn: t.urn, problem: cannotCheck(`the total inline policy size of ${t.label}`, `${t.size} characters are known and ${t.unknownValues} values are unknown at preview`), fix: UNKNOWN_VALUE_FIX });
+        if (t.size > limit)
+            out.push({
+                urn: t.urn,
+                problem: `The inline policies of ${t.label} total ${t.size} characters without whitespace; the limit per ${t.kind.replace("-", " ")} is ${limit}.`,
+                fix: REMEDIATION,
+            });
+        else if (t.unknown.length > 0)
+            out.push({
+                urn: t.urn,
+                problem: cannotCheck(`the total inline policy size of ${t.label}`, `${t.unknown.join(", ")} ${t.unknown.length > 1 ? "are" : "is"} unknown at preview`),
+                fix: UNKNOWN_DOCUMENT_FIX,
+            });
+        else if (t.size + t.unknownValues * UNKNOWN_VALUE_CHARS > limit)
+            out.push({
+                urn: t.urn,
+                problem: cannotCheck(`the total inline policy size of ${t.label}`, `${t.size} characters are known and ${t.unknownValues} values are unknown at preview`),
+                fix: UNKNOWN_VALUE_FIX,
+            });
     }
     return out;
 }

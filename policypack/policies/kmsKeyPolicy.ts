@@ -6,7 +6,8 @@ import { cannotCheck, isUnknown, plainProps, UNKNOWN_DOCUMENT_FIX } from "../lib
 const KEY = "aws:kms/key:Key";
 const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 
-const REMEDIATION = "Name the principals of the key policy (an account root, roles, service principals), or keep Principal \"*\" only with a " +
+const REMEDIATION =
+    'Name the principals of the key policy (an account root, roles, service principals), or keep Principal "*" only with a ' +
     "condition that restricts who it is: aws:PrincipalOrgID, aws:PrincipalAccount, kms:CallerAccount, aws:PrincipalArn, kms:ViaService with one of those, aws:SourceArn for a service.";
 
 /** Everyone: "*", {"AWS": "*"} or an AWS list holding "*". `undefined` when the principal is unknown at preview. */
@@ -32,7 +33,10 @@ export function keyPolicyFindings(policy: unknown, label: string): { problem: st
         const all = everyone(s);
         const conditioned = s.conditionUnknown || Object.keys(s.condition ?? {}).length > 0;
         if (all === undefined && !conditioned) {
-            out.push({ problem: cannotCheck(`the principal of ${stmtLabel(s)} in the key policy of ${label}`), fix: "Make the principal known at preview (a literal ARN, or an output of a resource of the stack inside the Principal element)." });
+            out.push({
+                problem: cannotCheck(`the principal of ${stmtLabel(s)} in the key policy of ${label}`),
+                fix: "Make the principal known at preview (a literal ARN, or an output of a resource of the stack inside the Principal element).",
+            });
         } else if (all && !conditioned) {
             out.push({
                 problem: `The key policy of ${label} allows everyone (Principal "*") in ${stmtLabel(s)} with no condition: any AWS account may use or manage the key as far as the statement's actions go.`,
@@ -45,7 +49,7 @@ export function keyPolicyFindings(policy: unknown, label: string): { problem: st
 
 export const kmsKeyPolicy: ResourceValidationPolicy = {
     name: "kms-key-policy-public-principal",
-    description: "A KMS key policy (aws.kms.Key policy, aws.kms.KeyPolicy) never allows Principal \"*\" without a condition.",
+    description: 'A KMS key policy (aws.kms.Key policy, aws.kms.KeyPolicy) never allows Principal "*" without a condition.',
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: [

@@ -13,10 +13,17 @@ export function notActionFindings(type: string, props: Record<string, unknown>):
     for (const d of allDocs(type, props)) {
         if (d.kind !== "identity" && d.kind !== "scp") continue;
         const p = parseDocument(d.value);
-        if (p.kind === "unknown") { out.push({ problem: cannotCheck(`${d.label} for Allow with NotAction/NotResource`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX }); continue; }
+        if (p.kind === "unknown") {
+            out.push({ problem: cannotCheck(`${d.label} for Allow with NotAction/NotResource`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX });
+            continue;
+        }
         if (p.kind !== "ok") continue;
         const unknownEffect = p.statements.filter((s) => isUnknown(s.raw.Effect) || (s.effect === undefined && s.hasUnknown));
-        if (unknownEffect.length > 0) out.push({ problem: cannotCheck(`${d.label} for Allow with NotAction/NotResource`, `the Effect of ${unknownEffect.map(stmtLabel).join(", ")} is not known at preview`), fix: UNKNOWN_VALUE_FIX });
+        if (unknownEffect.length > 0)
+            out.push({
+                problem: cannotCheck(`${d.label} for Allow with NotAction/NotResource`, `the Effect of ${unknownEffect.map(stmtLabel).join(", ")} is not known at preview`),
+                fix: UNKNOWN_VALUE_FIX,
+            });
         for (const s of p.statements) {
             if (s.effect !== "Allow" || !canApply(s)) continue;
             if (s.notAction !== undefined) {

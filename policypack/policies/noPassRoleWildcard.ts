@@ -23,12 +23,19 @@ export function passRoleFindings(type: string, props: Record<string, unknown>): 
     const out: { problem: string; fix: string }[] = [];
     for (const d of identityDocs(type, props)) {
         const p = parseDocument(d.value);
-        if (p.kind === "unknown") { out.push({ problem: cannotCheck(`${d.label} for iam:PassRole on every role`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX }); continue; }
+        if (p.kind === "unknown") {
+            out.push({ problem: cannotCheck(`${d.label} for iam:PassRole on every role`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX });
+            continue;
+        }
         if (p.kind !== "ok") continue;
         const statements = p.statements.map((stmt) => ({ doc: d.label, stmt }));
         if (deniedEverywhere(statements, "iam:PassRole")) continue;
         const unknown = p.statements.filter((s) => (s.effect === undefined && s.hasUnknown) || (isAllow(s) && hasUnknownAction(s)));
-        if (unknown.length > 0) out.push({ problem: cannotCheck(`${d.label} for iam:PassRole on every role`, `the actions or Effect of ${unknown.map(stmtLabel).join(", ")} are not known at preview`), fix: UNKNOWN_VALUE_FIX });
+        if (unknown.length > 0)
+            out.push({
+                problem: cannotCheck(`${d.label} for iam:PassRole on every role`, `the actions or Effect of ${unknown.map(stmtLabel).join(", ")} are not known at preview`),
+                fix: UNKNOWN_VALUE_FIX,
+            });
         for (const s of p.statements) {
             if (!passRoleOnStar(s)) continue;
             out.push({
@@ -42,7 +49,7 @@ export function passRoleFindings(type: string, props: Record<string, unknown>): 
 
 export const noPassRoleWildcard: ResourceValidationPolicy = {
     name: "iam-no-passrole-wildcard",
-    description: "No iam:PassRole on Resource \"*\" (or every role) in identity policies.",
+    description: 'No iam:PassRole on Resource "*" (or every role) in identity policies.',
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {

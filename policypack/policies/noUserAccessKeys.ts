@@ -4,8 +4,8 @@ import { forType, msg } from "../lib/policy";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps } from "../lib/unknown";
 
-const REMEDIATION = "People sign in with a password and MFA and assume roles; give automation a role. " +
-    "If a service user truly needs a key, add its user name to this policy's `serviceUsers` config.";
+const REMEDIATION =
+    "People sign in with a password and MFA and assume roles; give automation a role. " + "If a service user truly needs a key, add its user name to this policy's `serviceUsers` config.";
 
 export function accessKeyFinding(props: Record<string, unknown>, serviceUsers: string[]): string | undefined {
     const user = props.user;
@@ -15,9 +15,11 @@ export function accessKeyFinding(props: Record<string, unknown>, serviceUsers: s
 }
 
 function fixFor(user: unknown): string {
-    if (isUnknown(user)) return "Name the user with a literal (user: \"<name>\") so that it can be checked against serviceUsers.";
-    return `Give automation a role instead (for CI, an OIDC trust such as GitHub Actions'); if ${String(user)} is a machine user that must keep a key, ` +
-        `add "${String(user)}" to serviceUsers in the config of iam-no-user-access-keys (and of iam-user-baseline).`;
+    if (isUnknown(user)) return 'Name the user with a literal (user: "<name>") so that it can be checked against serviceUsers.';
+    return (
+        `Give automation a role instead (for CI, an OIDC trust such as GitHub Actions'); if ${String(user)} is a machine user that must keep a key, ` +
+        `add "${String(user)}" to serviceUsers in the config of iam-no-user-access-keys (and of iam-user-baseline).`
+    );
 }
 
 export const noUserAccessKeys: ResourceValidationPolicy = {

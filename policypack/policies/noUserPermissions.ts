@@ -11,7 +11,9 @@ export function userPermissionFindings(type: string, props: Record<string, unkno
         case T.userPolicy:
             return [`Inline policy attached directly to IAM user ${String(isUnknown(props.user) ? "(name unknown at preview)" : props.user)}.`];
         case T.userPolicyAttachment:
-            return [`Managed policy ${isUnknown(props.policyArn) ? "(ARN unknown at preview)" : String(props.policyArn)} attached directly to IAM user ${isUnknown(props.user) ? "(name unknown at preview)" : String(props.user)}.`];
+            return [
+                `Managed policy ${isUnknown(props.policyArn) ? "(ARN unknown at preview)" : String(props.policyArn)} attached directly to IAM user ${isUnknown(props.user) ? "(name unknown at preview)" : String(props.user)}.`,
+            ];
         case T.policyAttachment: {
             const users = props.users;
             if (isUnknown(users)) return ["Could not check whether this PolicyAttachment names IAM users: `users` is unknown at preview. Use `groups` or `roles` only."];

@@ -7,7 +7,8 @@ import { displayName, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";
 import { cannotCheck, isUnknown } from "../lib/unknown";
 
-const REMEDIATION = "Attach to the non-production OU an SCP that denies ec2:RunInstances on arn:aws:ec2:*:*:instance/* when ec2:InstanceType is not in an allow-list (StringNotEquals / StringNotLike).";
+const REMEDIATION =
+    "Attach to the non-production OU an SCP that denies ec2:RunInstances on arn:aws:ec2:*:*:instance/* when ec2:InstanceType is not in an allow-list (StringNotEquals / StringNotLike).";
 
 const PREDICATES = { types: restrictsInstanceTypes };
 
@@ -15,15 +16,19 @@ export function instanceTypeFindings(tree: OrgTree, cfg: GuardrailConfig): { urn
     const out: { urn: string; message: string }[] = [];
     for (const acct of tree.accounts) {
         const env = readTag(acct.props, cfg.environmentTagKey);
-        if (isUnknown(env)) { out.push({ urn: acct.urn, message: cannotCheck(`the environment of account ${displayName(acct)}`) }); continue; }
+        if (isUnknown(env)) {
+            out.push({ urn: acct.urn, message: cannotCheck(`the environment of account ${displayName(acct)}`) });
+            continue;
+        }
         if (env === undefined || isProduction(env, cfg)) continue;
         const g = governance(tree, accountNode(acct), PREDICATES);
         if (g.satisfied.has("types")) continue;
         out.push({
             urn: acct.urn,
-            message: g.unknowns.length > 0
-                ? cannotCheck(`whether non-production account ${displayName(acct)} restricts EC2 instance types`, `${[...new Set(g.unknowns)].join("; ")} could not be determined`)
-                : `Non-production account ${displayName(acct)} (${cfg.environmentTagKey}=${env}) is not governed by an SCP restricting EC2 instance types.`,
+            message:
+                g.unknowns.length > 0
+                    ? cannotCheck(`whether non-production account ${displayName(acct)} restricts EC2 instance types`, `${[...new Set(g.unknowns)].join("; ")} could not be determined`)
+                    : `Non-production account ${displayName(acct)} (${cfg.environmentTagKey}=${env}) is not governed by an SCP restricting EC2 instance types.`,
         });
     }
     return out;

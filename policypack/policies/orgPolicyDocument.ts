@@ -46,34 +46,46 @@ export function orgPolicyFindings(props: Record<string, unknown>): { problem: st
     }
     if (type !== "SERVICE_CONTROL_POLICY" && type !== "RESOURCE_CONTROL_POLICY") return out;
     const doc = p.doc;
-    const fixGrammar = "Keep to the IAM policy grammar: Version \"2012-10-17\", Statement with Sid, Effect, Action or NotAction, Resource or NotResource, Condition.";
-    if (doc.Version !== "2012-10-17") out.push({ problem: `The SCP Version is ${JSON.stringify(doc.Version)}; it must be "2012-10-17".`, fix: "Set \"Version\": \"2012-10-17\"." });
+    const fixGrammar = 'Keep to the IAM policy grammar: Version "2012-10-17", Statement with Sid, Effect, Action or NotAction, Resource or NotResource, Condition.';
+    if (doc.Version !== "2012-10-17") out.push({ problem: `The SCP Version is ${JSON.stringify(doc.Version)}; it must be "2012-10-17".`, fix: 'Set "Version": "2012-10-17".' });
     if (doc.Statement === undefined) out.push({ problem: "The SCP has no Statement.", fix: fixGrammar });
     for (const k of Object.keys(doc)) if (k !== "Version" && k !== "Statement" && k !== "Id") out.push({ problem: `Unknown top-level element "${k}" in the SCP.`, fix: `Remove "${k}".` });
     for (const s of p.statements) {
         const label = stmtLabel(s);
         if (Object.keys(s.raw).length === 0 || "invalid" in s.raw) {
-            if (s.hasUnknown) out.push({ problem: cannotCheck(`SCP ${label}`), fix: UNKNOWN_VALUE_FIX }); else out.push({ problem: `SCP ${label} is not an object.`, fix: fixGrammar });
+            if (s.hasUnknown) out.push({ problem: cannotCheck(`SCP ${label}`), fix: UNKNOWN_VALUE_FIX });
+            else out.push({ problem: `SCP ${label} is not an object.`, fix: fixGrammar });
             continue;
         }
         if (type === "RESOURCE_CONTROL_POLICY") {
             // RCPs are resource-based: every statement names the principal "*" (narrowed by conditions).
             const star = s.principal === "*" || (s.principal !== null && typeof s.principal === "object" && (s.principal as Record<string, unknown>).AWS === "*");
-            if (!star || s.notPrincipal !== undefined) out.push({ problem: `RCP ${label} must have Principal "*" (and no NotPrincipal).`, fix: `Set "Principal": "*" in ${label} and select principals with conditions (aws:PrincipalOrgID, aws:PrincipalIsAWSService).` });
+            if (!star || s.notPrincipal !== undefined)
+                out.push({
+                    problem: `RCP ${label} must have Principal "*" (and no NotPrincipal).`,
+                    fix: `Set "Principal": "*" in ${label} and select principals with conditions (aws:PrincipalOrgID, aws:PrincipalIsAWSService).`,
+                });
         } else if (s.principal !== undefined || s.notPrincipal !== undefined) {
-            out.push({ problem: `SCP ${label} has a Principal/NotPrincipal element; SCPs do not name principals.`, fix: `Remove Principal from ${label} and select principals with a condition on aws:PrincipalArn.` });
+            out.push({
+                problem: `SCP ${label} has a Principal/NotPrincipal element; SCPs do not name principals.`,
+                fix: `Remove Principal from ${label} and select principals with a condition on aws:PrincipalArn.`,
+            });
         }
-        if (!isUnknown(s.raw.Effect) && s.effect !== "Allow" && s.effect !== "Deny") out.push({ problem: `SCP ${label} has Effect ${JSON.stringify(s.raw.Effect)}; it must be "Allow" or "Deny".`, fix: `Set the Effect of ${label} to "Allow" or "Deny".` });
-        if ((s.action === undefined) === (s.notAction === undefined)) out.push({ problem: `SCP ${label} must have exactly one of Action or NotAction.`, fix: `Give ${label} one Action (or NotAction) list.` });
+        if (!isUnknown(s.raw.Effect) && s.effect !== "Allow" && s.effect !== "Deny")
+            out.push({ problem: `SCP ${label} has Effect ${JSON.stringify(s.raw.Effect)}; it must be "Allow" or "Deny".`, fix: `Set the Effect of ${label} to "Allow" or "Deny".` });
+        if ((s.action === undefined) === (s.notAction === undefined))
+            out.push({ problem: `SCP ${label} must have exactly one of Action or NotAction.`, fix: `Give ${label} one Action (or NotAction) list.` });
         if (s.resource !== undefined && s.notResource !== undefined) out.push({ problem: `SCP ${label} has both Resource and NotResource.`, fix: `Keep one of them in ${label}.` });
-        for (const k of Object.keys(s.raw)) if (!STATEMENT_KEYS.has(k) && k !== "Principal" && k !== "NotPrincipal") out.push({ problem: `SCP ${label} has an unknown element "${k}".`, fix: `Remove "${k}" from ${label}.` });
+        for (const k of Object.keys(s.raw))
+            if (!STATEMENT_KEYS.has(k) && k !== "Principal" && k !== "NotPrincipal") out.push({ problem: `SCP ${label} has an unknown element "${k}".`, fix: `Remove "${k}" from ${label}.` });
     }
     return out;
 }
 
 export const orgPolicyDocument: ResourceValidationPolicy = {
     name: "org-policy-document",
-    description: "Organization policies: SCPs are valid JSON in the IAM grammar without Principal; content within AWS's size limit as submitted (SCP 5,120 characters, tag and backup policies 10,000), whitespace included.",
+    description:
+        "Organization policies: SCPs are valid JSON in the IAM grammar without Principal; content within AWS's size limit as submitted (SCP 5,120 characters, tag and backup policies 10,000), whitespace included.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: forType(T.orgPolicy, (args, report) => {

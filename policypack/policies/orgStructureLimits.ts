@@ -14,7 +14,10 @@ export function structureFindings(tree: OrgTree): { urn: string; message: string
     const perTarget = new Map<string, { node: OrgNode; urns: string[]; fullAccess: boolean }>();
     for (const a of tree.attachments()) {
         if (a.policy && !("external" in a.policy) && (a.policy.props.type ?? "SERVICE_CONTROL_POLICY") !== "SERVICE_CONTROL_POLICY") continue;
-        if (a.target.kind === "unknown") { out.push({ urn: a.res.urn, message: cannotCheck(`the target of ${displayName(a.res)} for the 5-SCP limit`, a.target.reason) }); continue; }
+        if (a.target.kind === "unknown") {
+            out.push({ urn: a.res.urn, message: cannotCheck(`the target of ${displayName(a.res)} for the 5-SCP limit`, a.target.reason) });
+            continue;
+        }
         const k = nodeKey(a.target);
         const e = perTarget.get(k) ?? { node: a.target, urns: [], fullAccess: false };
         e.urns.push(a.res.urn);

@@ -7,7 +7,8 @@ import { cannotCheck, isUnknown } from "../lib/unknown";
 /** Resource type tokens of the AWS provider (v7) this policy reads besides lib/types.ts's. */
 export const TRAIL = "aws:cloudtrail/trail:Trail";
 
-const REMEDIATION = "Declare an aws.cloudtrail.Trail in the management account with isOrganizationTrail: true, isMultiRegionTrail: true and " +
+const REMEDIATION =
+    "Declare an aws.cloudtrail.Trail in the management account with isOrganizationTrail: true, isMultiRegionTrail: true and " +
     "enableLogFileValidation: true (delivered to a bucket in a log archive account). Where another tool keeps the organization trail " +
     "(Control Tower's aws-controltower-BaselineCloudTrail), name it in this policy's externalOrganizationTrail.";
 
@@ -29,7 +30,10 @@ function trailGaps(trail: Res): { missing: string[]; unknown: string[] } {
     return { missing, unknown };
 }
 
-export interface TrailFinding { urn: string; message: string }
+export interface TrailFinding {
+    urn: string;
+    message: string;
+}
 
 /**
  * A stack that declares an organization must declare an organization trail that records every
@@ -60,7 +64,8 @@ export function organizationTrailFindings(view: StackView, externalTrail = ""): 
 
 export const organizationTrail: StackValidationPolicy = {
     name: "cloudtrail-organization-trail",
-    description: "A stack that declares an AWS organization declares an organization trail (isOrganizationTrail) that records every region with log file validation, unless externalOrganizationTrail names one kept elsewhere.",
+    description:
+        "A stack that declares an AWS organization declares an organization trail (isOrganizationTrail) that records every region with log file validation, unless externalOrganizationTrail names one kept elsewhere.",
     remediationSteps: REMEDIATION,
     // A convention of this pack (AWS does not require a trail): advisory unless a stack's config raises it.
     enforcementLevel: "advisory",
@@ -69,7 +74,8 @@ export const organizationTrail: StackValidationPolicy = {
             externalOrganizationTrail: {
                 type: "string",
                 default: "",
-                description: "ARN or name of an organization trail kept outside this stack (for example Control Tower's aws-controltower-BaselineCloudTrail); when set, the stack needs none of its own.",
+                description:
+                    "ARN or name of an organization trail kept outside this stack (for example Control Tower's aws-controltower-BaselineCloudTrail); when set, the stack needs none of its own.",
             },
         },
     },

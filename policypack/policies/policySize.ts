@@ -32,7 +32,10 @@ function checkSize(label: string, value: unknown, limit: number): { problem: str
     if (p.minifiedSize > limit) return { problem: `${label} is ${p.minifiedSize} characters without whitespace; the IAM limit is ${limit}.`, fix: REMEDIATION };
     const unknown = p.hasUnknown ? countUnknown(p.doc) : 0;
     if (p.minifiedSize + unknown * UNKNOWN_VALUE_CHARS > limit) {
-        return { problem: cannotCheck(`the size of ${lower}`, `${p.minifiedSize} characters are known and ${unknown} values are unknown at preview, against a limit of ${limit}`), fix: UNKNOWN_VALUE_FIX };
+        return {
+            problem: cannotCheck(`the size of ${lower}`, `${p.minifiedSize} characters are known and ${unknown} values are unknown at preview, against a limit of ${limit}`),
+            fix: UNKNOWN_VALUE_FIX,
+        };
     }
     return undefined;
 }
@@ -44,16 +47,27 @@ export function sizeFindings(type: string, props: Record<string, unknown>): { pr
         if (f) out.push(f);
     };
     switch (type) {
-        case T.managedPolicy: check("The managed policy", props.policy, IAM_LIMITS.managedPolicy); break;
-        case T.userPolicy: check("The inline user policy", props.policy, IAM_LIMITS.inlineUser); break;
-        case T.groupPolicy: check("The inline group policy", props.policy, IAM_LIMITS.inlineGroup); break;
-        case T.rolePolicy: check("The inline role policy", props.policy, IAM_LIMITS.inlineRole); break;
+        case T.managedPolicy:
+            check("The managed policy", props.policy, IAM_LIMITS.managedPolicy);
+            break;
+        case T.userPolicy:
+            check("The inline user policy", props.policy, IAM_LIMITS.inlineUser);
+            break;
+        case T.groupPolicy:
+            check("The inline group policy", props.policy, IAM_LIMITS.inlineGroup);
+            break;
+        case T.rolePolicy:
+            check("The inline role policy", props.policy, IAM_LIMITS.inlineRole);
+            break;
         case T.permissionSetInlinePolicy: {
             check("The permission set's inline policy", props.inlinePolicy, IAM_LIMITS.permissionSetInlineNonWhitespace);
             // Whitespace counts here: Identity Center limits the text it is sent (the provider sends a string as it is).
             const submitted = typeof props.inlinePolicy === "string" ? props.inlinePolicy.length : undefined;
             if (submitted !== undefined && submitted > IAM_LIMITS.permissionSetInline) {
-                out.push({ problem: `The permission set's inline policy is ${submitted} characters as submitted; IAM Identity Center allows ${IAM_LIMITS.permissionSetInline}, whitespace included.`, fix: "Submit the document without indentation (JSON.stringify(doc)), or move statements into customer managed policies attached to the permission set." });
+                out.push({
+                    problem: `The permission set's inline policy is ${submitted} characters as submitted; IAM Identity Center allows ${IAM_LIMITS.permissionSetInline}, whitespace included.`,
+                    fix: "Submit the document without indentation (JSON.stringify(doc)), or move statements into customer managed policies attached to the permission set.",
+                });
             }
             break;
         }
@@ -65,11 +79,23 @@ export function sizeFindings(type: string, props: Record<string, unknown>): { pr
             for (const d of identityDocs(type, props)) {
                 const p = parseDocument(d.value);
                 if (p.kind === "unknown") unknownDocs.push(d.label);
-                else if (p.kind === "ok") { total += p.minifiedSize; if (p.hasUnknown) unknownValues += countUnknown(p.doc); }
+                else if (p.kind === "ok") {
+                    total += p.minifiedSize;
+                    if (p.hasUnknown) unknownValues += countUnknown(p.doc);
+                }
             }
-            if (total > IAM_LIMITS.inlineRole) out.push({ problem: `The role's inline policies total ${total} characters without whitespace; the IAM limit per role is ${IAM_LIMITS.inlineRole}.`, fix: "Move inline policies into managed policies (each up to 6,144 characters) attached to the role." });
-            else if (unknownDocs.length > 0) out.push({ problem: cannotCheck("the total size of the role's inline policies", `${unknownDocs.join(", ")} ${unknownDocs.length > 1 ? "are" : "is"} unknown at preview`), fix: UNKNOWN_DOCUMENT_FIX });
-            else if (total + unknownValues * UNKNOWN_VALUE_CHARS > IAM_LIMITS.inlineRole) out.push({ problem: cannotCheck("the total size of the role's inline policies", `${unknownValues} values are unknown at preview`), fix: UNKNOWN_VALUE_FIX });
+            if (total > IAM_LIMITS.inlineRole)
+                out.push({
+                    problem: `The role's inline policies total ${total} characters without whitespace; the IAM limit per role is ${IAM_LIMITS.inlineRole}.`,
+                    fix: "Move inline policies into managed policies (each up to 6,144 characters) attached to the role.",
+                });
+            else if (unknownDocs.length > 0)
+                out.push({
+                    problem: cannotCheck("the total size of the role's inline policies", `${unknownDocs.join(", ")} ${unknownDocs.length > 1 ? "are" : "is"} unknown at preview`),
+                    fix: UNKNOWN_DOCUMENT_FIX,
+                });
+            else if (total + unknownValues * UNKNOWN_VALUE_CHARS > IAM_LIMITS.inlineRole)
+                out.push({ problem: cannotCheck("the total size of the role's inline policies", `${unknownValues} values are unknown at preview`), fix: UNKNOWN_VALUE_FIX });
             break;
         }
     }
@@ -78,7 +104,8 @@ export function sizeFindings(type: string, props: Record<string, unknown>): { pr
 
 export const policySize: ResourceValidationPolicy = {
     name: "iam-policy-size",
-    description: "IAM size limits per document: managed policy 6,144 characters, trust policy 2,048, inline policy within the per-entity total (user 2,048, group 5,120, role 10,240); whitespace not counted. A permission set's inline policy: 10,240 characters without whitespace and 32,768 as submitted.",
+    description:
+        "IAM size limits per document: managed policy 6,144 characters, trust policy 2,048, inline policy within the per-entity total (user 2,048, group 5,120, role 10,240); whitespace not counted. A permission set's inline policy: 10,240 characters without whitespace and 32,768 as submitted.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {

@@ -16,12 +16,15 @@ export const ESCALATION_ACTIONS = ESCALATION_ACTION_NAMES;
  */
 export function escalationGrants(parsed: ParsedDocument): { actions: string[]; where: string[]; unknown: string[] } {
     if (parsed.kind !== "ok") return { actions: [], where: [], unknown: [] };
-    const r = escalations(parsed.statements.map((stmt) => ({ doc: "", stmt })), () => ({ privileged: [] }));
+    const r = escalations(
+        parsed.statements.map((stmt) => ({ doc: "", stmt })),
+        () => ({ privileged: [] }),
+    );
     return { actions: [...new Set(r.grants.flatMap((g) => g.actions))], where: r.grants.map((g) => g.where), unknown: r.unknown.map((u) => u.what) };
 }
 
-const GENERAL_FIX = "Scope the listed actions to named resources, require a specific permissions boundary, or grant them only to an entity marked admin " +
-    "(tag AccessLevel=admin or adminEntityNames).";
+const GENERAL_FIX =
+    "Scope the listed actions to named resources, require a specific permissions boundary, or grant them only to an entity marked admin " + "(tag AccessLevel=admin or adminEntityNames).";
 
 function describe(g: EscalationGrant): string {
     const how = g.parts.map((p) => p.how).join("; ");
@@ -51,12 +54,19 @@ function principalGrants(graph: IamGraph, e: EntityRef, cfg: GuardrailConfig, do
 export function escalationFindings(graph: IamGraph, cfg: GuardrailConfig): Finding[] {
     const out: Finding[] = [];
     for (const d of graph.docs) {
-        if (d.parsed.kind === "unknown") { out.push({ urn: d.source.urn, problem: cannotCheck(`${d.label} for privilege escalation`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX }); continue; }
+        if (d.parsed.kind === "unknown") {
+            out.push({ urn: d.source.urn, problem: cannotCheck(`${d.label} for privilege escalation`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX });
+            continue;
+        }
         if (d.parsed.kind !== "ok") continue;
         if (d.managedPolicy && graph.isAdminPolicy(d.managedPolicy, cfg)) continue;
         const own = escalations(IamGraph.statementsOf([d]), () => ({ privileged: [] }));
         if (own.unknown.length > 0) {
-            out.push({ urn: d.source.urn, problem: cannotCheck(`${d.label} for privilege escalation`, `${own.unknown.map((u) => u.what).join(", ")} is not known at preview`), fix: UNKNOWN_VALUE_FIX });
+            out.push({
+                urn: d.source.urn,
+                problem: cannotCheck(`${d.label} for privilege escalation`, `${own.unknown.map((u) => u.what).join(", ")} is not known at preview`),
+                fix: UNKNOWN_VALUE_FIX,
+            });
         }
         if (d.entities.length === 0) {
             if (d.managedPolicy && graph.isBoundary(d.managedPolicy)) continue; // a boundary only caps
@@ -94,7 +104,8 @@ function fixOf(grants: EscalationGrant[]): string {
 
 export const privilegeEscalation: StackValidationPolicy = {
     name: "iam-no-privilege-escalation",
-    description: "Identity policies (AWS managed ones included) grant no privilege-escalation path on unrestricted resources, except to entities marked admin: IAM policy and credential writes, code or commands run as another principal's role, iam:PassRole of any or a privileged role with a service that runs it, sts:AssumeRole on every role.",
+    description:
+        "Identity policies (AWS managed ones included) grant no privilege-escalation path on unrestricted resources, except to entities marked admin: IAM policy and credential writes, code or commands run as another principal's role, iam:PassRole of any or a privileged role with a service that runs it, sts:AssumeRole on every role.",
     remediationSteps: GENERAL_FIX,
     enforcementLevel: "mandatory",
     configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames", "acceptedEscalationEntities"),

@@ -13,7 +13,10 @@ export function separationFindings(tree: OrgTree, cfg: GuardrailConfig): { urn: 
     const key = cfg.environmentTagKey;
     for (const acct of tree.accounts) {
         const env = readTag(acct.props, key);
-        if (isUnknown(env)) { out.push({ urn: acct.urn, message: cannotCheck(`the ${key} tag of account ${displayName(acct)}`) }); continue; }
+        if (isUnknown(env)) {
+            out.push({ urn: acct.urn, message: cannotCheck(`the ${key} tag of account ${displayName(acct)}`) });
+            continue;
+        }
         if (env === undefined || !cfg.environments.includes(env)) continue; // reported by org-account-environment-tag
         const prod = isProduction(env, cfg);
         const chain = tree.chain({ kind: "account", res: acct });
@@ -27,17 +30,24 @@ export function separationFindings(tree: OrgTree, cfg: GuardrailConfig): { urn: 
             else if (typeof t === "string") (isProduction(t, cfg) ? prodOus : nonProdOus).push(nodeLabel(ou));
         }
         const where = `account ${displayName(acct)} (${key}=${env})`;
-        const unresolved = chain.end.kind === "unknown" ? chain.end.reason
-            : chain.end.kind === "external" ? `its ancestor ${chain.end.id} is not managed by this stack` : undefined;
+        const unresolved = chain.end.kind === "unknown" ? chain.end.reason : chain.end.kind === "external" ? `its ancestor ${chain.end.id} is not managed by this stack` : undefined;
         if (prod) {
             if (nonProdOus.length > 0) out.push({ urn: acct.urn, message: `Production ${where} sits under non-production ${nonProdOus.join(", ")}.` });
             else if (prodOus.length === 0) {
-                if (unknownOus.length > 0 || unresolved) out.push({ urn: acct.urn, message: cannotCheck(`whether production ${where} sits under a production OU`, unresolved ?? `the ${key} tag of ${unknownOus.join(", ")} is unknown at preview`) });
+                if (unknownOus.length > 0 || unresolved)
+                    out.push({
+                        urn: acct.urn,
+                        message: cannotCheck(`whether production ${where} sits under a production OU`, unresolved ?? `the ${key} tag of ${unknownOus.join(", ")} is unknown at preview`),
+                    });
                 else out.push({ urn: acct.urn, message: `Production ${where} does not sit under an OU tagged ${key}=${cfg.productionEnvironments.join("|")}.` });
             }
         } else {
             if (prodOus.length > 0) out.push({ urn: acct.urn, message: `Non-production ${where} sits under production ${prodOus.join(", ")}.` });
-            else if (unknownOus.length > 0 || unresolved) out.push({ urn: acct.urn, message: cannotCheck(`whether non-production ${where} sits under a production OU`, unresolved ?? `the ${key} tag of ${unknownOus.join(", ")} is unknown at preview`) });
+            else if (unknownOus.length > 0 || unresolved)
+                out.push({
+                    urn: acct.urn,
+                    message: cannotCheck(`whether non-production ${where} sits under a production OU`, unresolved ?? `the ${key} tag of ${unknownOus.join(", ")} is unknown at preview`),
+                });
         }
     }
     return out;

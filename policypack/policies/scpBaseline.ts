@@ -5,8 +5,9 @@ import { accountNode, deniesLeaveOrganization, deniesRootUser, governance } from
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 
-const REMEDIATION = "Attach to the account, an ancestor OU or the root an SCP with a Deny of organizations:LeaveOrganization and a Deny of \"*\" " +
-    "with Condition {\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:root\"}}.";
+const REMEDIATION =
+    'Attach to the account, an ancestor OU or the root an SCP with a Deny of organizations:LeaveOrganization and a Deny of "*" ' +
+    'with Condition {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}.';
 
 const PREDICATES = { leave: deniesLeaveOrganization, root: deniesRootUser };
 
@@ -19,7 +20,10 @@ export function baselineFindings(tree: OrgTree): { urn: string; message: string 
         if (!g.satisfied.has("root")) missing.push("a deny of the root user (ArnLike aws:PrincipalArn arn:aws:iam::*:root)");
         if (missing.length === 0) continue;
         if (g.unknowns.length > 0) {
-            out.push({ urn: acct.urn, message: cannotCheck(`whether account ${displayName(acct)} is governed by ${missing.join(" and ")}`, `${[...new Set(g.unknowns)].join("; ")} could not be determined`) });
+            out.push({
+                urn: acct.urn,
+                message: cannotCheck(`whether account ${displayName(acct)} is governed by ${missing.join(" and ")}`, `${[...new Set(g.unknowns)].join("; ")} could not be determined`),
+            });
         } else {
             out.push({ urn: acct.urn, message: `Account ${displayName(acct)} is not governed by ${missing.join(" or by ")} (no such SCP statement on the account, its OUs or the root).` });
         }
@@ -29,7 +33,8 @@ export function baselineFindings(tree: OrgTree): { urn: string; message: string 
 
 export const scpBaseline: StackValidationPolicy = {
     name: "org-scp-baseline",
-    description: "Every member account is governed by an SCP denying organizations:LeaveOrganization and an SCP denying the root user, attached to the account, an ancestor OU or the root (judged by the statements, not the names).",
+    description:
+        "Every member account is governed by an SCP denying organizations:LeaveOrganization and an SCP denying the root user, attached to the account, an ancestor OU or the root (judged by the statements, not the names).",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {

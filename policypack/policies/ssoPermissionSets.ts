@@ -31,11 +31,17 @@ export function sessionFindings(props: Record<string, unknown>): { problem: stri
     const name = typeof props.name === "string" ? `Permission set ${props.name}` : "The permission set";
     if (isUnknown(d)) return [{ problem: cannotCheck(`the session duration of ${name.replace(/^Permission/, "permission")}`), fix: UNKNOWN_VALUE_FIX }];
     if (d === undefined || d === null || d === "") {
-        return [{ problem: `${name} sets no session duration: the length of its sessions is whatever Identity Center defaults to, not something this program states and reviews.`, fix: SESSION_REMEDIATION }];
+        return [
+            {
+                problem: `${name} sets no session duration: the length of its sessions is whatever Identity Center defaults to, not something this program states and reviews.`,
+                fix: SESSION_REMEDIATION,
+            },
+        ];
     }
     const seconds = typeof d === "string" ? durationSeconds(d) : undefined;
     if (seconds === undefined) return [{ problem: `${name} has session duration ${JSON.stringify(d)}, which is not an ISO 8601 duration.`, fix: SESSION_REMEDIATION }];
-    if (seconds > MAX_SESSION_SECONDS) return [{ problem: `${name} has session duration ${d} (${(seconds / 3600).toFixed(1).replace(/\.0$/, "")} hours); IAM Identity Center allows at most 12 hours.`, fix: SESSION_REMEDIATION }];
+    if (seconds > MAX_SESSION_SECONDS)
+        return [{ problem: `${name} has session duration ${d} (${(seconds / 3600).toFixed(1).replace(/\.0$/, "")} hours); IAM Identity Center allows at most 12 hours.`, fix: SESSION_REMEDIATION }];
     return [];
 }
 
@@ -49,7 +55,8 @@ export const ssoPermissionSetSession: ResourceValidationPolicy = {
     }),
 };
 
-const ASSIGNMENT_REMEDIATION = "Assign permission sets only to accounts of the organization (an aws.organizations.Account of the stack, its organization's management account, or an ID listed in organizationAccountIds), " +
+const ASSIGNMENT_REMEDIATION =
+    "Assign permission sets only to accounts of the organization (an aws.organizations.Account of the stack, its organization's management account, or an ID listed in organizationAccountIds), " +
     "and in production accounts only the production permission sets.";
 
 /** The account an assignment targets: a stack account, the stack's organization (its management account), a literal ID, or unknown. */
@@ -72,7 +79,11 @@ export function assignmentFindings(view: StackView, cfg: GuardrailConfig): Findi
         const target = assignmentTarget(view, a);
         const what = `Account assignment ${displayName(a)}`;
         if (target.kind === "unknown") {
-            out.push({ urn: a.urn, problem: cannotCheck(`which account ${what.replace(/^Account/, "account")} targets`, "its targetId is unknown at preview and no account or organization of this stack feeds it"), fix: "Take targetId from an aws.organizations.Account of the stack (account.id), or list the account's ID in organizationAccountIds." });
+            out.push({
+                urn: a.urn,
+                problem: cannotCheck(`which account ${what.replace(/^Account/, "account")} targets`, "its targetId is unknown at preview and no account or organization of this stack feeds it"),
+                fix: "Take targetId from an aws.organizations.Account of the stack (account.id), or list the account's ID in organizationAccountIds.",
+            });
             continue;
         }
         if (target.kind === "id") {
@@ -93,7 +104,14 @@ export function assignmentFindings(view: StackView, cfg: GuardrailConfig): Findi
         if (sets.kind !== "resources") continue;
         for (const ps of sets.targets) {
             const env = readTag(ps.props, key);
-            if (isUnknown(env)) { out.push({ urn: a.urn, problem: cannotCheck(`the ${key} tag of permission set ${displayName(ps)} (${what} in production account ${displayName(target.res)})`), fix: UNKNOWN_VALUE_FIX }); continue; }
+            if (isUnknown(env)) {
+                out.push({
+                    urn: a.urn,
+                    problem: cannotCheck(`the ${key} tag of permission set ${displayName(ps)} (${what} in production account ${displayName(target.res)})`),
+                    fix: UNKNOWN_VALUE_FIX,
+                });
+                continue;
+            }
             if (typeof env === "string" && !isProduction(env, cfg)) {
                 out.push({
                     urn: a.urn,

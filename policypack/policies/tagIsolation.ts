@@ -10,7 +10,8 @@ import { readTag } from "../lib/tags";
 import { T } from "../lib/types";
 import { cannotCheck, plainProps, UNKNOWN_DOCUMENT_FIX } from "../lib/unknown";
 
-const REMEDIATION = "Move the listed actions to a separate statement scoped by resource ARN (or by aws:RequestTag on create), or accept that the tag condition does not isolate them; " +
+const REMEDIATION =
+    "Move the listed actions to a separate statement scoped by resource ARN (or by aws:RequestTag on create), or accept that the tag condition does not isolate them; " +
     "require the source's aws:ResourceTag for RDS and Elastic Load Balancing create, copy and restore; grant snapshot and image sharing only to the few who must share data outside the account.";
 const MAX_LISTED = 25;
 
@@ -54,11 +55,15 @@ async function grantedActions(s: Statement): Promise<string[]> {
 export async function tagIsolationFindings(type: string, props: Record<string, unknown>, cfg: GuardrailConfig = DEFAULTS, logicalName = ""): Promise<{ problem: string; fix: string }[]> {
     const out: { problem: string; fix: string }[] = [];
     // A managed policy marked admin may share data outside the account: admins decide that.
-    const adminPolicy = type === T.managedPolicy && (readTag(props, cfg.adminTagKey) === cfg.adminTagValue ||
-        cfg.adminEntityNames.includes(logicalName) || (typeof props.name === "string" && cfg.adminEntityNames.includes(props.name)));
+    const adminPolicy =
+        type === T.managedPolicy &&
+        (readTag(props, cfg.adminTagKey) === cfg.adminTagValue || cfg.adminEntityNames.includes(logicalName) || (typeof props.name === "string" && cfg.adminEntityNames.includes(props.name)));
     for (const d of identityDocs(type, props)) {
         const p = parseDocument(d.value);
-        if (p.kind === "unknown") { out.push({ problem: cannotCheck(`${d.label} for tag-scoped statements`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX }); continue; }
+        if (p.kind === "unknown") {
+            out.push({ problem: cannotCheck(`${d.label} for tag-scoped statements`, "the whole document is unknown at preview"), fix: UNKNOWN_DOCUMENT_FIX });
+            continue;
+        }
         if (p.kind !== "ok") continue;
         const tagSeparated = p.statements.some((s) => hasConditionKey(s, (k) => isResourceTag(k) || isRequestTag(k)));
         const statements = p.statements.map((stmt) => ({ doc: d.label, stmt }));
@@ -72,7 +77,10 @@ export async function tagIsolationFindings(type: string, props: Record<string, u
                     if (typeof a !== "string") continue;
                     const wildcard = /[*?]/.test(a);
                     if (wildcard && !open) continue;
-                    if (a === "*") { unsupported.push("* (every action, many without tag support)"); continue; }
+                    if (a === "*") {
+                        unsupported.push("* (every action, many without tag support)");
+                        continue;
+                    }
                     const expanded = wildcard ? await expandAction(a) : [a];
                     for (const x of expanded) {
                         try {
@@ -93,7 +101,9 @@ export async function tagIsolationFindings(type: string, props: Record<string, u
                 const sources: string[] = [];
                 for (const a of await grantedActions(s)) if (await readsExistingSource(a)) sources.push(a);
                 if (sources.length > 0) {
-                    const key = conditionBlocks(s).find((b) => isRequestTag(b.key))!.rawKey.replace(/^aws:requesttag\//i, "");
+                    const key = conditionBlocks(s)
+                        .find((b) => isRequestTag(b.key))!
+                        .rawKey.replace(/^aws:requesttag\//i, "");
                     out.push({
                         problem: `${label} allows ${listed(sources)} on the strength of aws:RequestTag alone: for RDS and Elastic Load Balancing the request tag is checked on the existing source too (snapshot, DB instance, listener), so a source of any environment can be copied, restored or attached.`,
                         fix: `Add Condition {"StringEqualsIfExists": {"aws:ResourceTag/${key}": "<environment>"}} to ${stmtLabel(s)}, so the source must carry the environment's tag as well.`,
@@ -101,7 +111,8 @@ export async function tagIsolationFindings(type: string, props: Record<string, u
                 }
             }
             if (tagSeparated && !adminPolicy) {
-                const granted = s.notAction !== undefined ? grantedAmong(s, SHARING_ACTIONS) : (await grantedActions(s)).filter((a) => SHARING_ACTIONS.some((x) => x.toLowerCase() === a.toLowerCase()));
+                const granted =
+                    s.notAction !== undefined ? grantedAmong(s, SHARING_ACTIONS) : (await grantedActions(s)).filter((a) => SHARING_ACTIONS.some((x) => x.toLowerCase() === a.toLowerCase()));
                 const sharing = granted.filter((a) => !deniedEverywhere(statements, a));
                 if (sharing.length > 0) {
                     out.push({
@@ -117,7 +128,8 @@ export async function tagIsolationFindings(type: string, props: Record<string, u
 
 export const tagIsolation: ResourceValidationPolicy = {
     name: "iam-tag-isolation",
-    description: "Tag-scoped grants isolate environments: Allow statements with aws:ResourceTag name only actions that support it; RDS/ELB create, copy and restore require the source's aws:ResourceTag besides aws:RequestTag; tag-separated policies do not grant snapshot or image sharing.",
+    description:
+        "Tag-scoped grants isolate environments: Allow statements with aws:ResourceTag name only actions that support it; RDS/ELB create, copy and restore require the source's aws:ResourceTag besides aws:RequestTag; tag-separated policies do not grant snapshot or image sharing.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "advisory",
     configSchema: configSchema("adminTagKey", "adminTagValue", "adminEntityNames"),

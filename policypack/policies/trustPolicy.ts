@@ -7,21 +7,37 @@ import { providerAccounts } from "../lib/stack";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 
-const REMEDIATION = "Name the trusted principals explicitly and, for a wildcard principal, restrict it with aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceArn/aws:SourceAccount or sts:ExternalId. " +
-    "For roles people assume from another account add Condition {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}; a third-party service is trusted with sts:ExternalId. " +
+const REMEDIATION =
+    "Name the trusted principals explicitly and, for a wildcard principal, restrict it with aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceArn/aws:SourceAccount or sts:ExternalId. " +
+    'For roles people assume from another account add Condition {"Bool": {"aws:MultiFactorAuthPresent": "true"}}; a third-party service is trusted with sts:ExternalId. ' +
     "An OIDC trust pins who may assume the role: sub for GitHub Actions and EKS service accounts, aud for other providers.";
 
-const MFA_CONDITION = "Condition {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}";
+const MFA_CONDITION = 'Condition {"Bool": {"aws:MultiFactorAuthPresent": "true"}}';
 
 /** Condition keys that restrict who may use a wildcard principal. */
-const RESTRICTING = ["aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "sts:externalid", "aws:principalservicename"];
+const RESTRICTING = [
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "sts:externalid",
+    "aws:principalservicename",
+];
 
 /** Conditions that scope a wildcard principal to whole accounts, i.e. to their people too. */
 const PEOPLE_SCOPES = ["aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount"];
 
 /** aws:PrincipalArn restricts the principal to roles only. */
 function onlyRoles(s: Statement): boolean {
-    const arns = Object.values(s.condition ?? {}).flatMap((kv) => Object.entries(kv).filter(([k]) => k.toLowerCase() === "aws:principalarn").flatMap(([, v]) => v));
+    const arns = Object.values(s.condition ?? {}).flatMap((kv) =>
+        Object.entries(kv)
+            .filter(([k]) => k.toLowerCase() === "aws:principalarn")
+            .flatMap(([, v]) => v),
+    );
     return arns.length > 0 && arns.every((a) => typeof a === "string" && /:role\//.test(a));
 }
 
@@ -73,16 +89,40 @@ function federatedFindings(s: Statement, provider: string): { problem: string; f
     const url = provider.replace(/^https:\/\//, "").replace(/\/$/, "");
     if (/^token\.actions\.githubusercontent\.com$/i.test(url)) {
         const sub = requiredValues(s, `${url}:sub`);
-        if (sub === undefined) return [{ problem: `${label} trusts GitHub Actions without a ${url}:sub condition: any repository on GitHub can get a token with this audience and assume the role.`, fix: `Add Condition {"StringLike": {"${url}:sub": "repo:<owner>/<repo>:ref:refs/heads/main"}} (or :environment:<name>) to ${stmtLabel(s)}.` }];
+        if (sub === undefined)
+            return [
+                {
+                    problem: `${label} trusts GitHub Actions without a ${url}:sub condition: any repository on GitHub can get a token with this audience and assume the role.`,
+                    fix: `Add Condition {"StringLike": {"${url}:sub": "repo:<owner>/<repo>:ref:refs/heads/main"}} (or :environment:<name>) to ${stmtLabel(s)}.`,
+                },
+            ];
         const open = sub.filter((v) => !githubPinned(v));
-        if (open.length > 0) return [{ problem: `${label} trusts GitHub Actions with ${url}:sub ${open.map((v) => JSON.stringify(v)).join(", ")}, which matches repositories of any owner.`, fix: `Pin the owner and repository: "repo:<owner>/<repo>:..." in ${stmtLabel(s)}.` }];
+        if (open.length > 0)
+            return [
+                {
+                    problem: `${label} trusts GitHub Actions with ${url}:sub ${open.map((v) => JSON.stringify(v)).join(", ")}, which matches repositories of any owner.`,
+                    fix: `Pin the owner and repository: "repo:<owner>/<repo>:..." in ${stmtLabel(s)}.`,
+                },
+            ];
         return [];
     }
     if (/^oidc\.eks\.[^/]+\.amazonaws\.com(\.cn)?\/id\//i.test(url)) {
         const sub = requiredValues(s, `${url}:sub`);
-        if (sub === undefined) return [{ problem: `${label} trusts the EKS cluster's OIDC provider without a ${url}:sub condition: every service account of every namespace of the cluster can assume the role.`, fix: `Add Condition {"StringEquals": {"${url}:sub": "system:serviceaccount:<namespace>:<service-account>"}} to ${stmtLabel(s)}.` }];
+        if (sub === undefined)
+            return [
+                {
+                    problem: `${label} trusts the EKS cluster's OIDC provider without a ${url}:sub condition: every service account of every namespace of the cluster can assume the role.`,
+                    fix: `Add Condition {"StringEquals": {"${url}:sub": "system:serviceaccount:<namespace>:<service-account>"}} to ${stmtLabel(s)}.`,
+                },
+            ];
         const open = sub.filter((v) => !eksPinned(v));
-        if (open.length > 0) return [{ problem: `${label}: ${url}:sub ${open.map((v) => JSON.stringify(v)).join(", ")} matches every service account of the cluster.`, fix: `Name the namespace and service account ("system:serviceaccount:<namespace>:<name>") in ${stmtLabel(s)}.` }];
+        if (open.length > 0)
+            return [
+                {
+                    problem: `${label}: ${url}:sub ${open.map((v) => JSON.stringify(v)).join(", ")} matches every service account of the cluster.`,
+                    fix: `Name the namespace and service account ("system:serviceaccount:<namespace>:<name>") in ${stmtLabel(s)}.`,
+                },
+            ];
         return [];
     }
     // Other web identity providers (Cognito, Pulumi Cloud, Google, any OIDC issuer): the
@@ -91,7 +131,12 @@ function federatedFindings(s: Statement, provider: string): { problem: string; f
     const sub = requiredValues(s, `${url}:sub`);
     const pinned = [aud, sub].some((vs) => vs !== undefined && vs.length > 0 && vs.every(notWildcard));
     if (pinned) return [];
-    return [{ problem: `${label} trusts every token of ${url}: no ${url}:aud or ${url}:sub condition pins the application or organization.`, fix: `Add Condition {"StringEquals": {"${url}:aud": "<your client ID, identity pool or organization>"}} to ${stmtLabel(s)}.` }];
+    return [
+        {
+            problem: `${label} trusts every token of ${url}: no ${url}:aud or ${url}:sub condition pins the application or organization.`,
+            fix: `Add Condition {"StringEquals": {"${url}:aud": "<your client ID, identity pool or organization>"}} to ${stmtLabel(s)}.`,
+        },
+    ];
 }
 
 /**
@@ -107,9 +152,15 @@ export function trustFindings(props: Record<string, unknown>, ownAccounts: reado
     const unknownPrincipals: string[] = [];
     for (const s of doc.statements) {
         if (s.effect !== "Allow" || !canApply(s)) continue;
-        if (isUnknown(s.principal)) { unknownPrincipals.push(stmtLabel(s)); continue; }
+        if (isUnknown(s.principal)) {
+            unknownPrincipals.push(stmtLabel(s));
+            continue;
+        }
         for (const provider of federatedProviders(s)) {
-            if (provider !== "unknown") { out.push(...federatedFindings(s, provider)); continue; }
+            if (provider !== "unknown") {
+                out.push(...federatedFindings(s, provider));
+                continue;
+            }
             // A provider of the same stack (ARN unknown at preview): its keys name it.
             const named = providersFromKeys(s);
             if (named.length === 0 && conditionKeys(s).length === 0) unknownPrincipals.push(stmtLabel(s));
@@ -119,11 +170,17 @@ export function trustFindings(props: Record<string, unknown>, ownAccounts: reado
         const keys = conditionKeys(s).map((k) => k.toLowerCase());
         if (principals.includes("*")) {
             if (!keys.some((k) => RESTRICTING.includes(k))) {
-                out.push({ problem: `Trust policy ${stmtLabel(s)}: wildcard principal "*" without a condition restricting who may assume the role (anyone in any AWS account could).`, fix: `Name the principals in ${stmtLabel(s)}, or add a condition on aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceAccount or sts:ExternalId.` });
+                out.push({
+                    problem: `Trust policy ${stmtLabel(s)}: wildcard principal "*" without a condition restricting who may assume the role (anyone in any AWS account could).`,
+                    fix: `Name the principals in ${stmtLabel(s)}, or add a condition on aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceAccount or sts:ExternalId.`,
+                });
             } else if (keys.some((k) => PEOPLE_SCOPES.includes(k)) && !onlyRoles(s) && !requiresMfa(s)) {
                 // Restricted to accounts (of the organization), not to services or named roles:
                 // people of those accounts may assume it, so MFA applies as for account principals.
-                out.push({ problem: `Trust policy ${stmtLabel(s)}: wildcard principal restricted to accounts lets people of those accounts assume this role without MFA (no aws:MultiFactorAuthPresent condition).`, fix: `Add ${MFA_CONDITION} to ${stmtLabel(s)}, or restrict it to roles with ArnLike aws:PrincipalArn arn:aws:iam::*:role/<name>.` });
+                out.push({
+                    problem: `Trust policy ${stmtLabel(s)}: wildcard principal restricted to accounts lets people of those accounts assume this role without MFA (no aws:MultiFactorAuthPresent condition).`,
+                    fix: `Add ${MFA_CONDITION} to ${stmtLabel(s)}, or restrict it to roles with ArnLike aws:PrincipalArn arn:aws:iam::*:role/<name>.`,
+                });
             }
             continue;
         }
@@ -133,7 +190,8 @@ export function trustFindings(props: Record<string, unknown>, ownAccounts: reado
         if (people.length > 0 && !requiresMfa(s) && !thirdParty) {
             out.push({
                 problem: `Trust policy ${stmtLabel(s)}: ${people.join(", ")} (another account) may assume this role without MFA (no aws:MultiFactorAuthPresent condition).`,
-                fix: `Add ${MFA_CONDITION} to ${stmtLabel(s)}; for a third-party service, require its external ID (StringEquals sts:ExternalId); ` +
+                fix:
+                    `Add ${MFA_CONDITION} to ${stmtLabel(s)}; for a third-party service, require its external ID (StringEquals sts:ExternalId); ` +
                     `if ${[...new Set(people.map(peopleAccount))].join(", ")} is this stack's own account, pin the AWS provider to it with allowedAccountIds.`,
             });
         }
@@ -144,7 +202,8 @@ export function trustFindings(props: Record<string, unknown>, ownAccounts: reado
 
 export const trustPolicy: ResourceValidationPolicy = {
     name: "iam-trust-policy",
-    description: "Role trust policies: no wildcard principal without a restricting condition; roles people assume from another account require MFA (aws:MultiFactorAuthPresent); OIDC trusts pin the repository, service account or audience.",
+    description:
+        "Role trust policies: no wildcard principal without a restricting condition; roles people assume from another account require MFA (aws:MultiFactorAuthPresent); OIDC trusts pin the repository, service account or audience.",
     remediationSteps: REMEDIATION,
     enforcementLevel: "mandatory",
     validateResource: forType(T.role, (args, report) => {

@@ -6,14 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { actionMatches } from "../../policypack/lib/policyDocument";
 import { ActionInfo, buildTable, compress, CREATE_INTENT, ESCALATION_ACTIONS, GENERATED_FILE, isReadLevel, readCatalogue, renderTable } from "../../components/access/catalogue";
-import {
-    CREATE_PATTERNS,
-    LIST_ONLY_PATTERNS,
-    MANAGE_PATTERNS,
-    PERMISSIONS_MANAGEMENT_ACTIONS,
-    PERMISSIONS_MANAGEMENT_PATTERNS,
-    UNTAGGABLE_ACTIONS,
-} from "../../components/access/catalogue.generated";
+import { CREATE_PATTERNS, LIST_ONLY_PATTERNS, MANAGE_PATTERNS, PERMISSIONS_MANAGEMENT_ACTIONS, PERMISSIONS_MANAGEMENT_PATTERNS, UNTAGGABLE_ACTIONS } from "../../components/access/catalogue.generated";
 import { READ_TAGGED_PATTERNS } from "../../components/access/policies";
 
 describe("action catalogue table", function () {
@@ -32,18 +25,29 @@ describe("action catalogue table", function () {
             const m = matches(p);
             assert.ok(m.length > 0, `${p} matches nothing`);
             const bad = m.filter((a) => !(a.wildcardOnly && isReadLevel(a)));
-            assert.deepEqual(bad.map((a) => a.action), [], p);
+            assert.deepEqual(
+                bad.map((a) => a.action),
+                [],
+                p,
+            );
         }
         // ...and every such action is covered.
         const covered = cat.filter((a) => a.wildcardOnly && isReadLevel(a)).filter((a) => !LIST_ONLY_PATTERNS.some((p) => actionMatches(p, a.action)));
-        assert.deepEqual(covered.map((a) => a.action), []);
+        assert.deepEqual(
+            covered.map((a) => a.action),
+            [],
+        );
     });
 
     it("read patterns granted on tagged resources match only List/Read actions", () => {
         for (const p of READ_TAGGED_PATTERNS) {
             const m = matches(p);
             assert.ok(m.length > 0, `${p} matches nothing`);
-            assert.deepEqual(m.filter((a) => !isReadLevel(a)).map((a) => a.action), [], p);
+            assert.deepEqual(
+                m.filter((a) => !isReadLevel(a)).map((a) => a.action),
+                [],
+                p,
+            );
         }
     });
 
@@ -74,7 +78,11 @@ describe("action catalogue table", function () {
         const untaggable = new Set(Object.values(UNTAGGABLE_ACTIONS).flat());
         for (const a of cat) {
             const intended = CREATE_INTENT.some((p) => actionMatches(p, a.action)) && a.tagScopable;
-            assert.equal(CREATE_PATTERNS.some((p) => actionMatches(p, a.action)), intended, a.action);
+            assert.equal(
+                CREATE_PATTERNS.some((p) => actionMatches(p, a.action)),
+                intended,
+                a.action,
+            );
         }
         // The creates that point at other resources without a resource of their own are out.
         for (const a of ["lambda:CreateEventSourceMapping", "rds:CreateDBProxy", "ec2:CreateDefaultVpc"]) {
@@ -84,7 +92,11 @@ describe("action catalogue table", function () {
 
     it("permissions-management patterns match exactly the permissions-management actions", () => {
         for (const a of cat) {
-            assert.equal(PERMISSIONS_MANAGEMENT_PATTERNS.some((p) => actionMatches(p, a.action)), PERMISSIONS_MANAGEMENT_ACTIONS.includes(a.action), a.action);
+            assert.equal(
+                PERMISSIONS_MANAGEMENT_PATTERNS.some((p) => actionMatches(p, a.action)),
+                PERMISSIONS_MANAGEMENT_ACTIONS.includes(a.action),
+                a.action,
+            );
         }
     });
 

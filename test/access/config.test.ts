@@ -25,7 +25,10 @@ describe("access config", () => {
             const users = Object.values(cfg.users);
             assert.ok(users.length >= 4);
             assert.ok(new Set(users.flatMap((u) => u.teams)).size >= 5, "users cover several teams");
-            assert.ok(users.some((u) => u.teams.length > 1), "someone is in two teams");
+            assert.ok(
+                users.some((u) => u.teams.length > 1),
+                "someone is in two teams",
+            );
         }
     });
 
@@ -95,17 +98,17 @@ describe("access config", () => {
     });
 
     it("delegated IAM administration in production is refused", () => {
-        expectProblem({ ...prod(), ...teams({ operators: { access: { prod: "admin" }, iamAdmin: ["prod"] } }) },
-            "landing-zone:teams.operators.iamAdmin[0]", /production environment.*non-production environments only/);
-        expectProblem({ ...dev(), ...teams({ qe: { access: { test: "read" }, iamAdmin: ["test"] } }) },
-            "landing-zone:teams.qe.iamAdmin[0]", /needs write or admin/);
-        expectProblem({ ...dev(), ...teams({ qe: { access: { test: "write" }, iamAdmin: ["qa"] } }) },
-            "landing-zone:teams.qe.iamAdmin[0]", /not a declared environment/);
+        expectProblem(
+            { ...prod(), ...teams({ operators: { access: { prod: "admin" }, iamAdmin: ["prod"] } }) },
+            "landing-zone:teams.operators.iamAdmin[0]",
+            /production environment.*non-production environments only/,
+        );
+        expectProblem({ ...dev(), ...teams({ qe: { access: { test: "read" }, iamAdmin: ["test"] } }) }, "landing-zone:teams.qe.iamAdmin[0]", /needs write or admin/);
+        expectProblem({ ...dev(), ...teams({ qe: { access: { test: "write" }, iamAdmin: ["qa"] } }) }, "landing-zone:teams.qe.iamAdmin[0]", /not a declared environment/);
     });
 
     it("organization administration needs an organization", () => {
-        expectProblem({ ...dev(), ...teams({ operators: { access: { prod: "admin" }, organizationAdmin: true } }) },
-            "landing-zone:teams.operators.organizationAdmin", /single-account/);
+        expectProblem({ ...dev(), ...teams({ operators: { access: { prod: "admin" }, organizationAdmin: true } }) }, "landing-zone:teams.operators.organizationAdmin", /single-account/);
     });
 
     it("service roles: known environment, service principal, no AdministratorAccess", () => {

@@ -14,9 +14,15 @@ describe("policy pack on the shipped stacks (access resources)", function () {
             const r = await shippedPlan(stack);
             assert.equal(r.error, undefined, r.error?.message);
             const mandatory = r.violations.filter((v) => v.enforcementLevel === "mandatory");
-            assert.deepEqual(mandatory.map((v) => `${v.policy} ${v.urn}: ${v.message}`), []);
+            assert.deepEqual(
+                mandatory.map((v) => `${v.policy} ${v.urn}: ${v.message}`),
+                [],
+            );
             const access = r.violations.filter((v) => v.urn && /landing-zone:access:AccountAccess/.test(v.urn));
-            assert.deepEqual(access.map((v) => `${v.policy} ${v.urn}: ${v.message}`), []);
+            assert.deepEqual(
+                access.map((v) => `${v.policy} ${v.urn}: ${v.message}`),
+                [],
+            );
             assert.equal(r.exitCode, 0);
         });
     }

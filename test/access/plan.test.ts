@@ -44,8 +44,14 @@ describe("access plan", () => {
 
     it("accepted untaggable actions go to write and admin, never to read", async () => {
         const stack = loadStack("dev", { acceptedUntaggedActions: ["autoscaling:CreateLaunchConfiguration"] });
-        const withIt = stack.access.groups.filter((g) => g.policyKeys.includes("management/lz-accepted-untagged")).map((g) => g.key).sort();
-        const writers = Object.entries(stack.access.matrix).filter(([, row]) => Object.values(row).some((l) => l === "write" || l === "admin")).map(([t]) => t).sort();
+        const withIt = stack.access.groups
+            .filter((g) => g.policyKeys.includes("management/lz-accepted-untagged"))
+            .map((g) => g.key)
+            .sort();
+        const writers = Object.entries(stack.access.matrix)
+            .filter(([, row]) => Object.values(row).some((l) => l === "write" || l === "admin"))
+            .map(([t]) => t)
+            .sort();
         assert.deepEqual(withIt, writers);
         const ask = (team: string) =>
             decide({
@@ -66,7 +72,10 @@ describe("access plan", () => {
     it("service roles: one per account hosting the environment, assumed by the service only", () => {
         const stack = loadStack("prod");
         const roles = stack.access.roles.filter((r) => r.path.startsWith("/landing-zone/service/"));
-        assert.deepEqual(roles.map((r) => `${r.account}/${r.path}${r.name}`), ["prod//landing-zone/service/prod/lz-svc-prod-app-server"]);
+        assert.deepEqual(
+            roles.map((r) => `${r.account}/${r.path}${r.name}`),
+            ["prod//landing-zone/service/prod/lz-svc-prod-app-server"],
+        );
         assert.deepEqual(roles[0].managedPolicyArns, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
         assert.equal(roles[0].tags.Environment, "prod");
     });
@@ -80,7 +89,10 @@ describe("access plan", () => {
         const keys = (a: typeof grown) => [...a.policies.map((p) => p.key), ...a.groups.map((g) => `${g.account}/${g.name}`), ...a.users.map((u) => u.name), ...a.roles.map((r) => r.key)];
         const before = keys(base.access);
         const after = new Set(keys(grown));
-        assert.deepEqual(before.filter((k) => !after.has(k)), []);
+        assert.deepEqual(
+            before.filter((k) => !after.has(k)),
+            [],
+        );
         // Existing documents are unchanged too.
         for (const p of base.access.policies) assert.deepEqual(grown.policies.find((x) => x.key === p.key)!.document, p.document, p.key);
         assert.deepEqual(grown.users.find((u) => u.name === "zoe")!.groupKeys, ["data-science", ALL_USERS_GROUP]);

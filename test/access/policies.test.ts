@@ -44,7 +44,11 @@ for (const stackName of STACKS) {
                 assert.doesNotMatch(text, /\{\{/, d.label);
                 const ids = text.match(/\d{12}/g) ?? [];
                 // The only account ID any document may name is the identity (management) account's, in trust policies.
-                assert.deepEqual(ids.filter((id) => !(d.kind === "trust" && id === MANAGEMENT_ID)), [], d.label);
+                assert.deepEqual(
+                    ids.filter((id) => !(d.kind === "trust" && id === MANAGEMENT_ID)),
+                    [],
+                    d.label,
+                );
             }
         });
 
@@ -107,7 +111,9 @@ for (const stackName of STACKS) {
         it("tag-scoped documents: every Allow is conditioned on the environment tag, except the named unscoped ones", () => {
             const key = stack.plan.environmentTagKey;
             const unscoped = new Set(["ListAndDescribeUnscoped", "PassEnvironmentRoles", "AcceptedUntaggedActions"]);
-            const abac = stack.access.policies.filter((p) => p.tags[key] !== undefined).filter((p) => /^lz-[a-z0-9-]+-(read|write|admin)$/.test(p.name) || (stack.plan.layout === "single-account" && /-boundary$/.test(p.name)));
+            const abac = stack.access.policies
+                .filter((p) => p.tags[key] !== undefined)
+                .filter((p) => /^lz-[a-z0-9-]+-(read|write|admin)$/.test(p.name) || (stack.plan.layout === "single-account" && /-boundary$/.test(p.name)));
             if (stack.plan.layout === "single-account") assert.ok(abac.length >= 4);
             for (const p of abac) {
                 const env = p.tags[key];

@@ -51,10 +51,19 @@ describe("access in mock runs of the shipped stacks", function () {
                 const run = runs[stack];
                 const users = usersOf(stackConfig(stack));
                 const matrix = run.outputs.accessMatrix as Record<string, Record<string, string>>;
-                const groupNames = run.byType(T.group).map((g) => g.inputs.name).sort();
+                const groupNames = run
+                    .byType(T.group)
+                    .map((g) => g.inputs.name)
+                    .sort();
                 for (const team of Object.keys(matrix)) assert.ok(groupNames.includes(`lz-${team}`), team);
                 assert.ok(groupNames.includes("lz-all-users"));
-                assert.deepEqual(run.byType(T.user).map((u) => u.name).sort(), Object.keys(users).sort());
+                assert.deepEqual(
+                    run
+                        .byType(T.user)
+                        .map((u) => u.name)
+                        .sort(),
+                    Object.keys(users).sort(),
+                );
                 const memberships = run.byType(T.membership);
                 assert.deepEqual(memberships.map((m) => m.name).sort(), Object.keys(users).sort());
                 for (const m of memberships) {
@@ -67,9 +76,18 @@ describe("access in mock runs of the shipped stacks", function () {
 
             it("no policy, access key or login profile on any user", () => {
                 const run = runs[stack];
-                for (const t of USER_GRANTS) assert.deepEqual(run.byType(t).map((r) => r.name), [], t);
+                for (const t of USER_GRANTS)
+                    assert.deepEqual(
+                        run.byType(t).map((r) => r.name),
+                        [],
+                        t,
+                    );
                 for (const u of run.byType(T.user)) {
-                    assert.deepEqual(Object.keys(u.inputs).filter((k) => /polic|password|key/i.test(k)), [], u.name);
+                    assert.deepEqual(
+                        Object.keys(u.inputs).filter((k) => /polic|password|key/i.test(k)),
+                        [],
+                        u.name,
+                    );
                 }
             });
 
@@ -132,8 +150,20 @@ describe("access in mock runs of the shipped stacks", function () {
     it("single-account: no environment roles; team groups carry tag-scoped policies", () => {
         const run = runs.dev;
         // The estate review's read-only role (components/review) is in every account; no environment role is.
-        assert.deepEqual(run.byType(T.role).filter((r) => r.inputs.name !== "lz-review").map((r) => r.inputs.path), ["/landing-zone/service/prod/"]);
-        assert.deepEqual(run.byType(T.role).filter((r) => r.inputs.name === "lz-review").map((r) => r.inputs.path), ["/landing-zone/"]);
+        assert.deepEqual(
+            run
+                .byType(T.role)
+                .filter((r) => r.inputs.name !== "lz-review")
+                .map((r) => r.inputs.path),
+            ["/landing-zone/service/prod/"],
+        );
+        assert.deepEqual(
+            run
+                .byType(T.role)
+                .filter((r) => r.inputs.name === "lz-review")
+                .map((r) => r.inputs.path),
+            ["/landing-zone/"],
+        );
         const devAttachments = run.byType(T.groupAttachment).filter((a) => a.name.startsWith("management-lz-developers-"));
         // No delegated IAM administration by default in single-account (docs/access-model.md).
         assert.deepEqual(devAttachments.map((a) => a.name.slice("management-lz-developers-".length)).sort(), ["lz-dev-write", "lz-list-describe", "lz-test-read"]);
@@ -157,7 +187,10 @@ describe("access in mock runs of the shipped stacks", function () {
 
             const b = byUrn(before);
             const a = byUrn(after);
-            const removed = [...b.keys()].filter((u) => !a.has(u)).map((u) => `${b.get(u)!.type} ${b.get(u)!.name}`).sort();
+            const removed = [...b.keys()]
+                .filter((u) => !a.has(u))
+                .map((u) => `${b.get(u)!.type} ${b.get(u)!.name}`)
+                .sort();
             const added = [...a.keys()].filter((u) => !b.has(u));
             const changedUrns = [...a.keys()].filter((u) => b.has(u) && stable(a.get(u)!) !== stable(b.get(u)!)).map((u) => `${a.get(u)!.type} ${a.get(u)!.name}`);
 

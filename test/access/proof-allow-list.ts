@@ -27,7 +27,7 @@ export const PROOF_ALLOW_LIST: AllowListEntry[] = [
         accessLevels: ["List", "Read"],
         resourceTypes: ["*"],
         reason:
-            "List and Read actions that accept only Resource \"*\" (describe, list, account-level settings) " +
+            'List and Read actions that accept only Resource "*" (describe, list, account-level settings) ' +
             "return metadata of every environment in the account (names, IDs, configuration), never stored data; " +
             "AWS offers no resource or tag to scope them. Every level from read up gets them (lz-list-describe).",
     },
@@ -35,18 +35,11 @@ export const PROOF_ALLOW_LIST: AllowListEntry[] = [
         id: "own-account-wildcard-actions",
         account: "dedicated",
         resourceTypes: ["*"],
-        reason:
-            "An action that accepts only Resource \"*\" acts on the caller's own account, and an account " +
-            "dedicated to one environment holds no other environment's resources.",
+        reason: 'An action that accepts only Resource "*" acts on the caller\'s own account, and an account ' + "dedicated to one environment holds no other environment's resources.",
     },
 ];
 
 /** The first entry that covers a cell, if any. */
 export function allowListEntryFor(path: AccessPath, accessLevel: string, resourceType: string): AllowListEntry | undefined {
-    return PROOF_ALLOW_LIST.find(
-        (e) =>
-            e.account === (path.shared ? "shared" : "dedicated") &&
-            (!e.accessLevels || e.accessLevels.includes(accessLevel)) &&
-            e.resourceTypes.includes(resourceType),
-    );
+    return PROOF_ALLOW_LIST.find((e) => e.account === (path.shared ? "shared" : "dedicated") && (!e.accessLevels || e.accessLevels.includes(accessLevel)) && e.resourceTypes.includes(resourceType));
 }

@@ -59,7 +59,10 @@ describe("separation proof from the action catalogue (every path, action and res
         }
         assert.deepEqual(missing, []);
         // Every layout is there, with tag-separated and dedicated accounts.
-        assert.deepEqual(proofs.map((s) => s.stack), ["dev", "prod", "hybrid", "prod-sso", "hybrid-sso"]);
+        assert.deepEqual(
+            proofs.map((s) => s.stack),
+            ["dev", "prod", "hybrid", "prod-sso", "hybrid-sso"],
+        );
         for (const hybrid of ["hybrid", "hybrid-sso"]) {
             assert.ok(proofs.find((s) => s.stack === hybrid)!.proofs.some((p) => p.path.shared));
             assert.ok(proofs.find((s) => s.stack === hybrid)!.proofs.some((p) => !p.path.shared));
@@ -91,7 +94,10 @@ describe("separation proof from the action catalogue (every path, action and res
         const allowed = proofs.flatMap((s) => s.proofs).flatMap((p) => p.allowed);
         for (const e of PROOF_ALLOW_LIST) {
             assert.ok(e.reason.length > 40, e.id);
-            assert.ok(allowed.some((c) => allowListEntryFor(c.path, c.accessLevel, c.resourceType) === e), `${e.id} matches no allowed cell`);
+            assert.ok(
+                allowed.some((c) => allowListEntryFor(c.path, c.accessLevel, c.resourceType) === e),
+                `${e.id} matches no allowed cell`,
+            );
         }
     });
 });
@@ -110,9 +116,7 @@ describe("separation proof: it finds the leaks of the documents it replaced", fu
     const found = async (p: typeof write) => (await provePath(p, stack.plan.environmentTagKey)).allowed.map((c) => `${c.action}@${c.resourceType}`);
 
     it("create, copy and restore that check only the request tag reach the other environment's sources", async () => {
-        const cells = await found(
-            mutated((ss) => ss.map((s) => (s.Sid === "CreateOnlyWithEnvironmentTag" ? { ...s, Condition: { StringEquals: s.Condition.StringEquals } } : s))),
-        );
+        const cells = await found(mutated((ss) => ss.map((s) => (s.Sid === "CreateOnlyWithEnvironmentTag" ? { ...s, Condition: { StringEquals: s.Condition.StringEquals } } : s))));
         for (const c of [
             "rds:CreateDBSnapshot@db",
             "rds:RestoreDBInstanceFromDBSnapshot@snapshot",
@@ -126,15 +130,17 @@ describe("separation proof: it finds the leaks of the documents it replaced", fu
     });
 
     it("unconditioned RunInstances inputs reach the other environment's images, snapshots and network interfaces", async () => {
-        const cells = await found(mutated((ss) => [
-            ...ss,
-            {
-                Sid: "RunInstancesInputs",
-                Effect: "Allow",
-                Action: ["ec2:RunInstances"],
-                Resource: ["image", "snapshot", "network-interface", "launch-template"].map((t) => `arn:aws:ec2:*:*:${t}/*`),
-            },
-        ]));
+        const cells = await found(
+            mutated((ss) => [
+                ...ss,
+                {
+                    Sid: "RunInstancesInputs",
+                    Effect: "Allow",
+                    Action: ["ec2:RunInstances"],
+                    Resource: ["image", "snapshot", "network-interface", "launch-template"].map((t) => `arn:aws:ec2:*:*:${t}/*`),
+                },
+            ]),
+        );
         for (const c of ["ec2:RunInstances@image", "ec2:RunInstances@snapshot", "ec2:RunInstances@network-interface", "ec2:RunInstances@launch-template"]) {
             assert.ok(cells.includes(c), c);
         }

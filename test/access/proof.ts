@@ -222,11 +222,8 @@ export function accessPaths(stack: Stack): AccessPath[] {
                     // The team's group: the documents of this environment and the unscoped ones.
                     const group = access.groups.find((g) => g.key === team)!;
                     const keys = ["all-users", team].flatMap((g) => access.groups.find((x) => x.key === g)!.policyKeys);
-                    const docs = keys
-                        .map((k) => access.policies.find((p) => p.key === k)!)
-                        .filter((p) => p.tags[tagKey] === undefined || p.tags[tagKey] === env.name);
-                    add({ ...base, level, kind: "group", principal: userArn(stack, `${team}-member`), identity: docs.map((p) => policyDoc(stack, p.key)) }, team,
-                        `group ${group.name} (${level})`);
+                    const docs = keys.map((k) => access.policies.find((p) => p.key === k)!).filter((p) => p.tags[tagKey] === undefined || p.tags[tagKey] === env.name);
+                    add({ ...base, level, kind: "group", principal: userArn(stack, `${team}-member`), identity: docs.map((p) => policyDoc(stack, p.key)) }, team, `group ${group.name} (${level})`);
                     continue;
                 }
                 for (const role of access.roles.filter((r) => r.account === account && r.path === "/landing-zone/" && r.name.startsWith(`lz-${env.name}-`))) {
@@ -285,9 +282,7 @@ export function otherResourceArn(template: string, accountId: string, other: str
             .replace(/\$\{Region\}/g, REGION)
             .replace(/\$\{Account\}/g, accountId)
             .replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, v: string) => (/Path$/.test(v) ? pathVariant : `${other}-x`));
-    return /\$\{[A-Za-z0-9]+Path\}/.test(template)
-        ? [fill(`workloads/${other}/${other}-x`), fill(`landing-zone/service/${other}/${other}-x`)]
-        : [fill("")];
+    return /\$\{[A-Za-z0-9]+Path\}/.test(template) ? [fill(`workloads/${other}/${other}-x`), fill(`landing-zone/service/${other}/${other}-x`)] : [fill("")];
 }
 
 type Doc = { Version: string; Statement: Record<string, any>[] };
@@ -309,7 +304,14 @@ const compiledDocs = new WeakMap<object, CompiledStatement[]>();
 
 /** One case-insensitive expression for IAM action patterns (`*`, `?`), as IAM matches them. */
 function patternsRegex(patterns: string[]): RegExp {
-    const body = patterns.map((p) => p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")).join("|");
+    const body = patterns
+        .map((p) =>
+            p
+                .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+                .replace(/\*/g, ".*")
+                .replace(/\?/g, "."),
+        )
+        .join("|");
     return new RegExp(`^(?:${body})$`, "i");
 }
 
@@ -420,8 +422,7 @@ export async function provePath(path: AccessPath, tagKey: string): Promise<PathP
     }
     const scpDocs = path.scps.map((l) => l.policies.map((p) => p.policy as Record<string, any>));
     const allowsAnywhere = (doc: Record<string, any>, action: string) => compile(doc).some((s) => s.effect === "Allow" && s.applies(action));
-    const within = (a: CatalogueAction) =>
-        (!path.boundary || allowsAnywhere(path.boundary, a.action)) && scpDocs.every((level) => level.some((d) => allowsAnywhere(d, a.action)));
+    const within = (a: CatalogueAction) => (!path.boundary || allowsAnywhere(path.boundary, a.action)) && scpDocs.every((level) => level.some((d) => allowsAnywhere(d, a.action)));
     const actions = [...granted.values()].filter(within).sort((x, y) => x.action.localeCompare(y.action));
 
     const contextCache = new Map<string, [ContextName, Record<string, string | string[]>][]>();

@@ -81,11 +81,31 @@ for (const stackName of ["dev", "hybrid"]) {
         const image = (tag: string | undefined, owner: string) => ({ type: "image", arn: `arn:aws:ec2:${REGION}::image/ami-1`, tag, keys: { "ec2:Owner": owner } });
 
         it(`a ${own} writer cannot read ${other}'s data through a snapshot, restore, copy or replica`, async () => {
-            assert.deepEqual(await allowed(writer, "rds:CreateDBSnapshot", [{ type: "db", arn: rds("db", "orders"), tag: other }, { type: "snapshot", arn: rds("snapshot", "mine") }]), ["db (ImplicitlyDenied)"]);
-            assert.deepEqual(await allowed(writer, "rds:RestoreDBInstanceFromDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "orders"), tag: other }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), ["snapshot (ImplicitlyDenied)"]);
-            assert.deepEqual(await allowed(writer, "rds:RestoreDBInstanceToPointInTime", [{ type: "db", arn: rds("db", "orders"), tag: other }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), ["db (ImplicitlyDenied)"]);
-            assert.deepEqual(await allowed(writer, "rds:CopyDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "orders"), tag: other }, { type: "snapshot", arn: rds("snapshot", "mine") }]), ["snapshot (ImplicitlyDenied)"]);
-            assert.deepEqual(await allowed(writer, "rds:CreateDBInstanceReadReplica", [{ type: "db", arn: rds("db", "orders"), tag: other }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), ["db (ImplicitlyDenied)"]);
+            assert.deepEqual(
+                await allowed(writer, "rds:CreateDBSnapshot", [
+                    { type: "db", arn: rds("db", "orders"), tag: other },
+                    { type: "snapshot", arn: rds("snapshot", "mine") },
+                ]),
+                ["db (ImplicitlyDenied)"],
+            );
+            assert.deepEqual(
+                await allowed(writer, "rds:RestoreDBInstanceFromDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "orders"), tag: other }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]),
+                ["snapshot (ImplicitlyDenied)"],
+            );
+            assert.deepEqual(
+                await allowed(writer, "rds:RestoreDBInstanceToPointInTime", [{ type: "db", arn: rds("db", "orders"), tag: other }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]),
+                ["db (ImplicitlyDenied)"],
+            );
+            assert.deepEqual(
+                await allowed(writer, "rds:CopyDBSnapshot", [
+                    { type: "snapshot", arn: rds("snapshot", "orders"), tag: other },
+                    { type: "snapshot", arn: rds("snapshot", "mine") },
+                ]),
+                ["snapshot (ImplicitlyDenied)"],
+            );
+            assert.deepEqual(await allowed(writer, "rds:CreateDBInstanceReadReplica", [{ type: "db", arn: rds("db", "orders"), tag: other }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), [
+                "db (ImplicitlyDenied)",
+            ]);
         });
 
         it(`...nor divert ${other}'s traffic with a rule on its listener or a listener on its load balancer`, async () => {
@@ -99,7 +119,13 @@ for (const stackName of ["dev", "hybrid"]) {
             assert.deepEqual(await allowed(writer, "ec2:RunInstances", launch(image(undefined, "amazon"), [snapshot])), ["snapshot (ImplicitlyDenied)"]);
             const eni = launch(image(undefined, "amazon")).map((r) => (r.type === "network-interface" ? { ...r, arn: ec2("network-interface", "eni-1"), tag: other } : r));
             assert.deepEqual(await allowed(writer, "ec2:RunInstances", eni), ["network-interface (ImplicitlyDenied)"]);
-            assert.deepEqual(await allowed(writer, "ec2:AttachVolume", [{ type: "instance", arn: ec2("instance", "i-1"), tag: own }, { type: "volume", arn: ec2("volume", "vol-1"), tag: other }]), ["volume (ImplicitlyDenied)"]);
+            assert.deepEqual(
+                await allowed(writer, "ec2:AttachVolume", [
+                    { type: "instance", arn: ec2("instance", "i-1"), tag: own },
+                    { type: "volume", arn: ec2("volume", "vol-1"), tag: other },
+                ]),
+                ["volume (ImplicitlyDenied)"],
+            );
         });
 
         it(`...nor share ${own}'s snapshots and images with another account or the world`, async () => {
@@ -110,13 +136,37 @@ for (const stackName of ["dev", "hybrid"]) {
         });
 
         it(`a ${own} writer still snapshots, restores, copies and replicates within ${own}`, async () => {
-            assert.deepEqual(await allowed(writer, "rds:CreateDBSnapshot", [{ type: "db", arn: rds("db", "orders"), tag: own }, { type: "snapshot", arn: rds("snapshot", "mine") }]), []);
-            assert.deepEqual(await allowed(writer, "rds:RestoreDBInstanceFromDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "orders"), tag: own }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), []);
-            assert.deepEqual(await allowed(writer, "rds:RestoreDBInstanceToPointInTime", [{ type: "db", arn: rds("db", "orders"), tag: own }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), []);
-            assert.deepEqual(await allowed(writer, "rds:CopyDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "orders"), tag: own }, { type: "snapshot", arn: rds("snapshot", "mine") }]), []);
+            assert.deepEqual(
+                await allowed(writer, "rds:CreateDBSnapshot", [
+                    { type: "db", arn: rds("db", "orders"), tag: own },
+                    { type: "snapshot", arn: rds("snapshot", "mine") },
+                ]),
+                [],
+            );
+            assert.deepEqual(
+                await allowed(writer, "rds:RestoreDBInstanceFromDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "orders"), tag: own }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]),
+                [],
+            );
+            assert.deepEqual(
+                await allowed(writer, "rds:RestoreDBInstanceToPointInTime", [{ type: "db", arn: rds("db", "orders"), tag: own }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]),
+                [],
+            );
+            assert.deepEqual(
+                await allowed(writer, "rds:CopyDBSnapshot", [
+                    { type: "snapshot", arn: rds("snapshot", "orders"), tag: own },
+                    { type: "snapshot", arn: rds("snapshot", "mine") },
+                ]),
+                [],
+            );
             assert.deepEqual(await allowed(writer, "rds:CreateDBInstanceReadReplica", [{ type: "db", arn: rds("db", "orders"), tag: own }, { type: "db", arn: rds("db", "mine") }, ...dbDefaults]), []);
             assert.deepEqual(await allowed(writer, "ec2:CopySnapshot", [{ type: "snapshot", arn: `arn:aws:ec2:${REGION}::snapshot/snap-1`, tag: own }]), []);
-            assert.deepEqual(await allowed(writer, "ec2:CopyImage", [{ type: "image", arn: `arn:aws:ec2:${REGION}::image/ami-1`, tag: own }, { type: "snapshot", arn: `arn:aws:ec2:${REGION}::snapshot/snap-1` }]), []);
+            assert.deepEqual(
+                await allowed(writer, "ec2:CopyImage", [
+                    { type: "image", arn: `arn:aws:ec2:${REGION}::image/ami-1`, tag: own },
+                    { type: "snapshot", arn: `arn:aws:ec2:${REGION}::snapshot/snap-1` },
+                ]),
+                [],
+            );
         });
 
         it(`...routes ${own}'s traffic, launches from Amazon's and ${own}'s images into ${own}'s network, attaches ${own}'s volumes`, async () => {
@@ -124,21 +174,39 @@ for (const stackName of ["dev", "hybrid"]) {
             assert.deepEqual(await allowed(writer, "elasticloadbalancing:CreateListener", [{ type: "loadbalancer/app/", arn: loadBalancer, tag: own }]), []);
             assert.deepEqual(await allowed(writer, "ec2:RunInstances", launch(image(undefined, "amazon"))), []);
             assert.deepEqual(await allowed(writer, "ec2:RunInstances", launch(image(own, acct))), []);
-            assert.deepEqual(await allowed(writer, "ec2:AttachVolume", [{ type: "instance", arn: ec2("instance", "i-1"), tag: own }, { type: "volume", arn: ec2("volume", "vol-1"), tag: own }]), []);
+            assert.deepEqual(
+                await allowed(writer, "ec2:AttachVolume", [
+                    { type: "instance", arn: ec2("instance", "i-1"), tag: own },
+                    { type: "volume", arn: ec2("volume", "vol-1"), tag: own },
+                ]),
+                [],
+            );
             // An untagged subnet belongs to no environment: launching into it is refused (tag the network first).
             const untaggedSubnet = launch(image(undefined, "amazon")).map((r) => (r.type === "subnet" ? { ...r, tag: undefined } : r));
             assert.deepEqual(await allowed(writer, "ec2:RunInstances", untaggedSubnet), ["subnet (ImplicitlyDenied)"]);
         });
 
         it("an untagged source can be copied into the writer's environment (residual risk: keep every resource tagged)", async () => {
-            assert.deepEqual(await allowed(writer, "rds:CopyDBSnapshot", [{ type: "snapshot", arn: rds("snapshot", "legacy") }, { type: "snapshot", arn: rds("snapshot", "mine") }]), []);
+            assert.deepEqual(
+                await allowed(writer, "rds:CopyDBSnapshot", [
+                    { type: "snapshot", arn: rds("snapshot", "legacy") },
+                    { type: "snapshot", arn: rds("snapshot", "mine") },
+                ]),
+                [],
+            );
         });
 
         it(`a ${own} reader reads ${own}, not ${other}`, async () => {
             assert.deepEqual(await allowed(reader, "rds:DescribeDBSnapshots", [{ type: "snapshot", arn: rds("snapshot", "mine"), tag: own }]), []);
             assert.deepEqual(await allowed(reader, "dynamodb:GetItem", [{ type: "table", arn: `arn:aws:dynamodb:${REGION}:${acct}:table/orders`, tag: own }]), []);
             assert.notDeepEqual(await allowed(reader, "dynamodb:GetItem", [{ type: "table", arn: `arn:aws:dynamodb:${REGION}:${acct}:table/orders`, tag: other }]), []);
-            assert.notDeepEqual(await allowed(reader, "rds:CreateDBSnapshot", [{ type: "db", arn: rds("db", "orders"), tag: own }, { type: "snapshot", arn: rds("snapshot", "mine") }]), []);
+            assert.notDeepEqual(
+                await allowed(reader, "rds:CreateDBSnapshot", [
+                    { type: "db", arn: rds("db", "orders"), tag: own },
+                    { type: "snapshot", arn: rds("snapshot", "mine") },
+                ]),
+                [],
+            );
         });
 
         const admin = paths.find((p) => p.level === "admin");

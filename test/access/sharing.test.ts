@@ -55,7 +55,9 @@ for (const name of STACKS) {
             for (const path of writers) {
                 for (const action of sharingDenied(SHARING_CANDIDATES)) {
                     const a = (await serviceActions(action.split(":")[0])).find((x) => x.action === action)!;
-                    const targets = a.resourceTypes.length ? a.resourceTypes.map((rt) => ({ type: rt.name, arn: otherResourceArn(rt.arn, path.accountId, path.env)[0], rt })) : [{ type: "*", arn: "*", rt: undefined }];
+                    const targets = a.resourceTypes.length
+                        ? a.resourceTypes.map((rt) => ({ type: rt.name, arn: otherResourceArn(rt.arn, path.accountId, path.env)[0], rt }))
+                        : [{ type: "*", arn: "*", rt: undefined }];
                     for (const t of targets) {
                         const out = await simulate({
                             identityPolicies: path.identity,

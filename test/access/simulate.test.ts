@@ -8,23 +8,7 @@
 import { strict as assert } from "assert";
 import { AccessLevel, DEFAULT_TEAMS, effectiveTeams, LEVEL_RANK } from "../../components/access/config";
 import { RolePlan } from "../../components/access/plan";
-import {
-    decide,
-    Decision,
-    loadStack,
-    mfaContext,
-    MANAGEMENT_ID,
-    policyDoc,
-    REGION,
-    render,
-    roleArn,
-    roleIdentity,
-    Stack,
-    teamIdentityPolicies,
-    userArn,
-    AWS_MANAGED,
-    STACKS,
-} from "./support";
+import { decide, Decision, loadStack, mfaContext, MANAGEMENT_ID, policyDoc, REGION, render, roleArn, roleIdentity, Stack, teamIdentityPolicies, userArn, AWS_MANAGED, STACKS } from "./support";
 
 type Layout = "shared" | "dedicated";
 
@@ -183,8 +167,7 @@ for (const stackName of STACKS) {
                     for (const env of envs) {
                         const level = stack.access.matrix[team][env.name];
                         // The level's role; a write team with delegated IAM administration uses the write-iam variant.
-                        const intended = level === "none" ? undefined
-                            : `lz-${env.name}-${level === "write" && teamCfg[team].iamAdmin.includes(env.name) ? "write-iam" : level}`;
+                        const intended = level === "none" ? undefined : `lz-${env.name}-${level === "write" && teamCfg[team].iamAdmin.includes(env.name) ? "write-iam" : level}`;
                         for (const role of environmentRoles(stack, env.name)) {
                             const got = (await assume(stack, team, role)) === "Allowed";
                             if (got !== (role.name === intended)) wrong.push(`${team} -> ${role.key}: ${got ? "allowed" : "denied"}`);
@@ -251,8 +234,14 @@ for (const stackName of STACKS) {
             it("a developer cannot terminate a prod instance nor touch its environment tag; prod admins cannot remove it either", async () => {
                 const acct = stack.accountId("management");
                 const ask = (team: string, action: string, extra: Record<string, string | string[]>) =>
-                    decide({ principal: userArn(stack, `${team}-member`), action, resource: INSTANCE(acct), resourceAccount: acct,
-                        context: mfaContext({ "aws:ResourceTag/Environment": "prod", ...extra }), identityPolicies: teamIdentityPolicies(stack, team) });
+                    decide({
+                        principal: userArn(stack, `${team}-member`),
+                        action,
+                        resource: INSTANCE(acct),
+                        resourceAccount: acct,
+                        context: mfaContext({ "aws:ResourceTag/Environment": "prod", ...extra }),
+                        identityPolicies: teamIdentityPolicies(stack, team),
+                    });
                 assert.notEqual(await ask("developers", "ec2:TerminateInstances", {}), "Allowed");
                 assert.equal(await ask("developers", "ec2:TerminateInstances", { "aws:ResourceTag/Environment": "dev" }), "Allowed");
                 assert.notEqual(await ask("developers", "ec2:DeleteTags", { "aws:TagKeys": ["Environment"] }), "Allowed");
@@ -264,16 +253,17 @@ for (const stackName of STACKS) {
 
         if (stack.plan.layout === "single-account") {
             it("no delegated IAM administration by default: nothing in one account stops a delegated role from trusting an outside account", () => {
-                assert.deepEqual(stack.access.policies.filter((p) => /-iam-delegation$/.test(p.name)).map((p) => p.key), []);
+                assert.deepEqual(
+                    stack.access.policies.filter((p) => /-iam-delegation$/.test(p.name)).map((p) => p.key),
+                    [],
+                );
                 assert.ok(Object.values(effectiveTeams(stack.plan.config)).every((t) => t.iamAdmin.length === 0));
             });
         }
 
         describe("delegated IAM administration (developers in dev)", () => {
             // Single-account: only when configured explicitly (the shipped split, with developers' iamAdmin set).
-            const explicit = Object.fromEntries(
-                Object.entries(DEFAULT_TEAMS).map(([k, t]) => [k, { access: t.access, iamAdmin: t.iamAdmin ?? [], organizationAdmin: false }]),
-            );
+            const explicit = Object.fromEntries(Object.entries(DEFAULT_TEAMS).map(([k, t]) => [k, { access: t.access, iamAdmin: t.iamAdmin ?? [], organizationAdmin: false }]));
             const stack = stackUnderTest.plan.layout === "single-account" ? loadStack("dev", { teams: explicit }) : stackUnderTest;
 
             /** The developers' way into dev: their group (shared identity account) or the dev write-iam role. */

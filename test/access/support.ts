@@ -114,9 +114,24 @@ export const AWS_MANAGED: Record<string, Record<string, any>> = {
             {
                 Effect: "Allow",
                 Action: [
-                    "ec2:Describe*", "ec2:Get*", "dynamodb:Describe*", "dynamodb:Get*", "dynamodb:List*", "dynamodb:Query",
-                    "dynamodb:Scan", "dynamodb:BatchGetItem", "lambda:Get*", "lambda:List*", "s3:Get*", "s3:List*",
-                    "logs:Describe*", "logs:Get*", "logs:FilterLogEvents", "rds:Describe*", "iam:Get*", "iam:List*",
+                    "ec2:Describe*",
+                    "ec2:Get*",
+                    "dynamodb:Describe*",
+                    "dynamodb:Get*",
+                    "dynamodb:List*",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                    "dynamodb:BatchGetItem",
+                    "lambda:Get*",
+                    "lambda:List*",
+                    "s3:Get*",
+                    "s3:List*",
+                    "logs:Describe*",
+                    "logs:Get*",
+                    "logs:FilterLogEvents",
+                    "rds:Describe*",
+                    "iam:Get*",
+                    "iam:List*",
                 ],
                 Resource: "*",
             },
@@ -190,10 +205,7 @@ export function teamIdentityPolicies(stack: Stack, team: string): Record<string,
 /** Identity policies and boundary of a planned role. */
 export function roleIdentity(stack: Stack, role: RolePlan): { policies: Record<string, any>[]; boundary?: Record<string, any> } {
     return {
-        policies: [
-            ...role.managedPolicyArns.map((arn) => AWS_MANAGED[arn.split("/").pop()!]),
-            ...role.policyKeys.map((k) => policyDoc(stack, k)),
-        ],
+        policies: [...role.managedPolicyArns.map((arn) => AWS_MANAGED[arn.split("/").pop()!]), ...role.policyKeys.map((k) => policyDoc(stack, k))],
         boundary: role.boundaryKey ? policyDoc(stack, role.boundaryKey) : undefined,
     };
 }

@@ -131,7 +131,10 @@ describe("organization administration", function () {
         assert.deepEqual(await roleChains(variant), ["prod admin landing-zone/lz-prod-admin -> management/lz-organization-admin"]);
         // Without any admin team that administers the organization, there is no role to reach.
         const none = loadStack("prod", { teams: { ...teams, operators: { ...teams.operators, organizationAdmin: false } } });
-        assert.equal(none.access.roles.find((r) => r.name === "lz-organization-admin"), undefined);
+        assert.equal(
+            none.access.roles.find((r) => r.name === "lz-organization-admin"),
+            undefined,
+        );
     });
 });
 
@@ -143,8 +146,7 @@ describe("MFA enrolment", function () {
         const u = stack.access.users.find((x) => x.name === user)!;
         const policies = u.groupKeys.flatMap((g) => stack.access.groups.find((x) => x.key === g)!.policyKeys).map((k) => policyDoc(stack, k));
         const acct = stack.accountId(stack.access.identityAccount);
-        const ask = (action: string, resource: string) =>
-            decide({ principal: userArn(stack, user), action, resource, resourceAccount: acct, context: noMfa(user), identityPolicies: policies });
+        const ask = (action: string, resource: string) => decide({ principal: userArn(stack, user), action, resource, resourceAccount: acct, context: noMfa(user), identityPolicies: policies });
         assert.ok(u.groupKeys.includes(team));
         const create = await ask("iam:CreateVirtualMFADevice", `arn:aws:iam::${acct}:mfa/${user}`);
         const enable = await ask("iam:EnableMFADevice", `arn:aws:iam::${acct}:user/${user}`);

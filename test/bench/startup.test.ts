@@ -14,7 +14,10 @@ describe("bench: start-up", function () {
             writeTrivialProject(t.dir);
             const trivial = await runPlan({ dir: t.dir, stack: "dev", policyPackDir: null });
             assert.strictEqual(trivial.error, undefined, trivial.error?.message);
-            assert.deepStrictEqual(trivial.resources.map((r) => r.type), ["pulumi:pulumi:Stack", "aws:iam/group:Group"]);
+            assert.deepStrictEqual(
+                trivial.resources.map((r) => r.type),
+                ["pulumi:pulumi:Stack", "aws:iam/group:Group"],
+            );
             const s = await benchStartupOnce(t.dir);
             assert.deepStrictEqual(Object.keys(s).sort(), ["floorMs", "prodPlanColdMs", "prodPlanMs", "trivialPlanMs"]);
             for (const [k, v] of Object.entries(s)) assert.ok(Number.isInteger(v) && v > 0, `${k}: ${v}`);

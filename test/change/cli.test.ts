@@ -21,14 +21,19 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 function worktrees(repo: string): number {
-    return git(repo, "worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree ")).length;
+    return git(repo, "worktree", "list", "--porcelain")
+        .split("\n")
+        .filter((l) => l.startsWith("worktree ")).length;
 }
 
 describe("change review: command line", () => {
     it("takes --base, --fail-on (a comma list) and --plan-markdown, and refuses what does not fit", () => {
         const a = parseArgs(["--stack", "prod", "--base", "HEAD^1", "--fail-on", "widen,dangerous", "--format", "markdown"]);
         assert.deepEqual([a.base, a.failOn, a.format], ["HEAD^1", ["widen", "dangerous"], "markdown"]);
-        assert.throws(() => parseArgs(["--stack", "prod", "--base", "HEAD", "--fail-on", "widen,everything"]), (e: Error) => e instanceof UsageError && /--fail-on takes widen, weaken, dangerous/.test(e.message));
+        assert.throws(
+            () => parseArgs(["--stack", "prod", "--base", "HEAD", "--fail-on", "widen,everything"]),
+            (e: Error) => e instanceof UsageError && /--fail-on takes widen, weaken, dangerous/.test(e.message),
+        );
         assert.throws(() => parseArgs(["--stack", "prod", "--fail-on", "widen"]), /--fail-on needs --base/);
         assert.throws(() => parseArgs(["--stack", "prod", "--base", "HEAD", "--format", "mermaid"]), /--base takes --format text or markdown/);
     });
@@ -38,7 +43,10 @@ describe("change review: command line", () => {
         try {
             const file = path.join(t.dir, "plan.json");
             fs.writeFileSync(file, JSON.stringify({ project: "lz", stack: "prod", resources: [{ urn: "u", type: "t", name: "n" }], violations: [] }));
-            assert.throws(() => readSavedPlan(file), (e: Error) => e instanceof SavedPlanError && /resources\[0\] needs urn, type, name, inputs and dependencies/.test(e.message));
+            assert.throws(
+                () => readSavedPlan(file),
+                (e: Error) => e instanceof SavedPlanError && /resources\[0\] needs urn, type, name, inputs and dependencies/.test(e.message),
+            );
             fs.writeFileSync(file, JSON.stringify({ project: "lz", stack: "prod", resources: [], violations: [] }));
             assert.equal(readSavedPlan(file).stack, "prod");
             assert.throws(() => readSavedPlan(path.join(t.dir, "missing.json")), /cannot read the base plan/);
@@ -96,7 +104,10 @@ describe("change review: the base as a git ref", () => {
         const b = checkoutBase(path.join(repo, "project"), "HEAD~1", { run });
         try {
             assert.equal(b.dependencies, "installed");
-            assert.deepEqual(calls.map((c) => [c.args[0], fs.realpathSync(c.cwd)]), [["ci", fs.realpathSync(path.join(b.projectDir, ".."))]]);
+            assert.deepEqual(
+                calls.map((c) => [c.args[0], fs.realpathSync(c.cwd)]),
+                [["ci", fs.realpathSync(path.join(b.projectDir, ".."))]],
+            );
             assert.ok(!fs.existsSync(path.join(b.projectDir, "..", "node_modules")), "nothing linked");
         } finally {
             b.remove();
@@ -105,7 +116,10 @@ describe("change review: the base as a git ref", () => {
     });
 
     it("names a ref it cannot find, and how a shallow clone gets it", () => {
-        assert.throws(() => checkoutBase(path.join(repo, "project"), "no-such-ref"), (e: Error) => e instanceof BaseError && /no such commit.*fetch-depth/.test(e.message));
+        assert.throws(
+            () => checkoutBase(path.join(repo, "project"), "no-such-ref"),
+            (e: Error) => e instanceof BaseError && /no such commit.*fetch-depth/.test(e.message),
+        );
         assert.equal(worktrees(repo), 1);
     });
 });
@@ -159,8 +173,14 @@ describe("change review: end to end", function () {
             assert.equal(viaFile.base.source, "file");
             assert.deepEqual({ ...viaGit, base: null }, { ...viaFile, base: null });
             // What the change is, seen from both.
-            assert.deepEqual(viaGit.access.filter((x) => x.widens).map((x) => x.kind === "person" && [x.user, x.change, x.groupsAdded]), [["grace", "joined", ["lz-all-users", "lz-developers"]]]);
-            assert.deepEqual(viaGit.guardrails.map((g) => g.kind === "budget" && [g.budget, g.change]), [["app1-prod-monthly", "lowered"]]);
+            assert.deepEqual(
+                viaGit.access.filter((x) => x.widens).map((x) => x.kind === "person" && [x.user, x.change, x.groupsAdded]),
+                [["grace", "joined", ["lz-all-users", "lz-developers"]]],
+            );
+            assert.deepEqual(
+                viaGit.guardrails.map((g) => g.kind === "budget" && [g.budget, g.change]),
+                [["app1-prod-monthly", "lowered"]],
+            );
         } finally {
             t.remove();
         }

@@ -22,7 +22,9 @@ async function comparisonOf(f: Fixture): Promise<{ comparison: Comparison; headE
     } else {
         head = await planOf(f.stack, f.head);
     }
-    const comparison = compare(base.report, head.report, { base: { source: "file", file: `${f.name}-base.json`, project: base.report.project, stack: f.stack, resources: base.report.resources.length } });
+    const comparison = compare(base.report, head.report, {
+        base: { source: "file", file: `${f.name}-base.json`, project: base.report.project, stack: f.stack, resources: base.report.resources.length },
+    });
     return { comparison, headExit: head.exitCode, vars };
 }
 
@@ -54,7 +56,8 @@ describe("change review: realistic changes and their expected comparisons", func
             checkList("access", c.access as unknown as Record<string, unknown>[], e.access, vars);
             checkList("guardrails", c.guardrails as unknown as Record<string, unknown>[], e.guardrails, vars);
             checkList("dangerous", c.dangerous as unknown as Record<string, unknown>[], e.dangerous, vars);
-            for (const k of ["added", "removed", "replaced", "updated", "renamed"] as const) checkList(`resources.${k}`, c.resources[k] as unknown as Record<string, unknown>[], e.resources?.[k], vars);
+            for (const k of ["added", "removed", "replaced", "updated", "renamed"] as const)
+                checkList(`resources.${k}`, c.resources[k] as unknown as Record<string, unknown>[], e.resources?.[k], vars);
             for (const k of ["new", "fixed"] as const) checkList(`violations.${k}`, c.violations[k] as unknown as Record<string, unknown>[], e.violations?.[k], vars);
             assert.deepEqual(failures(c, FAIL_ON_VALUES), f.failOn, "--fail-on conditions met");
             if (headExit === 0) assert.equal(exitStatus(headExit, c, FAIL_ON_VALUES), f.failOn.length ? EXIT_FAIL_ON : 0);

@@ -122,7 +122,10 @@ describe("change review: policy statements, widening by containment", () => {
         const split = changes(doc(READ), doc({ ...READ, Action: "s3:GetObject" }, { ...READ, Sid: "ListBuckets", Action: "s3:ListBucket" }));
         assert.ok(split.length === 2 && split.every((c) => !c.wider), JSON.stringify(split));
         const renamed = changes(doc(READ), doc({ ...READ, Sid: "ReadAppBuckets" }));
-        assert.deepEqual(renamed.map((c) => [c.change, c.wider]).sort(), [["added", false], ["removed", false]]);
+        assert.deepEqual(renamed.map((c) => [c.change, c.wider]).sort(), [
+            ["added", false],
+            ["removed", false],
+        ]);
     });
 
     it("an Allow that was a Deny widens; statements without a Sid match by content", () => {
@@ -130,7 +133,10 @@ describe("change review: policy statements, widening by containment", () => {
         const { Sid: _sid, ...unnamed } = READ;
         assert.deepEqual(changes(doc(unnamed), doc({ ...unnamed, Action: [...unnamed.Action].reverse() })), []);
         const grown = changes(doc(unnamed), doc({ ...unnamed, Action: [...unnamed.Action, "s3:DeleteObject"] }));
-        assert.deepEqual(grown.map((c) => [c.change, c.wider]).sort(), [["added", true], ["removed", false]]);
+        assert.deepEqual(grown.map((c) => [c.change, c.wider]).sort(), [
+            ["added", true],
+            ["removed", false],
+        ]);
     });
 
     it("does not read what is not a policy document", () => {

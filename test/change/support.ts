@@ -202,9 +202,17 @@ export function checkList(what: string, list: Record<string, unknown>[], e: List
     if (!e) return;
     const shown = `${what}:\n${JSON.stringify(list, null, 1)}`;
     if (e.count !== undefined) assert.equal(list.length, e.count, `${what}: ${e.count} entries expected\n${shown}`);
-    for (const p of e.contains ?? []) assert.ok(list.some((x) => matches(x, p, vars)), `${what}: no entry like ${JSON.stringify(p)}\n${shown}`);
+    for (const p of e.contains ?? [])
+        assert.ok(
+            list.some((x) => matches(x, p, vars)),
+            `${what}: no entry like ${JSON.stringify(p)}\n${shown}`,
+        );
     if (e.exactly) {
         const patterns = [...(e.contains ?? []), ...(e.allow ?? [])];
-        for (const x of list) assert.ok(patterns.some((p) => matches(x, p, vars)), `${what}: unexpected entry ${JSON.stringify(x)}\n${shown}`);
+        for (const x of list)
+            assert.ok(
+                patterns.some((p) => matches(x, p, vars)),
+                `${what}: unexpected entry ${JSON.stringify(x)}\n${shown}`,
+            );
     }
 }

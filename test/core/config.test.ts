@@ -46,7 +46,7 @@ describe("stack config validation", () => {
         ["environment named like the production tag but not production", { layout: "single-account", environments: [{ name: "prod" }] }, "landing-zone:environments[0].production", /must be true/],
         ["unknown key inside an environment", { layout: "single-account", environments: [{ name: "dev", prod: true }] }, "landing-zone:environments[0].prod", /not a known key/],
         ["invalid tag key (aws: prefix)", { layout: "single-account", environmentTagKey: "aws:env" }, "landing-zone:environmentTagKey", /reserved/],
-        ["invalid tag key (characters)", { layout: "single-account", tags: { "cost#center": "x" } }, "landing-zone:tags[\"cost#center\"]", /not a valid key: it may contain only letters, digits/],
+        ["invalid tag key (characters)", { layout: "single-account", tags: { "cost#center": "x" } }, 'landing-zone:tags["cost#center"]', /not a valid key: it may contain only letters, digits/],
         ["tag value too long", { layout: "single-account", tags: { CostCenter: "x".repeat(257) } }, "landing-zone:tags.CostCenter", /256/],
         ["environment tag set by hand", { layout: "single-account", tags: { Environment: "dev" } }, "landing-zone:tags.Environment", /set by the landing zone/],
         ["too many tags", { layout: "single-account", tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, "v"])) }, "landing-zone:tags", /AWS allows 50/],
@@ -61,38 +61,73 @@ describe("stack config validation", () => {
         ["account name too long", tweak(multi(), (c) => (c.accounts.dev.name = "x".repeat(51))), "landing-zone:accounts.dev.name", /1-50 printable ASCII/],
         ["account name not ASCII", tweak(multi(), (c) => (c.accounts.dev.name = "dév")), "landing-zone:accounts.dev.name", /ASCII/],
         ["account key with capitals", tweak(multi(), (c) => (c.accounts.Dev = c.accounts.dev)), "landing-zone:accounts.Dev", /not a valid key: it must be 1-40 characters: lower-case/],
-        ["unknown environment on an account", tweak(multi(), (c) => (c.accounts.dev.environments = ["qa"])), "landing-zone:accounts.dev.environments[0]", /not a declared environment; declared: dev, test, staging, prod/],
+        [
+            "unknown environment on an account",
+            tweak(multi(), (c) => (c.accounts.dev.environments = ["qa"])),
+            "landing-zone:accounts.dev.environments[0]",
+            /not a declared environment; declared: dev, test, staging, prod/,
+        ],
         ["environment hosted by no account", tweak(multi(), (c) => delete c.accounts.test), "landing-zone:environments[1].name", /hosted by no account/],
         ["account in a missing OU", tweak(multi(), (c) => (c.accounts.dev.ou = "sandbox")), "landing-zone:accounts.dev.ou", /unknown OU; known OUs: workloads, nonprod, prod/],
         ["OU with unknown parent", tweak(multi(), (c) => (c.organizationalUnits.prod.parent = "missing")), "landing-zone:organizationalUnits.prod.parent", /unknown OU/],
         ["OU cycle", tweak(multi(), (c) => (c.organizationalUnits.workloads.parent = "prod")), "landing-zone:organizationalUnits.workloads.parent", /cycle/],
-        ["OU depth 6", tweak(multi(), (c) => {
-            const chain = ["l1", "l2", "l3", "l4", "l5", "l6"];
-            chain.forEach((k, i) => (c.organizationalUnits[k] = { parent: i ? chain[i - 1] : undefined }));
-            c.organizationalUnits.l1 = {};
-        }), "landing-zone:organizationalUnits.l6", /nested 6 levels.*at most 5/],
+        [
+            "OU depth 6",
+            tweak(multi(), (c) => {
+                const chain = ["l1", "l2", "l3", "l4", "l5", "l6"];
+                chain.forEach((k, i) => (c.organizationalUnits[k] = { parent: i ? chain[i - 1] : undefined }));
+                c.organizationalUnits.l1 = {};
+            }),
+            "landing-zone:organizationalUnits.l6",
+            /nested 6 levels.*at most 5/,
+        ],
         ["sibling OUs with one name", tweak(multi(), (c) => (c.organizationalUnits.prod.name = "nonprod")), "landing-zone:organizationalUnits.prod.name", /sibling OU names must be unique/],
-        ["production sharing an account with non-production", tweak(multi(), (c) => (c.accounts.staging.environments = ["staging", "prod"])), "landing-zone:accounts.staging.environments", /mixes production and non-production/],
+        [
+            "production sharing an account with non-production",
+            tweak(multi(), (c) => (c.accounts.staging.environments = ["staging", "prod"])),
+            "landing-zone:accounts.staging.environments",
+            /mixes production and non-production/,
+        ],
         ["multi-account account hosting two environments", tweak(multi(), (c) => (c.accounts.dev.environments = ["dev", "test"])), "landing-zone:accounts.dev.environments", /at most one/],
-        ["production account under a non-production OU", tweak(multi(), (c) => (c.accounts.prod.ou = "nonprod")), "landing-zone:accounts.prod.ou", /production account under OU 'nonprod', which is declared non-production/],
+        [
+            "production account under a non-production OU",
+            tweak(multi(), (c) => (c.accounts.prod.ou = "nonprod")),
+            "landing-zone:accounts.prod.ou",
+            /production account under OU 'nonprod', which is declared non-production/,
+        ],
         ["account with no environment and no class", tweak(multi(), (c) => (c.accounts.sec = { name: "sec", email: "aws+sec@example.com" })), "landing-zone:accounts.sec.environmentClass", /required/],
         ["existing account ID not 12 digits", tweak(multi(), (c) => (c.accounts.dev.existingId = "12345")), "landing-zone:accounts.dev.existingId", /12-digit/],
         ["bad OU ID", tweak(multi(), (c) => (c.organizationalUnits.prod.existingId = "prod-ou")), "landing-zone:organizationalUnits.prod.existingId", /ou-/],
         ["bad organization ID", tweak(multi(), (c) => (c.organization = { existingId: "org-1" })), "landing-zone:organization.existingId", /o-/],
-        ["bad service principal", tweak(multi(), (c) => (c.organization = { awsServiceAccessPrincipals: ["cloudtrail"] })), "landing-zone:organization.awsServiceAccessPrincipals[0]", /service principal/],
+        [
+            "bad service principal",
+            tweak(multi(), (c) => (c.organization = { awsServiceAccessPrincipals: ["cloudtrail"] })),
+            "landing-zone:organization.awsServiceAccessPrincipals[0]",
+            /service principal/,
+        ],
         ["bad role name", tweak(multi(), (c) => (c.accounts.dev.roleName = "has space")), "landing-zone:accounts.dev.roleName", /1-64/],
         ["bad billing access", tweak(multi(), (c) => (c.accounts.dev.iamUserAccessToBilling = "YES")), "landing-zone:accounts.dev.iamUserAccessToBilling", /ALLOW|DENY/],
         ["closeOnDeletion not a boolean", tweak(multi(), (c) => (c.accounts.dev.closeOnDeletion = "yes")), "landing-zone:accounts.dev.closeOnDeletion", /boolean/],
         ["unknown identity account", tweak(multi(), (c) => (c.identityAccount = "identity")), "landing-zone:identityAccount", /'management' or the key of a declared account/],
-        ["hybrid with two non-production accounts", tweak(hybrid(), (c) => {
-            c.accounts.nonprod.environments = ["dev", "test"];
-            c.accounts.staging = { name: "app-staging", email: "aws+staging@example.com", environments: ["staging"] };
-        }), "landing-zone:accounts", /share exactly one account/],
-        ["hybrid shared account missing an environment", tweak(hybrid(), (c) => {
-            c.accounts.nonprod.environments = ["dev", "test"];
-            c.environments = [{ name: "dev" }, { name: "test" }, { name: "staging" }, { name: "prod", production: true }];
-            c.accounts.prod.environments = ["prod", "staging"];
-        }), "landing-zone:accounts.prod.environments", /mixes production and non-production/],
+        [
+            "hybrid with two non-production accounts",
+            tweak(hybrid(), (c) => {
+                c.accounts.nonprod.environments = ["dev", "test"];
+                c.accounts.staging = { name: "app-staging", email: "aws+staging@example.com", environments: ["staging"] };
+            }),
+            "landing-zone:accounts",
+            /share exactly one account/,
+        ],
+        [
+            "hybrid shared account missing an environment",
+            tweak(hybrid(), (c) => {
+                c.accounts.nonprod.environments = ["dev", "test"];
+                c.environments = [{ name: "dev" }, { name: "test" }, { name: "staging" }, { name: "prod", production: true }];
+                c.accounts.prod.environments = ["prod", "staging"];
+            }),
+            "landing-zone:accounts.prod.environments",
+            /mixes production and non-production/,
+        ],
     ];
 
     for (const [title, raw, key, pattern] of cases) {
@@ -100,11 +135,13 @@ describe("stack config validation", () => {
     }
 
     it("reports every problem at once, each with its value", () => {
-        const found = problems(tweak(multi(), (c) => {
-            c.accounts.dev.email = "nope";
-            c.accounts.test.ou = "missing";
-            c.layuot = "x";
-        }));
+        const found = problems(
+            tweak(multi(), (c) => {
+                c.accounts.dev.email = "nope";
+                c.accounts.test.ou = "missing";
+                c.layuot = "x";
+            }),
+        );
         const keys = found.map((p) => p.key);
         assert.ok(keys.includes("landing-zone:accounts.dev.email"));
         assert.ok(keys.includes("landing-zone:accounts.test.ou"));
@@ -117,7 +154,15 @@ describe("stack config validation", () => {
     it("applies the documented defaults", () => {
         const c = parseConfig(multi());
         assert.equal(c.environmentTagKey, "Environment");
-        assert.deepEqual(c.environments.map((e) => [e.name, e.production]), [["dev", false], ["test", false], ["staging", false], ["prod", true]]);
+        assert.deepEqual(
+            c.environments.map((e) => [e.name, e.production]),
+            [
+                ["dev", false],
+                ["test", false],
+                ["staging", false],
+                ["prod", true],
+            ],
+        );
         assert.equal(c.accounts.dev.roleName, "OrganizationAccountAccessRole");
         assert.equal(c.accounts.dev.closeOnDeletion, false);
         assert.equal(c.accounts.dev.iamUserAccessToBilling, "DENY");
@@ -144,7 +189,9 @@ describe("Pulumi.yaml config declarations", () => {
     it("declares only keys the schema knows, and only layout without a default", () => {
         const defaults = parseConfig({ layout: "single-account" }) as Record<string, unknown>;
         for (const key of Object.keys(declared)) assert.ok(key in defaults || key === "layout", `${key} is a schema key`);
-        const required = Object.entries(declared).filter(([, d]) => !("default" in d)).map(([k]) => k);
+        const required = Object.entries(declared)
+            .filter(([, d]) => !("default" in d))
+            .map(([k]) => k);
         assert.deepEqual(required, ["layout"], "a key declared without a default is required in every stack");
     });
 

@@ -41,7 +41,10 @@ describe("hybrid layout, planned offline with the policy pack", function () {
     it("has no mandatory violation; production alone, the shared account separated by tags", async () => {
         const r = await runPlanHere({ dir: project.dir, stack: "hybrid", policyPackDir: path.join(ROOT, "policypack"), policyConfigFile: path.join(ROOT, "policypack", "config", "prod.json") });
         assert.equal(r.error, undefined, r.error?.message);
-        assert.deepEqual(r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`), []);
+        assert.deepEqual(
+            r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`),
+            [],
+        );
         assert.equal(r.exitCode, 0);
 
         const accounts = r.resources.filter((x) => x.type === "aws:organizations/account:Account");
@@ -55,7 +58,10 @@ describe("hybrid layout, planned offline with the policy pack", function () {
         assert.ok(inAccount("prod", "aws:iam/role:Role").some((x) => x.name === "prod-lz-prod-admin"));
         const sharedDocs = inAccount("nonprod", "aws:iam/policy:Policy").map((x) => String(x.inputs.policy));
         for (const env of ["dev", "test", "staging"]) {
-            assert.ok(sharedDocs.some((d) => d.includes(`"aws:ResourceTag/Environment":"${env}"`)), `a policy scoped to ${env} by tag`);
+            assert.ok(
+                sharedDocs.some((d) => d.includes(`"aws:ResourceTag/Environment":"${env}"`)),
+                `a policy scoped to ${env} by tag`,
+            );
         }
         assert.ok(!sharedDocs.some((d) => d.includes(`"aws:ResourceTag/Environment":"prod"`)), "production is not in the shared account");
     });

@@ -14,7 +14,11 @@ import { DEFAULT_SERVICE_ACCESS_PRINCIPALS } from "../../components/config";
 function reversed(value: unknown): unknown {
     if (Array.isArray(value)) return [...value].reverse().map(reversed);
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]));
+        return Object.fromEntries(
+            Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)]),
+        );
     }
     return value;
 }

@@ -30,10 +30,7 @@ describe("plan", () => {
 
         it("tags each account with its environment, application and owner", () => {
             const dev = plan.accounts.find((a) => a.key === "dev")!;
-            assert.deepEqual(
-                { env: dev.tags.Environment, app: dev.tags.Application, managed: dev.tags.ManagedBy },
-                { env: "dev", app: "app1", managed: "landing-zone" },
-            );
+            assert.deepEqual({ env: dev.tags.Environment, app: dev.tags.Application, managed: dev.tags.ManagedBy }, { env: "dev", app: "app1", managed: "landing-zone" });
             const security = plan.accounts.find((a) => a.key === "security")!;
             assert.equal(security.tags.Environment, "prod", "a production-class account with no environment carries the production value");
         });

@@ -83,7 +83,7 @@ const CASES: Case[] = [
         expect: [
             ["landing-zone:identity.sessionDuration", /must be an ISO 8601 duration from PT1H to PT12H/],
             ["landing-zone:identity.delegatedAdministrator", /must be the key of a declared member account \(did you mean 'staging'\?\)/],
-            ["landing-zone:identity.users[\"carol@example.com\"].teams[0]", /not a known team \(did you mean 'developers'\?\)/],
+            ['landing-zone:identity.users["carol@example.com"].teams[0]', /not a known team \(did you mean 'developers'\?\)/],
         ],
         count: 3,
     },
@@ -160,7 +160,12 @@ const CASES: Case[] = [
         title: "tags per resource: the global tags alone, on the roles",
         // 48 + ManagedBy, Environment and, on admin roles and policies, AccessLevel.
         raw: tweak((c) => (c.tags = tags(48, "g"))),
-        expect: [["landing-zone:tags", /together with the ones the landing zone adds \(ManagedBy, AccessLevel, the environment tag\), give (role|policy) lz-prod-admin in account prod 51 tags; AWS allows 50 per resource/]],
+        expect: [
+            [
+                "landing-zone:tags",
+                /together with the ones the landing zone adds \(ManagedBy, AccessLevel, the environment tag\), give (role|policy) lz-prod-admin in account prod 51 tags; AWS allows 50 per resource/,
+            ],
+        ],
         count: 1,
     },
     {
@@ -197,7 +202,7 @@ const CASES: Case[] = [
         raw: { ...withUser(), environmentTagKey: "aws:env", tags: { "aws:team": "x" } },
         expect: [
             ["landing-zone:environmentTagKey", /^must not start with 'aws:', a prefix reserved by AWS$/],
-            ["landing-zone:tags[\"aws:team\"]", /^is not a valid key: it must not start with 'aws:', a prefix reserved by AWS$/],
+            ['landing-zone:tags["aws:team"]', /^is not a valid key: it must not start with 'aws:', a prefix reserved by AWS$/],
         ],
     },
     {
@@ -211,7 +216,10 @@ const CASES: Case[] = [
         title: "an OU cycle: reported once, nothing about the OUs and accounts below it",
         raw: tweak((c) => (c.organizationalUnits.workloads.parent = "prod")),
         expect: [["landing-zone:organizationalUnits.workloads.parent", /forms a cycle \(workloads -> prod -> workloads\)/]],
-        absent: [["landing-zone:organizationalUnits.nonprod.parent", /.*/], ["landing-zone:accounts.dev.ou", /.*/]],
+        absent: [
+            ["landing-zone:organizationalUnits.nonprod.parent", /.*/],
+            ["landing-zone:accounts.dev.ou", /.*/],
+        ],
         count: 1,
     },
     {
@@ -236,7 +244,11 @@ const CASES: Case[] = [
             c.budgets = { alertEmails: ["finops@example.com"], monthlyLimits: { prod: 10 } };
         }),
         expect: [["landing-zone:environments[3].prodution", /not a known key \(did you mean 'production'\?\)/]],
-        absent: [["landing-zone:accounts.prod.environments[0]", /.*/], ["landing-zone:budgets.monthlyLimits.prod", /.*/], ["landing-zone:environments", /hosted by no account/]],
+        absent: [
+            ["landing-zone:accounts.prod.environments[0]", /.*/],
+            ["landing-zone:budgets.monthlyLimits.prod", /.*/],
+            ["landing-zone:environments", /hosted by no account/],
+        ],
         count: 1,
     },
     {
@@ -259,7 +271,10 @@ const CASES: Case[] = [
             c.guardrails = { attachments: { accounts: { dev: ["deny-iam-users"] } } };
         }),
         expect: [["landing-zone:accounts.dev.email", /one '@'/]],
-        absent: [["landing-zone:guardrails.attachments.accounts.dev", /.*/], ["landing-zone:environments[0].name", /.*/]],
+        absent: [
+            ["landing-zone:guardrails.attachments.accounts.dev", /.*/],
+            ["landing-zone:environments[0].name", /.*/],
+        ],
         count: 1,
     },
     {
@@ -385,7 +400,10 @@ describe("config problems: every stage, every problem, clearly", () => {
         it(c.title, () => {
             const found = problems(c.raw);
             for (const [key, pattern] of c.expect) {
-                assert.ok(found.some((p) => p.key === key && pattern.test(p.message)), `no problem at ${key} matching ${pattern}; got:\n${show(found)}`);
+                assert.ok(
+                    found.some((p) => p.key === key && pattern.test(p.message)),
+                    `no problem at ${key} matching ${pattern}; got:\n${show(found)}`,
+                );
             }
             for (const [key, pattern] of c.absent ?? []) {
                 assert.ok(!found.some((p) => p.key === key && pattern.test(p.message)), `follow-on problem at ${key}:\n${show(found)}`);

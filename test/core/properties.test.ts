@@ -24,7 +24,10 @@ const ENV_NAMES = ["dev", "test", "qa", "staging", "perf", "uat", "prod", "live"
 const LEVELS = ["none", "read", "write", "admin"] as const;
 const REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2"];
 
-interface Env { name: string; production: boolean }
+interface Env {
+    name: string;
+    production: boolean;
+}
 
 /** Environments: 1-4 distinct names, at least one of each class when there are two or more. */
 const environments = fc
@@ -41,15 +44,17 @@ function teamsFor(envs: Env[], organization: boolean) {
         .chain((keys) =>
             fc.tuple(
                 ...keys.map((key) =>
-                    fc.record({
-                        access: fc.tuple(...envs.map(() => fc.constantFrom(...LEVELS))).map((levels) => Object.fromEntries(envs.map((e, i) => [e.name, levels[i]]))),
-                        admin: fc.boolean(),
-                        iam: fc.subarray(nonProd),
-                    }).map((t) => {
-                        // Delegated IAM administration only where the team writes.
-                        const iamAdmin = t.iam.filter((e) => t.access[e] === "write" || t.access[e] === "admin");
-                        return [key, { access: t.access, iamAdmin, organizationAdmin: organization && t.admin }] as const;
-                    }),
+                    fc
+                        .record({
+                            access: fc.tuple(...envs.map(() => fc.constantFrom(...LEVELS))).map((levels) => Object.fromEntries(envs.map((e, i) => [e.name, levels[i]]))),
+                            admin: fc.boolean(),
+                            iam: fc.subarray(nonProd),
+                        })
+                        .map((t) => {
+                            // Delegated IAM administration only where the team writes.
+                            const iamAdmin = t.iam.filter((e) => t.access[e] === "write" || t.access[e] === "admin");
+                            return [key, { access: t.access, iamAdmin, organizationAdmin: organization && t.admin }] as const;
+                        }),
                 ),
             ),
         )
@@ -57,7 +62,11 @@ function teamsFor(envs: Env[], organization: boolean) {
 }
 
 const users = (teamKeys: string[]) =>
-    fc.dictionary(fc.constantFrom("alice", "bob", "carol", "dave"), fc.subarray(teamKeys).map((teams) => ({ teams })), { maxKeys: 4 });
+    fc.dictionary(
+        fc.constantFrom("alice", "bob", "carol", "dave"),
+        fc.subarray(teamKeys).map((teams) => ({ teams })),
+        { maxKeys: 4 },
+    );
 
 const budgets = (envs: Env[]) =>
     fc.option(
@@ -96,7 +105,11 @@ const validConfig: fc.Arbitrary<Record<string, unknown>> = fc
                 accounts[key] = { name: `app-${key}`, email: `aws+${key}@example.com`, environments, ...(ouOf(production) ? { ou: ouOf(production) } : {}) };
             };
             if (layout === "hybrid") {
-                account("shared", envs.filter((e) => !e.production).map((e) => e.name), false);
+                account(
+                    "shared",
+                    envs.filter((e) => !e.production).map((e) => e.name),
+                    false,
+                );
                 envs.filter((e) => e.production).forEach((e) => account(e.name, [e.name], true));
             } else {
                 envs.forEach((e) => account(e.name, [e.name], e.production));
@@ -182,7 +195,11 @@ describe("properties: the config schema", function () {
             fc.property(validConfig, (raw) => {
                 layouts.set(raw.layout, (layouts.get(raw.layout) ?? 0) + 1);
                 const found = problemsOf(raw);
-                assert.deepEqual(found.map((p) => `${p.key}: ${p.message}`), [], JSON.stringify(raw));
+                assert.deepEqual(
+                    found.map((p) => `${p.key}: ${p.message}`),
+                    [],
+                    JSON.stringify(raw),
+                );
             }),
             { numRuns: 150 },
         );
@@ -210,7 +227,10 @@ describe("properties: the config schema", function () {
                 const found = problemsOf(config);
                 if (found.length === 0) return;
                 rejected++;
-                assert.ok(found.some((p) => names(p, mutated)), `mutating ${keyPath(mutated)}: no problem names it:\n${found.map((p) => `  ${p.key}: ${p.message}`).join("\n")}`);
+                assert.ok(
+                    found.some((p) => names(p, mutated)),
+                    `mutating ${keyPath(mutated)}: no problem names it:\n${found.map((p) => `  ${p.key}: ${p.message}`).join("\n")}`,
+                );
             }),
             { numRuns: 300 },
         );
@@ -260,7 +280,10 @@ describe("properties: SCP packing", function () {
                 if (!r.ok) {
                     // A refusal is honest: too little room for what has to fit.
                     const biggest = Math.max(...items.map((i) => minify({ Version: "2012-10-17", Statement: [i.statement] }).length));
-                    assert.ok(biggest > SCP_MAX_CHARACTERS || total > (slots - 1) * (SCP_MAX_CHARACTERS - 40), `refused ${items.length} statements (${total} characters) for ${slots} slots: ${r.reason}`);
+                    assert.ok(
+                        biggest > SCP_MAX_CHARACTERS || total > (slots - 1) * (SCP_MAX_CHARACTERS - 40),
+                        `refused ${items.length} statements (${total} characters) for ${slots} slots: ${r.reason}`,
+                    );
                     return;
                 }
                 packed++;
@@ -291,7 +314,12 @@ describe("properties: SCP packing", function () {
         const account = "210987654321";
         const role = (n: string) => `arn:aws:iam::${account}:role/${n}`;
         const REQUESTS: SimulationRequest[] = [
-            { principal: role("dev"), action: "ec2:RunInstances", resource: `arn:aws:ec2:eu-west-1:${account}:instance/i-1`, context: { "ec2:InstanceType": "m5.large", "ec2:MetadataHttpTokens": "required" } },
+            {
+                principal: role("dev"),
+                action: "ec2:RunInstances",
+                resource: `arn:aws:ec2:eu-west-1:${account}:instance/i-1`,
+                context: { "ec2:InstanceType": "m5.large", "ec2:MetadataHttpTokens": "required" },
+            },
             { principal: role("dev"), action: "organizations:LeaveOrganization", resource: "*" },
             { principal: role("dev"), action: "s3:GetObject", resource: "arn:aws:s3:::b/k", context: { "aws:RequestedRegion": "us-east-1" } },
             { principal: role("dev"), action: "iam:CreateUser", resource: `arn:aws:iam::${account}:user/u` },
@@ -304,7 +332,10 @@ describe("properties: SCP packing", function () {
         const decisions = new Set<string>();
         for (const [names, slots] of samples) {
             const docs = names.map((n) => ({ name: n, doc: buildGuardrail(n, params) }));
-            const r = packStatements(docs.flatMap((d) => d.doc.Statement.map((statement) => ({ guardrail: d.name, statement }))), slots);
+            const r = packStatements(
+                docs.flatMap((d) => d.doc.Statement.map((statement) => ({ guardrail: d.name, statement }))),
+                slots,
+            );
             if (!r.ok) continue;
             const full = names.includes("service-allow-list") ? [] : [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }];
             const level = (policies: { name: string; policy: unknown }[]): ScpLevel[] => [
@@ -314,7 +345,10 @@ describe("properties: SCP packing", function () {
             const unpacked = level(docs.map((d) => ({ name: d.name, policy: d.doc })));
             const packedChain = level(r.bins.map((b, i) => ({ name: `pack-${i}`, policy: binDocument(b) })));
             for (const request of REQUESTS) {
-                const [a, b] = [await decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: unpacked, request }), await decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: packedChain, request })];
+                const [a, b] = [
+                    await decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: unpacked, request }),
+                    await decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: packedChain, request }),
+                ];
                 assert.equal(b, a, `${names.join(", ")} in ${slots} slot(s): ${request.action} by ${request.principal}`);
                 decisions.add(a);
             }

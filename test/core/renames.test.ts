@@ -20,8 +20,7 @@ const renamed = (key: string) => `renamed-${key}`;
 /** The stack's config with every OU and account key renamed, the old key kept in formerKeys, and every reference following. */
 function renameAll(config: Record<string, any>): Record<string, any> {
     const c = structuredClone(config);
-    const mapKeys = (o: Record<string, any> | undefined, f: (k: string, v: any) => any) =>
-        o && Object.fromEntries(Object.entries(o).map(([k, v]) => [renamed(k), f(k, v)]));
+    const mapKeys = (o: Record<string, any> | undefined, f: (k: string, v: any) => any) => o && Object.fromEntries(Object.entries(o).map(([k, v]) => [renamed(k), f(k, v)]));
     c[`${NS}organizationalUnits`] = mapKeys(c[`${NS}organizationalUnits`], (k, ou) => ({
         ...ou,
         ...(ou.parent ? { parent: renamed(ou.parent) } : {}),
@@ -109,13 +108,19 @@ describe("renames keep every resource (formerKeys)", function () {
     it("prod-sso (IAM Identity Center): every pinned URN is kept by exactly one resource, the account assignments included", async () => {
         const pinned: string[] = JSON.parse(fs.readFileSync(path.join(__dirname, "urns", "prod-sso.json"), "utf8"));
         const now = await plan(project, "prod-sso", renameAll(shippedStackFile("prod-sso")));
-        assert.ok(pinned.some((u) => /AccountAssignment::developers-lz-dev-write-iam-dev$/.test(u)), "the pins hold the assignments");
+        assert.ok(
+            pinned.some((u) => /AccountAssignment::developers-lz-dev-write-iam-dev$/.test(u)),
+            "the pins hold the assignments",
+        );
         assertEveryOldUrnKept(pinned, now);
     });
 
     it("hybrid variant of prod: every account and OU renamed; every URN is kept by exactly one resource", async () => {
         const before = await plan(project, "hybrid", hybridOfProd());
         const now = await plan(project, "hybrid", renameAll(hybridOfProd()));
-        assertEveryOldUrnKept(before.map((r) => r.urn), now);
+        assertEveryOldUrnKept(
+            before.map((r) => r.urn),
+            now,
+        );
     });
 });

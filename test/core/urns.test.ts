@@ -22,7 +22,10 @@ for (const stack of ["dev", "prod", "prod-sso"]) {
             // The offline plan builds URNs the engine's way (the root stack is not in the type chain).
             const run = await shippedPlan(stack);
             assert.equal(run.error, undefined, run.error?.message);
-            current = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn).sort();
+            current = run.resources
+                .filter((r) => r.type !== "pulumi:pulumi:Stack")
+                .map((r) => r.urn)
+                .sort();
             if (process.env.UPDATE_URN_PINS) fs.writeFileSync(file, JSON.stringify(current, null, 2) + "\n");
         });
 

@@ -74,7 +74,10 @@ describe("guardrails config", () => {
             const raw = dev();
             raw.guardrails = { allowedRegions: ["eu-west-1"] };
             const found = problems(raw);
-            assert.deepEqual(found.map((p) => p.key), ["landing-zone:guardrails"]);
+            assert.deepEqual(
+                found.map((p) => p.key),
+                ["landing-zone:guardrails"],
+            );
             assert.match(found[0].message, /not allowed when layout is single-account.*budgets still apply/);
         });
 
@@ -139,7 +142,10 @@ describe("guardrails config", () => {
             many.budgets.alertEmails = Array.from({ length: 11 }, (_, i) => `finops${i}@example.com`);
             rejects(many, "landing-zone:budgets.alertEmails", /at most 10 email subscribers/);
             const twice = prod();
-            twice.budgets.thresholds = [{ percent: 100, type: "ACTUAL" }, { percent: 100, type: "ACTUAL" }];
+            twice.budgets.thresholds = [
+                { percent: 100, type: "ACTUAL" },
+                { percent: 100, type: "ACTUAL" },
+            ];
             rejects(twice, "landing-zone:budgets.thresholds[1]", /listed twice/);
             const acct = prod();
             acct.budgets.accountMonthlyLimits = { dev: 10, nowhere: 10 };
@@ -172,7 +178,10 @@ describe("guardrails config", () => {
             assert.ok(root.packed && root.documents.length < 4, `${root.documents.length} documents`);
             assert.ok(gp.targets.filter((t) => t.key !== "root").every((t) => !t.packed && t.documents.length === t.guardrails.length));
             // The identity perimeter is a resource control policy on the root.
-            assert.deepEqual(gp.resourceControlPolicies.map((r) => [r.targetKey, r.name]), [["root", "deny-external-role-assumption"]]);
+            assert.deepEqual(
+                gp.resourceControlPolicies.map((r) => [r.targetKey, r.name]),
+                [["root", "deny-external-role-assumption"]],
+            );
         });
 
         it("baseline false and no attachments: no SCP; tag policies can be turned off", () => {
@@ -183,7 +192,10 @@ describe("guardrails config", () => {
             assert.deepEqual(gp.targets, []);
             assert.deepEqual(gp.tagPolicies, []);
             assert.deepEqual(gp.resourceControlPolicies, []);
-            assert.deepEqual(gp.budgets.map((b) => b.key), ["dev", "test", "staging", "prod", "account-log-archive", "account-sandbox", "account-security"]);
+            assert.deepEqual(
+                gp.budgets.map((b) => b.key),
+                ["dev", "test", "staging", "prod", "account-log-archive", "account-sandbox", "account-security"],
+            );
         });
 
         it("the shipped prod stack packs the root's eight guardrails into fewer documents", () => {
@@ -201,11 +213,7 @@ describe("guardrails config", () => {
             raw.accounts.sandbox.roleName = "SandboxAccessRole";
             raw.guardrails.platformRoleName = "platform-deployer";
             const gp = planFromRawConfig(raw).guardrails;
-            assert.deepEqual(gp.exemptRoleArns, [
-                "arn:aws:iam::*:role/platform-deployer",
-                "arn:aws:iam::*:role/OrganizationAccountAccessRole",
-                "arn:aws:iam::*:role/SandboxAccessRole",
-            ]);
+            assert.deepEqual(gp.exemptRoleArns, ["arn:aws:iam::*:role/platform-deployer", "arn:aws:iam::*:role/OrganizationAccountAccessRole", "arn:aws:iam::*:role/SandboxAccessRole"]);
             assert.ok(gp.protectedRoleArns.includes("arn:aws:iam::*:role/landing-zone/*"));
             assert.ok(gp.protectedRoleArns.includes("arn:aws:iam::*:role/SandboxAccessRole"));
         });
@@ -230,13 +238,19 @@ describe("guardrails config", () => {
             assert.deepEqual(devBudget.linkedAccounts, ["nonprod"]);
             assert.equal(devBudget.tagFilter, "user:Environment$dev");
             assert.equal(devBudget.amount, 100);
-            assert.deepEqual(devBudget.notifications.map((n) => [n.type, n.percent]), DEFAULT_BUDGET_THRESHOLDS.map((t) => [t.type, t.percent]));
+            assert.deepEqual(
+                devBudget.notifications.map((n) => [n.type, n.percent]),
+                DEFAULT_BUDGET_THRESHOLDS.map((t) => [t.type, t.percent]),
+            );
             const prodBudget = gp.budgets.find((b) => b.environment === "prod")!;
             assert.equal(prodBudget.tagFilter, undefined, "prod has its own account: the account filter is enough");
-            assert.deepEqual(gp.tagPolicies.map((t) => [t.targetKey, t.allowedValues]), [
-                ["account-prod", ["prod"]],
-                ["account-nonprod", ["dev", "test", "staging", "nonprod"]],
-            ]);
+            assert.deepEqual(
+                gp.tagPolicies.map((t) => [t.targetKey, t.allowedValues]),
+                [
+                    ["account-prod", ["prod"]],
+                    ["account-nonprod", ["dev", "test", "staging", "nonprod"]],
+                ],
+            );
         });
     });
 });

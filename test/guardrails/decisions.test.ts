@@ -20,8 +20,7 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
 
     const role = (account: string, name: string) => `arn:aws:iam::${fakeAccountId(account)}:role/${name}`;
     const instance = (account: string, region = "eu-west-1") => `arn:aws:ec2:${region}:${fakeAccountId(account)}:instance/i-0123456789abcdef0`;
-    const inAccount = (account: string, request: SimulationRequest) =>
-        decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: scpChain(plan, gp, account), request });
+    const inAccount = (account: string, request: SimulationRequest) => decide({ identityPolicies: [ADMINISTRATOR_ACCESS], scps: scpChain(plan, gp, account), request });
     const runInstances = (account: string, instanceType: string, tokens = "required") =>
         inAccount(account, {
             principal: role(account, "developer"),
@@ -31,7 +30,10 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
         });
 
     it("the simulated chain of the dev account is root -> Workloads -> NonProd -> account", () => {
-        assert.deepEqual(scpChain(plan, gp, "dev").map((l) => l.id), ["r-ex12", "ou-workloads", "ou-workloads-nonprod", fakeAccountId("dev")]);
+        assert.deepEqual(
+            scpChain(plan, gp, "dev").map((l) => l.id),
+            ["r-ex12", "ou-workloads", "ou-workloads-nonprod", fakeAccountId("dev")],
+        );
     });
 
     it("RunInstances of a c5d.24xlarge is denied in the dev account, a t3.micro is allowed", async () => {
@@ -136,9 +138,17 @@ describe("guardrail decisions on the prod stack's SCP chains (IAM simulator)", f
             decide({
                 identityPolicies: [ADMINISTRATOR_ACCESS],
                 scps: scpChain(hybrid, hgp, account),
-                request: { principal: role(account, "developer"), action: "ec2:RunInstances", resource: instance(account), context: { "ec2:InstanceType": type, "ec2:MetadataHttpTokens": "required" } },
+                request: {
+                    principal: role(account, "developer"),
+                    action: "ec2:RunInstances",
+                    resource: instance(account),
+                    context: { "ec2:InstanceType": type, "ec2:MetadataHttpTokens": "required" },
+                },
             });
-        assert.deepEqual(scpChain(hybrid, hgp, "nonprod").map((l) => l.id), ["r-ex12", fakeAccountId("nonprod")]);
+        assert.deepEqual(
+            scpChain(hybrid, hgp, "nonprod").map((l) => l.id),
+            ["r-ex12", fakeAccountId("nonprod")],
+        );
         assert.equal(await run("nonprod", "c5d.24xlarge"), "ExplicitlyDenied");
         assert.equal(await run("nonprod", "t3.large"), "Allowed");
         assert.equal(await run("prod", "c5d.24xlarge"), "Allowed");

@@ -35,7 +35,11 @@ describe("protect-security-services: the reviewed table of detection-silencing a
             assert.ok(candidates.includes(a), `${a} is reviewed but no longer a candidate`);
             assert.ok(reason.length > 10, a);
         }
-        for (const p of PROTECTED_SECURITY_ACTIONS) assert.ok(candidates.some((a) => actionMatches(p, a)), `${p} protects nothing`);
+        for (const p of PROTECTED_SECURITY_ACTIONS)
+            assert.ok(
+                candidates.some((a) => actionMatches(p, a)),
+                `${p} protects nothing`,
+            );
     });
 
     it("protects what archives, suppresses or redirects findings and logs (the issue's list)", () => {
@@ -77,7 +81,11 @@ describe("protect-security-services: the reviewed table of detection-silencing a
             for (const action of candidates) {
                 const a = (await serviceActions(action.split(":")[0])).find((x) => x.action === action)!;
                 const resource = a.resourceTypes.length
-                    ? a.resourceTypes[0].arn.replace(/\$\{Partition\}/g, "aws").replace(/\$\{Region\}/g, "eu-west-1").replace(/\$\{Account\}/g, fakeAccountId(account)).replace(/\$\{[A-Za-z0-9]+\}/g, "x")
+                    ? a.resourceTypes[0].arn
+                          .replace(/\$\{Partition\}/g, "aws")
+                          .replace(/\$\{Region\}/g, "eu-west-1")
+                          .replace(/\$\{Account\}/g, fakeAccountId(account))
+                          .replace(/\$\{[A-Za-z0-9]+\}/g, "x")
                     : "*";
                 const ask = async (role: string) =>
                     (await simulate({ identityPolicies: [ADMINISTRATOR_ACCESS], scps, request: { principal: `arn:aws:iam::${fakeAccountId(account)}:role/${role}`, action, resource } })).decision;

@@ -43,7 +43,13 @@ describe("packing", () => {
             assert.ok(r.ok);
             if (!r.ok) return;
             assert.equal(r.bins.length, 2);
-            assert.deepEqual(r.bins.map((b) => b.items.map((i) => i.statement.Sid)), [["S1", "L1"], ["S2", "L2"]]);
+            assert.deepEqual(
+                r.bins.map((b) => b.items.map((i) => i.statement.Sid)),
+                [
+                    ["S1", "L1"],
+                    ["S2", "L2"],
+                ],
+            );
         });
 
         it("is deterministic and keeps the catalogue order inside and across documents", () => {
@@ -60,7 +66,10 @@ describe("packing", () => {
         });
 
         it("rejects statements that need more documents than free slots", () => {
-            const r = packStatements(["A", "B", "C", "D", "E"].map((s) => item(s, 4000)), 4);
+            const r = packStatements(
+                ["A", "B", "C", "D", "E"].map((s) => item(s, 4000)),
+                4,
+            );
             assert.equal(r.ok, false);
             if (r.ok) return;
             assert.match(r.reason, /need 5 documents .* only 4 attachment slots are free/);
@@ -89,7 +98,19 @@ describe("packing", () => {
             for (const d of target.documents) assert.ok(d.size <= SCP_MAX_CHARACTERS, `${d.key}: ${d.size}`);
             // No statement lost or duplicated.
             const sids = target.documents.flatMap((d) => d.sids).sort();
-            const expected = target.guardrails.flatMap((n) => buildGuardrail(n, { exemptRoleArns: [], protectedRoleArns: ["x"], allowedRegions: ["eu-west-1"], extraGlobalActions: [], instanceTypes: ["x"], services: ["s3"], securityBaseline: plan.security!.protection }).Statement.map((s) => s.Sid)).sort();
+            const expected = target.guardrails
+                .flatMap((n) =>
+                    buildGuardrail(n, {
+                        exemptRoleArns: [],
+                        protectedRoleArns: ["x"],
+                        allowedRegions: ["eu-west-1"],
+                        extraGlobalActions: [],
+                        instanceTypes: ["x"],
+                        services: ["s3"],
+                        securityBaseline: plan.security!.protection,
+                    }).Statement.map((s) => s.Sid),
+                )
+                .sort();
             assert.deepEqual(sids, expected);
         });
 
@@ -179,7 +200,10 @@ describe("packing", () => {
             assert.match(p.message, /OU workloads-nonprod \(Workloads\/NonProd\) cannot hold its guardrails/);
             assert.match(p.message, /instance-type-allow-list \d{4} characters/);
             assert.match(p.message, /over the 5120-character SCP limit/);
-            assert.ok(err.problems.some((x) => x.key === "landing-zone:guardrails.attachments.organizationalUnits.sandbox"), "the sandbox OU too");
+            assert.ok(
+                err.problems.some((x) => x.key === "landing-zone:guardrails.attachments.organizationalUnits.sandbox"),
+                "the sandbox OU too",
+            );
         });
     });
 });

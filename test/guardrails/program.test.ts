@@ -38,9 +38,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
     });
 
     it("prod attaches to the root, the OUs, and the security baseline's protection to the log archive and audit accounts only, within 5 SCPs per target", () => {
-        const ouIds = new Map(
-            prod.byType(OU).map((o) => [prod.idOf(o), o.name.replace(/^ou-/, "")]),
-        );
+        const ouIds = new Map(prod.byType(OU).map((o) => [prod.idOf(o), o.name.replace(/^ou-/, "")]));
         const accountIds = new Map(prod.byType("aws:organizations/account:Account").map((a) => [prod.idOf(a), `account ${a.name}`]));
         const attachments = prod.byType(ATTACHMENT);
         const perTarget = new Map<string, number>();
@@ -53,10 +51,15 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
             }
             if (a.name.startsWith("scp-")) perTarget.set(target, (perTarget.get(target) ?? 0) + 1);
         }
-        assert.deepEqual(
-            [...perTarget.keys()].map((id) => (id === prod.org.rootId ? "root" : ouIds.get(id) ?? accountIds.get(id))).sort(),
-            ["account log-archive", "account security", "root", "sandbox", "security", "workloads-nonprod", "workloads-prod"],
-        );
+        assert.deepEqual([...perTarget.keys()].map((id) => (id === prod.org.rootId ? "root" : (ouIds.get(id) ?? accountIds.get(id)))).sort(), [
+            "account log-archive",
+            "account security",
+            "root",
+            "sandbox",
+            "security",
+            "workloads-nonprod",
+            "workloads-prod",
+        ]);
         for (const [target, n] of perTarget) assert.ok(n + 1 <= 5, `${target}: ${n} SCPs + FullAWSAccess`);
     });
 
@@ -75,12 +78,7 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
 
     it("prod registers environment tag policies on the top production and non-production OUs", () => {
         const tagPolicies = prod.byType(POLICY).filter((r) => r.inputs.type === "TAG_POLICY");
-        assert.deepEqual(tagPolicies.map((r) => r.name).sort(), [
-            "tag-policy-ou-sandbox",
-            "tag-policy-ou-security",
-            "tag-policy-ou-workloads-nonprod",
-            "tag-policy-ou-workloads-prod",
-        ]);
+        assert.deepEqual(tagPolicies.map((r) => r.name).sort(), ["tag-policy-ou-sandbox", "tag-policy-ou-security", "tag-policy-ou-workloads-nonprod", "tag-policy-ou-workloads-prod"]);
         const nonprod = JSON.parse(prod.one(POLICY, "tag-policy-ou-workloads-nonprod").inputs.content);
         assert.equal(nonprod.tags.environment.tag_key["@@assign"], "Environment");
         assert.deepEqual(nonprod.tags.environment.tag_value["@@assign"], ["dev", "test", "staging", "nonprod"]);
@@ -91,7 +89,10 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
     it("prod registers the resource control policy on the root, after the organization that enables its type", () => {
         const gp = planFromRawConfig(rawStackConfig("prod")).guardrails;
         const rcps = prod.byType(POLICY).filter((r) => r.inputs.type === "RESOURCE_CONTROL_POLICY");
-        assert.deepEqual(rcps.map((r) => r.name), ["rcp-root-deny-external-role-assumption"]);
+        assert.deepEqual(
+            rcps.map((r) => r.name),
+            ["rcp-root-deny-external-role-assumption"],
+        );
         assert.equal(rcps[0].inputs.content, gp.resourceControlPolicies[0].content);
         assert.equal(prod.one(ATTACHMENT, "rcp-root-deny-external-role-assumption").inputs.targetId, prod.org.rootId);
         const org = prod.byType("aws:organizations/organization:Organization")[0];
@@ -118,7 +119,10 @@ describe("guardrails: shipped stacks under the mock monitor", function () {
         assert.equal(b.inputs.limitAmount, "5000");
         assert.equal(b.inputs.timeUnit, "MONTHLY");
         assert.equal(b.provider, "", "default provider: the management account");
-        assert.deepEqual(b.inputs.costFilters.map((f: any) => f.name), ["LinkedAccount"]);
+        assert.deepEqual(
+            b.inputs.costFilters.map((f: any) => f.name),
+            ["LinkedAccount"],
+        );
         assert.equal(b.inputs.notifications.length, 3);
         assert.ok(b.inputs.notifications.every((n: any) => n.subscriberEmailAddresses.every((e: string) => e.endsWith("@example.com"))));
         assert.equal(b.inputs.tags.Environment, "prod");

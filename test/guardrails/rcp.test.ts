@@ -32,7 +32,7 @@ describe("resource control policy: no role of a member account trusts outside th
             request: { principal, action: "sts:AssumeRole", resource: role, resourceAccount: dev, context: { "aws:ResourceOrgID": ORG, ...context } },
         });
 
-    it("is a valid RCP (Principal \"*\", Deny only), known at preview (no organization ID), within 5,120 characters", () => {
+    it('is a valid RCP (Principal "*", Deny only), known at preview (no organization ID), within 5,120 characters', () => {
         assert.equal(gp.resourceControlPolicies.length, 1);
         const r = gp.resourceControlPolicies[0];
         const doc = JSON.parse(r.content);
@@ -65,7 +65,10 @@ describe("resource control policy: no role of a member account trusts outside th
     it("trustedExternalAccountIds takes 12-digit account IDs only", () => {
         const raw = clone(rawStackConfig("prod")) as { guardrails: Record<string, unknown> };
         raw.guardrails.trustedExternalAccountIds = ["12345"];
-        assert.throws(() => parseConfig(raw), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "landing-zone:guardrails.trustedExternalAccountIds[0]" && /12-digit/.test(p.message)));
+        assert.throws(
+            () => parseConfig(raw),
+            (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "landing-zone:guardrails.trustedExternalAccountIds[0]" && /12-digit/.test(p.message)),
+        );
     });
 });
 

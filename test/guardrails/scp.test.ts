@@ -76,9 +76,7 @@ describe("SCP library", () => {
     });
 
     it("deny-leave-organization denies organizations:LeaveOrganization", () => {
-        assert.deepEqual(scp.denyLeaveOrganization().Statement, [
-            { Sid: "DenyLeaveOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" },
-        ]);
+        assert.deepEqual(scp.denyLeaveOrganization().Statement, [{ Sid: "DenyLeaveOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" }]);
     });
 
     it("deny-root-user denies everything when aws:PrincipalArn is like arn:aws:iam::*:root", () => {

@@ -25,9 +25,5 @@ export function scpChain(plan: LandingZonePlan, gp: GuardrailsPlan, accountKey: 
     if (!account) throw new Error(`no account ${accountKey}`);
     const ous: string[] = [];
     for (let cur = account.ouKey; cur !== undefined; cur = plan.organizationalUnits.find((o) => o.key === cur)?.parentKey) ous.unshift(cur);
-    return [
-        level("r-ex12", targets.get("root")),
-        ...ous.map((k) => level(`ou-${k}`, targets.get(`ou-${k}`))),
-        level(fakeAccountId(accountKey), targets.get(`account-${accountKey}`)),
-    ];
+    return [level("r-ex12", targets.get("root")), ...ous.map((k) => level(`ou-${k}`, targets.get(`ou-${k}`))), level(fakeAccountId(accountKey), targets.get(`account-${accountKey}`))];
 }

@@ -115,7 +115,7 @@ export async function runProgram(config: Record<string, string>, opts: RunOption
     return {
         stack,
         org: orgIdsFor(PROJECT, stack),
-        idOf: (r) => (r.importId || awsIdentityFor(r.type, String(r.inputs.name ?? r.name), r.inputs, { project: PROJECT, stack, preview: false, config }).id),
+        idOf: (r) => r.importId || awsIdentityFor(r.type, String(r.inputs.name ?? r.name), r.inputs, { project: PROJECT, stack, preview: false, config }).id,
         resources,
         outputs: run.outputs as Record<string, any>,
         byType: (type) => resources.filter((r) => r.type === type),

@@ -49,18 +49,26 @@ describe("identity config", () => {
 
     it("a malformed directory group ID, and one group for two teams", () => {
         expectProblem({ ...prodSso(), teams: shippedTeams({ developers: "developers" }) }, "landing-zone:teams.developers.directoryGroupId", /identity store group ID/);
-        expectProblem({ ...prodSso(), teams: shippedTeams({ developers: "9067a2e5c1_1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d" }) }, "landing-zone:teams.developers.directoryGroupId", /identity store group ID/);
-        expectProblem({ ...prodSso(), teams: shippedTeams({ developers: GROUP_ID.developers, qe: GROUP_ID.developers }) }, "landing-zone:teams.qe.directoryGroupId", /also the directory group of team 'developers'/);
+        expectProblem(
+            { ...prodSso(), teams: shippedTeams({ developers: "9067a2e5c1_1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d" }) },
+            "landing-zone:teams.developers.directoryGroupId",
+            /identity store group ID/,
+        );
+        expectProblem(
+            { ...prodSso(), teams: shippedTeams({ developers: GROUP_ID.developers, qe: GROUP_ID.developers }) },
+            "landing-zone:teams.qe.directoryGroupId",
+            /also the directory group of team 'developers'/,
+        );
         // People of directory groups come from the directory: none of prod-sso's own users then.
         assert.deepEqual(problems(withIdentity({ ...prodSso(), teams: shippedTeams(GROUP_ID) }, { users: {} })), []);
     });
 
     it("an unknown team, a team listed twice, and a directory (SCIM) team for a person of the Identity Center directory", () => {
         const user = (teams: string[]) => withIdentity(prodSso(), { users: { "alice@example.com": { displayName: "Alice", email: "alice@example.com", teams } } });
-        expectProblem(user(["developer"]), "landing-zone:identity.users[\"alice@example.com\"].teams[0]", /not a known team \(did you mean 'developers'\?\); teams: .*developers/);
-        expectProblem(user(["qe", "qe"]), "landing-zone:identity.users[\"alice@example.com\"].teams[1]", /listed twice/);
+        expectProblem(user(["developer"]), 'landing-zone:identity.users["alice@example.com"].teams[0]', /not a known team \(did you mean 'developers'\?\); teams: .*developers/);
+        expectProblem(user(["qe", "qe"]), 'landing-zone:identity.users["alice@example.com"].teams[1]', /listed twice/);
         const scim = { ...user(["developers"]), teams: shippedTeams(GROUP_ID) };
-        expectProblem(scim, "landing-zone:identity.users[\"alice@example.com\"].teams[0]", /directory group .*SCIM/);
+        expectProblem(scim, 'landing-zone:identity.users["alice@example.com"].teams[0]', /directory group .*SCIM/);
     });
 
     it("bad instance, store, relay state, user names and emails", () => {
@@ -68,13 +76,17 @@ describe("identity config", () => {
         expectProblem(withIdentity(prodSso(), { identityStoreId: "store-1" }), "landing-zone:identity.identityStoreId", /d-0123456789/);
         expectProblem(withIdentity(prodSso(), { relayState: "x".repeat(241) }), "landing-zone:identity.relayState", /1-240 characters/);
         expectProblem(withIdentity(prodSso(), { source: "sso" }), "landing-zone:identity.source", /iam-users, identity-center, iam-users\+identity-center/);
-        expectProblem(withIdentity(prodSso(), { users: { "alice example": { displayName: "A", email: "alice@example.com" } } }), "landing-zone:identity.users[\"alice example\"]", /without spaces/);
+        expectProblem(withIdentity(prodSso(), { users: { "alice example": { displayName: "A", email: "alice@example.com" } } }), 'landing-zone:identity.users["alice example"]', /without spaces/);
         expectProblem(withIdentity(prodSso(), { users: { alice: { displayName: "A", email: "alice" } } }), "landing-zone:identity.users.alice.email", /email address/);
         expectProblem(withIdentity(prodSso(), { users: { alice: { displayName: "A", email: "a@example.com", givenName: "A" } } }), "landing-zone:identity.users.alice.familyName", /together/);
     });
 
     it("the single-account layout: an account instance has no permission sets nor account assignments", () => {
-        expectProblem({ ...rawStackConfig("dev"), users: {}, identity: { source: "identity-center" } }, "landing-zone:identity.source", /organization instance.*account instance.*neither permission sets nor account assignments/);
+        expectProblem(
+            { ...rawStackConfig("dev"), users: {}, identity: { source: "identity-center" } },
+            "landing-zone:identity.source",
+            /organization instance.*account instance.*neither permission sets nor account assignments/,
+        );
         expectProblem({ ...rawStackConfig("dev"), identity: { source: "iam-users+identity-center" } }, "landing-zone:identity.source", /multi-account or hybrid/);
     });
 
@@ -113,21 +125,31 @@ describe("identity config", () => {
             accounts: { ...accounts, dev: { ...accounts.dev, environments: ["development-sandbox1"] } },
             teams: teams("development-sandbox1"),
         };
-        expectProblem(longer, "landing-zone:environments[0].name", /'lz-development-sandbox1-write-iam' \(33 characters\); IAM Identity Center allows 32: shorten the environment name to 19 characters/);
+        expectProblem(
+            longer,
+            "landing-zone:environments[0].name",
+            /'lz-development-sandbox1-write-iam' \(33 characters\); IAM Identity Center allows 32: shorten the environment name to 19 characters/,
+        );
     });
 
     it("reports every identity problem at once, shape and cross-key rules together", () => {
-        const raw = withIdentity({ ...prodSso(), users: { alice: { teams: ["developers"] } }, teams: shippedTeams({ developers: GROUP_ID.developers }) }, {
-            sessionDuration: "PT24H",
-            delegatedAdministrator: "nowhere",
-            users: { "bob@example.com": { displayName: "Bob", email: "bob@example.com", teams: ["nobody", "developers"] } },
-        });
-        assert.deepEqual(problems(raw).map((p) => p.key), [
-            "landing-zone:identity.sessionDuration",
-            "landing-zone:users",
-            "landing-zone:identity.delegatedAdministrator",
-            "landing-zone:identity.users[\"bob@example.com\"].teams[0]",
-            "landing-zone:identity.users[\"bob@example.com\"].teams[1]",
-        ]);
+        const raw = withIdentity(
+            { ...prodSso(), users: { alice: { teams: ["developers"] } }, teams: shippedTeams({ developers: GROUP_ID.developers }) },
+            {
+                sessionDuration: "PT24H",
+                delegatedAdministrator: "nowhere",
+                users: { "bob@example.com": { displayName: "Bob", email: "bob@example.com", teams: ["nobody", "developers"] } },
+            },
+        );
+        assert.deepEqual(
+            problems(raw).map((p) => p.key),
+            [
+                "landing-zone:identity.sessionDuration",
+                "landing-zone:users",
+                "landing-zone:identity.delegatedAdministrator",
+                'landing-zone:identity.users["bob@example.com"].teams[0]',
+                'landing-zone:identity.users["bob@example.com"].teams[1]',
+            ],
+        );
     });
 });

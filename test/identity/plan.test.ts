@@ -30,10 +30,10 @@ describe("identity plan", () => {
         const ps = (name: string) => plan.permissionSets.find((p) => p.name === name)!;
 
         it("one permission set per environment and level some team has, named for the portal", () => {
-            assert.deepEqual(plan.permissionSets.map((p) => p.name), [
-                "lz-dev-read", "lz-dev-write-iam", "lz-organization-admin", "lz-prod-admin", "lz-prod-read",
-                "lz-staging-read", "lz-staging-write", "lz-test-read", "lz-test-write",
-            ]);
+            assert.deepEqual(
+                plan.permissionSets.map((p) => p.name),
+                ["lz-dev-read", "lz-dev-write-iam", "lz-organization-admin", "lz-prod-admin", "lz-prod-read", "lz-staging-read", "lz-staging-write", "lz-test-read", "lz-test-write"],
+            );
             for (const p of plan.permissionSets) {
                 assert.ok(p.name.length <= 32, p.name);
                 assert.equal(p.sessionDuration, "PT4H");
@@ -100,14 +100,31 @@ describe("identity plan", () => {
         });
 
         it("groups lz-<team> created in the identity store, memberships for the directory's people", () => {
-            assert.deepEqual(plan.groups.map((g) => [g.displayName, g.directoryGroupId]), [
-                ["lz-auditors", undefined], ["lz-developers", undefined], ["lz-operators", undefined],
-                ["lz-product-managers", undefined], ["lz-qe", undefined], ["lz-solutions-architects", undefined],
-            ]);
-            assert.deepEqual(plan.memberships.filter((m) => m.userName === "bob@example.com").map((m) => m.team), ["developers", "qe"]);
-            assert.deepEqual(plan.users.find((u) => u.userName === "alice@example.com"), {
-                userName: "alice@example.com", displayName: "Alice Example", email: "alice@example.com", givenName: "Alice", familyName: "Example",
-            });
+            assert.deepEqual(
+                plan.groups.map((g) => [g.displayName, g.directoryGroupId]),
+                [
+                    ["lz-auditors", undefined],
+                    ["lz-developers", undefined],
+                    ["lz-operators", undefined],
+                    ["lz-product-managers", undefined],
+                    ["lz-qe", undefined],
+                    ["lz-solutions-architects", undefined],
+                ],
+            );
+            assert.deepEqual(
+                plan.memberships.filter((m) => m.userName === "bob@example.com").map((m) => m.team),
+                ["developers", "qe"],
+            );
+            assert.deepEqual(
+                plan.users.find((u) => u.userName === "alice@example.com"),
+                {
+                    userName: "alice@example.com",
+                    displayName: "Alice Example",
+                    email: "alice@example.com",
+                    givenName: "Alice",
+                    familyName: "Example",
+                },
+            );
         });
     });
 
@@ -130,15 +147,26 @@ describe("identity plan", () => {
         assert.deepEqual(migrating.users, prod.users);
         assert.deepEqual(migrating.groups, prod.groups);
         assert.deepEqual(migrating.roles, prod.roles);
-        assert.deepEqual(migrating.policies.map((p) => p.key), prod.policies.map((p) => p.key));
+        assert.deepEqual(
+            migrating.policies.map((p) => p.key),
+            prod.policies.map((p) => p.key),
+        );
         assert.deepEqual(triples(identityOf(both)), triples(identityOf(prodSso())));
         // Afterwards: no IAM users, groups or environment roles; workload roles stay.
         assert.deepEqual(after.users, []);
         assert.deepEqual(after.groups, []);
-        assert.deepEqual(after.roles.map((r) => r.name), ["lz-svc-prod-app-server"]);
+        assert.deepEqual(
+            after.roles.map((r) => r.name),
+            ["lz-svc-prod-app-server"],
+        );
         const kept = after.policies.map((p) => p.key);
         assert.deepEqual(kept, ["dev/lz-dev-boundary", "staging/lz-staging-boundary", "test/lz-test-boundary"]);
-        for (const k of kept) assert.deepEqual(after.policies.find((p) => p.key === k), migrating.policies.find((p) => p.key === k), `${k} unchanged`);
+        for (const k of kept)
+            assert.deepEqual(
+                after.policies.find((p) => p.key === k),
+                migrating.policies.find((p) => p.key === k),
+                `${k} unchanged`,
+            );
     });
 
     it("delegated administration: the member account manages everything but the management account's own set", () => {
@@ -169,7 +197,10 @@ describe("identity plan", () => {
                 assert.ok(JSON.stringify(p.inlinePolicy).includes(`"aws:ResourceTag/Environment":"${env}"`), name);
             }
             assert.ok(access.policies.some((p) => p.key === "nonprod/lz-list-describe"));
-            assert.ok(access.policies.some((p) => p.key === "nonprod/lz-dev-boundary"), "delegated roles' boundary");
+            assert.ok(
+                access.policies.some((p) => p.key === "nonprod/lz-dev-boundary"),
+                "delegated roles' boundary",
+            );
             assert.deepEqual(plan.permissionSets.find((x) => x.name === "lz-prod-read")!.managedPolicyArns, ["arn:{{partition}}:iam::aws:policy/ReadOnlyAccess"]);
         });
 
@@ -215,8 +246,10 @@ describe("identity plan", () => {
             assert.deepEqual(chooseInstance({ identityStoreId: "d-2222222222" }, lookup, "eu-west-1"), { instanceArn: arn, identityStoreId: "d-2222222222" });
         });
         it("no instance: Identity Center must be enabled once in the console", () => {
-            assert.throws(() => chooseInstance({}, { arns: [], identityStoreIds: [] }, "eu-west-1"),
-                /IAM Identity Center is not enabled in eu-west-1.*Enable it once in the IAM Identity Center console.*landing-zone:identity.instanceArn/s);
+            assert.throws(
+                () => chooseInstance({}, { arns: [], identityStoreIds: [] }, "eu-west-1"),
+                /IAM Identity Center is not enabled in eu-west-1.*Enable it once in the IAM Identity Center console.*landing-zone:identity.instanceArn/s,
+            );
             assert.throws(() => chooseInstance({ instanceArn: "arn:aws:sso:::instance/ssoins-aaaaaaaaaaaaaaaa" }, lookup, "eu-west-1"), /not an IAM Identity Center instance of this account/);
         });
     });

@@ -48,25 +48,39 @@ describe("identity center in mock runs of the program", function () {
 
     describe("prod-sso: groups created in the identity store", () => {
         let r: ProgramRun;
-        before(async () => { r = await run(prodSso()); });
+        before(async () => {
+            r = await run(prodSso());
+        });
 
         it("registers permission sets, groups, people and memberships, and no IAM user, group or environment role", () => {
             assert.equal(r.byType(T.permissionSet).length, 9);
             assert.equal(r.byType(T.assignment).length, 14);
-            assert.deepEqual(r.byType(T.group).map((g) => g.inputs.displayName).sort(), ["lz-auditors", "lz-developers", "lz-operators", "lz-product-managers", "lz-qe", "lz-solutions-architects"]);
+            assert.deepEqual(
+                r
+                    .byType(T.group)
+                    .map((g) => g.inputs.displayName)
+                    .sort(),
+                ["lz-auditors", "lz-developers", "lz-operators", "lz-product-managers", "lz-qe", "lz-solutions-architects"],
+            );
             assert.equal(r.byType(T.user).length, 6);
             assert.equal(r.byType(T.membership).length, 7, "bob is in two teams");
             assert.deepEqual(r.byType(T.iamUser), []);
             assert.deepEqual(r.byType(T.iamGroup), []);
             const roles = r.byType(T.iamRole).map((x) => String(x.inputs.name));
-            assert.deepEqual(roles.filter((n) => /^lz-(dev|test|staging|prod)-/.test(n) || n === "lz-organization-admin"), []);
+            assert.deepEqual(
+                roles.filter((n) => /^lz-(dev|test|staging|prod)-/.test(n) || n === "lz-organization-admin"),
+                [],
+            );
             assert.ok(roles.includes("lz-svc-prod-app-server"), "workload roles stay");
             for (const ps of r.byType(T.permissionSet)) {
                 assert.equal(ps.inputs.instanceArn, INSTANCE.instanceArn);
                 assert.equal(ps.inputs.sessionDuration, "PT4H");
             }
             const alice = r.one(T.user, "user-alice@example.com");
-            assert.deepEqual([alice.inputs.userName, alice.inputs.identityStoreId, alice.inputs.emails], ["alice@example.com", INSTANCE.identityStoreId, { value: "alice@example.com", primary: true, type: "work" }]);
+            assert.deepEqual(
+                [alice.inputs.userName, alice.inputs.identityStoreId, alice.inputs.emails],
+                ["alice@example.com", INSTANCE.identityStoreId, { value: "alice@example.com", primary: true, type: "work" }],
+            );
         });
 
         it("an assignment waits for its set's policies, the boundary in its account, and the account's previous assignment", () => {
@@ -94,7 +108,13 @@ describe("identity center in mock runs of the program", function () {
 
     it("directory groups (SCIM): nothing created for them, assignments name the directory's group ID", async () => {
         const r = await run(withIdentity({ ...prodSso(), teams: shippedTeams(GROUP_ID) }, { users: {} }));
-        assert.deepEqual(r.byType(T.group).map((g) => g.inputs.displayName).sort(), ["lz-auditors", "lz-product-managers", "lz-qe", "lz-solutions-architects"]);
+        assert.deepEqual(
+            r
+                .byType(T.group)
+                .map((g) => g.inputs.displayName)
+                .sort(),
+            ["lz-auditors", "lz-product-managers", "lz-qe", "lz-solutions-architects"],
+        );
         assert.deepEqual(r.byType(T.membership), []);
         assert.equal(r.one(T.assignment, "developers-lz-dev-write-iam-dev").inputs.principalId, GROUP_ID.developers);
         assert.equal(r.one(T.assignment, "operators-lz-organization-admin-management").inputs.principalId, GROUP_ID.operators);
@@ -133,12 +153,17 @@ describe("identity center in mock runs of the program", function () {
 describe("prod-sso planned offline with the policy pack", function () {
     this.timeout(300_000);
     let plan: PlanResult;
-    before(async () => { plan = await shippedPlan("prod-sso"); });
+    before(async () => {
+        plan = await shippedPlan("prod-sso");
+    });
 
     it("no violation with its policy config", () => {
         assert.equal(plan.error, undefined, plan.error?.message);
         assert.equal(plan.exitCode, 0);
-        assert.deepEqual(plan.violations.map((v) => `${v.policy}: ${v.message}`), []);
+        assert.deepEqual(
+            plan.violations.map((v) => `${v.policy}: ${v.message}`),
+            [],
+        );
         assert.equal(plan.policyPack?.configFile, path.join(ROOT, "policypack", "config", "prod-sso.json"));
     });
 
@@ -167,7 +192,12 @@ describe("prod-sso planned offline with the policy pack", function () {
             fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: index.ts$/m, `main: ${path.join(ROOT, "index.ts")}`));
             fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(t.dir, "tsconfig.json"));
             fs.copyFileSync(path.join(ROOT, "Pulumi.prod-sso.yaml"), path.join(t.dir, "Pulumi.prod-sso.yaml"));
-            const r = await runPlanHere({ dir: t.dir, stack: "prod-sso", policyPackDir: null, mocks: { invokes: { "aws:ssoadmin/getInstances:getInstances": { arns: [], identityStoreIds: [] } }, resources: {} } });
+            const r = await runPlanHere({
+                dir: t.dir,
+                stack: "prod-sso",
+                policyPackDir: null,
+                mocks: { invokes: { "aws:ssoadmin/getInstances:getInstances": { arns: [], identityStoreIds: [] } }, resources: {} },
+            });
             assert.equal(r.error?.kind, "program", JSON.stringify(r.error));
             assert.match(r.error!.message, /IAM Identity Center is not enabled in eu-west-1.*Enable it once in the IAM Identity Center console/s);
         } finally {

@@ -21,12 +21,32 @@ describe("bench: generated stacks", function () {
         assert.strictEqual(new Set(envs).size, envs.length);
         // The policy config knows every environment of the generated stack.
         const policy = benchPolicyConfig(config);
-        const listed = Object.values(policy).flatMap((v) => (v && typeof v === "object" && Array.isArray((v as { environments?: string[] }).environments) ? (v as { environments: string[] }).environments : []));
+        const listed = Object.values(policy).flatMap((v) =>
+            v && typeof v === "object" && Array.isArray((v as { environments?: string[] }).environments) ? (v as { environments: string[] }).environments : [],
+        );
         for (const e of envs) assert.ok(listed.includes(e), `${e} in the policy config`);
     });
 
     it("reports each figure's median over the runs", () => {
-        const row = (programMs: number, floorMs: number) => ({ accounts: 10, resources: 152, programMs, floorMs, policyMs: programMs / 2, analyzeMs: 1, analyzeStackMs: 1, policyFloorMs: 1, sequentialTotalMs: 1, streamedTotalMs: 1, peakRssMb: 1, floorPeakRssMb: 1, groupsFloorMs: 1, programCpuMs: 1, floorCpuMs: 1, policyCpuMs: 1, policyFloorCpuMs: 1 });
+        const row = (programMs: number, floorMs: number) => ({
+            accounts: 10,
+            resources: 152,
+            programMs,
+            floorMs,
+            policyMs: programMs / 2,
+            analyzeMs: 1,
+            analyzeStackMs: 1,
+            policyFloorMs: 1,
+            sequentialTotalMs: 1,
+            streamedTotalMs: 1,
+            peakRssMb: 1,
+            floorPeakRssMb: 1,
+            groupsFloorMs: 1,
+            programCpuMs: 1,
+            floorCpuMs: 1,
+            policyCpuMs: 1,
+            policyFloorCpuMs: 1,
+        });
         const m = medianRow([row(900, 500), row(1500, 400), row(1000, 450)]);
         assert.strictEqual(m.programMs, 1000);
         assert.strictEqual(m.floorMs, 450);
@@ -63,7 +83,10 @@ describe("bench: generated stacks", function () {
                 assert.strictEqual(same.error, undefined, same.error?.message);
                 const histogram = (ts: string[]) => JSON.stringify([...ts.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>())].sort());
                 assert.strictEqual(histogram(same.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)), histogram(types));
-                assert.ok(same.resources.every((r) => r.parent === undefined || r.parent.endsWith("bench-floor-bench")), "registered flat");
+                assert.ok(
+                    same.resources.every((r) => r.parent === undefined || r.parent.endsWith("bench-floor-bench")),
+                    "registered flat",
+                );
             } finally {
                 fs.rmSync(floorDir, { recursive: true, force: true });
             }

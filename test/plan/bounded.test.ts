@@ -43,7 +43,10 @@ describe("plan: bounded, explained failures", function () {
         const r = await outcome.loops!;
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "policy-pack", r.error?.message);
-        assert.match(r.error!.message, /policy 'loops-on-groups' did not finish evaluating aws:iam\/group:Group 'payments-admins' within 6 s; the policy pack was stopped \(raise the limit with --timeout\)/);
+        assert.match(
+            r.error!.message,
+            /policy 'loops-on-groups' did not finish evaluating aws:iam\/group:Group 'payments-admins' within 6 s; the policy pack was stopped \(raise the limit with --timeout\)/,
+        );
         // Well before the default limit of two minutes.
         assert.ok(performance.now() - started < 60_000);
     });
@@ -82,7 +85,10 @@ describe("plan: bounded, explained failures", function () {
     it("reports the first error of a program whose process ends without a result", async () => {
         const r = await outcome.stalls!;
         assert.strictEqual(r.error?.kind, "program", r.error?.message);
-        assert.match(r.error!.message, /^the program's process ended without a result \(exit code \d+\); its first error: the offline plan has no answer for the function 'aws:ec2\/getInstance:getInstance'/);
+        assert.match(
+            r.error!.message,
+            /^the program's process ended without a result \(exit code \d+\); its first error: the offline plan has no answer for the function 'aws:ec2\/getInstance:getInstance'/,
+        );
     });
 
     it("shows a TypeScript error of a pack outside this repository without --verbose", async () => {
@@ -91,7 +97,10 @@ describe("plan: bounded, explained failures", function () {
             const pack = copyFixture("ts-error-pack", t.dir);
             const r = await runCliHere(["--stack", "good", "--dir", fixture("bad-config"), "--policy-pack", pack]);
             assert.strictEqual(r.status, 2, r.stdout + r.stderr);
-            assert.match(r.stdout, /error \(policy-pack\): policy pack .*ts-error-pack failed to start \(exit code 1\):\nSyntaxError: cannot transpile TypeScript:\n.*index\.ts\(4,38\): error: Expected "\]" but found/);
+            assert.match(
+                r.stdout,
+                /error \(policy-pack\): policy pack .*ts-error-pack failed to start \(exit code 1\):\nSyntaxError: cannot transpile TypeScript:\n.*index\.ts\(4,38\): error: Expected "\]" but found/,
+            );
             assert.match(r.stdout, /const levels: string\[\] = \["advisory" "mandatory"\];/);
             assert.ok(!/\n\s+at /.test(r.stdout), "no stack frames");
         } finally {

@@ -56,10 +56,10 @@ describe("plan: config errors", function () {
             [
                 "Invalid stack configuration (2 problems); nothing was deployed:",
                 "  - secret-demo:contact.email: secret value, not checked offline",
-                "  - secret-demo:owner: must be an email address (got \"not-an-email\")",
+                '  - secret-demo:owner: must be an email address (got "not-an-email")',
             ].join("\n"),
         );
-        assert.ok(!renderText(r).includes("[secret]\")"), "the placeholder is not judged in the output");
+        assert.ok(!renderText(r).includes('[secret]")'), "the placeholder is not judged in the output");
     });
 
     it("tells the landing zone's users to quote an account ID YAML read as a number, with the text they wrote", async () => {
@@ -91,7 +91,10 @@ describe("plan: config errors", function () {
         const r = await runPlanHere({ dir: fixture("policy-config-typo"), stack: "dev", policyConfigFile: path.join(fixture("policy-config-typo"), "policy-config.json") });
         assert.strictEqual(r.exitCode, 2);
         assert.strictEqual(r.error?.kind, "config", r.error?.message);
-        assert.match(r.error!.message, /^policy pack config .*policy-config\.json: unknown policy 'iam-no-user-permisions' \(did you mean 'iam-no-user-permissions'\?\); the policies of aws-landing-zone-guardrails are: /);
+        assert.match(
+            r.error!.message,
+            /^policy pack config .*policy-config\.json: unknown policy 'iam-no-user-permisions' \(did you mean 'iam-no-user-permissions'\?\); the policies of aws-landing-zone-guardrails are: /,
+        );
         for (const known of ["iam-no-user-permissions", "iam-tag-isolation", "org-account-quota"]) assert.ok(r.error!.message.includes(known), known);
     });
 

@@ -46,7 +46,15 @@ describe("plan: analyzer encoding", function () {
         ref.setUrn(full.urn);
         ref.setType(full.type);
         ref.setName(full.name);
-        ref.setProperties(structpb.Struct.fromJavaScript({ name: "ops-admin", arn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", tags: { Environment: "prod" }, password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" }, list: [1, null, true] }));
+        ref.setProperties(
+            structpb.Struct.fromJavaScript({
+                name: "ops-admin",
+                arn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+                tags: { Environment: "prod" },
+                password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" },
+                list: [1, null, true],
+            }),
+        );
         const opts = pb.AnalyzeRequest.deserializeBinary(encoded[0]!.analyzeRequest).getOptions();
         ref.setOptions(opts);
         ref.setProvider(pb.AnalyzeRequest.deserializeBinary(encoded[0]!.analyzeRequest).getProvider());
@@ -74,10 +82,18 @@ describe("plan: analyzer encoding", function () {
     });
 
     it("gets the same verdicts from the pack for encoded and plain resources", async () => {
-        const user = { urn: urn("aws:iam/userPolicy:UserPolicy", "inline"), type: "aws:iam/userPolicy:UserPolicy", name: "inline", properties: { user: "bob", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) } };
+        const user = {
+            urn: urn("aws:iam/userPolicy:UserPolicy", "inline"),
+            type: "aws:iam/userPolicy:UserPolicy",
+            name: "inline",
+            properties: { user: "bob", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) },
+        };
         const plain = await client.analyze(user);
         const encoded = await client.analyze(client.encode(user));
-        assert.ok(plain.some((v) => v.policyName === "iam-no-user-permissions"), JSON.stringify(plain));
+        assert.ok(
+            plain.some((v) => v.policyName === "iam-no-user-permissions"),
+            JSON.stringify(plain),
+        );
         assert.deepStrictEqual(encoded, plain);
     });
 });
@@ -132,19 +148,36 @@ describe("plan: streaming evaluation", () => {
         ev.add(resource("c"));
         assert.strictEqual(fake.calls.length, 0, "nothing is sent before the pack is configured");
         ev.attach(fake as unknown as PolicyPackClient);
-        assert.deepStrictEqual(fake.calls.map((u) => u.split("::").pop()), ["a", "b"], "at most two in flight");
+        assert.deepStrictEqual(
+            fake.calls.map((u) => u.split("::").pop()),
+            ["a", "b"],
+            "at most two in flight",
+        );
         fake.answerAll();
         await tick();
-        assert.deepStrictEqual(fake.calls.map((u) => u.split("::").pop()), ["a", "b", "c"]);
+        assert.deepStrictEqual(
+            fake.calls.map((u) => u.split("::").pop()),
+            ["a", "b", "c"],
+        );
         ev.add(resource("d"));
-        assert.deepStrictEqual(fake.calls.map((u) => u.split("::").pop()), ["a", "b", "c", "d"], "sent as it arrives, before the program ends");
+        assert.deepStrictEqual(
+            fake.calls.map((u) => u.split("::").pop()),
+            ["a", "b", "c", "d"],
+            "sent as it arrives, before the program ends",
+        );
         const done = ev.finish();
         fake.answerAll();
         const vs = await done;
         assert.strictEqual(fake.maxInFlight, 2);
         // Answers came newest first; violations keep registration order, the stack's last.
-        assert.deepStrictEqual(vs.map((v) => v.urn?.split("::").pop() ?? "(stack)"), ["a", "b", "c", "d", "(stack)"]);
-        assert.deepStrictEqual(fake.stackCalls.map((c) => c.map((u) => u.split("::").pop())), [["a", "b", "c", "d"]]);
+        assert.deepStrictEqual(
+            vs.map((v) => v.urn?.split("::").pop() ?? "(stack)"),
+            ["a", "b", "c", "d", "(stack)"],
+        );
+        assert.deepStrictEqual(
+            fake.stackCalls.map((c) => c.map((u) => u.split("::").pop())),
+            [["a", "b", "c", "d"]],
+        );
         assert.ok(ev.timings.analyzeMs >= 0 && ev.timings.analyzeStackMs >= 0);
     });
 
@@ -157,7 +190,11 @@ describe("plan: streaming evaluation", () => {
         fake.failOne("analyze failed: policy exploded");
         await tick();
         ev.add(resource("c"));
-        assert.deepStrictEqual(fake.calls.map((u) => u.split("::").pop()), ["a"], "no call after the failure");
+        assert.deepStrictEqual(
+            fake.calls.map((u) => u.split("::").pop()),
+            ["a"],
+            "no call after the failure",
+        );
         await assert.rejects(ev.finish(), /policy exploded/);
         assert.deepStrictEqual(fake.stackCalls, []);
     });
@@ -166,7 +203,10 @@ describe("plan: streaming evaluation", () => {
         const fake = new FakeClient();
         const ev = new StreamingEvaluation(8);
         ev.attach(fake as unknown as PolicyPackClient);
-        assert.deepStrictEqual((await ev.finish()).map((v) => v.policyName), ["stack-policy"]);
+        assert.deepStrictEqual(
+            (await ev.finish()).map((v) => v.policyName),
+            ["stack-policy"],
+        );
         assert.throws(() => new StreamingEvaluation(0), /positive whole number/);
     });
 });

@@ -22,11 +22,20 @@ describe("plan: mocks file (--mocks)", () => {
             fs.writeFileSync(file, "invoke:\n  aws:ec2/getAmi:getAmi: {}\nresources:\n  web: 3\n");
             assert.throws(
                 () => loadMocksFile(file),
-                (e: unknown) => e instanceof ConfigError && /'invoke' is not a section of a mocks file; allowed: invokes, resources/.test(e.message) && /resources\.web: expected a mapping of output properties, not 3/.test(e.message),
+                (e: unknown) =>
+                    e instanceof ConfigError &&
+                    /'invoke' is not a section of a mocks file; allowed: invokes, resources/.test(e.message) &&
+                    /resources\.web: expected a mapping of output properties, not 3/.test(e.message),
             );
             fs.writeFileSync(path.join(t.dir, "m.json"), "{ invokes: ");
-            assert.throws(() => loadMocksFile(path.join(t.dir, "m.json")), (e: unknown) => e instanceof ConfigError && /is not valid JSON/.test(e.message));
-            assert.throws(() => loadMocksFile(path.join(t.dir, "none.yaml")), (e: unknown) => e instanceof ConfigError && /none\.yaml/.test(e.message));
+            assert.throws(
+                () => loadMocksFile(path.join(t.dir, "m.json")),
+                (e: unknown) => e instanceof ConfigError && /is not valid JSON/.test(e.message),
+            );
+            assert.throws(
+                () => loadMocksFile(path.join(t.dir, "none.yaml")),
+                (e: unknown) => e instanceof ConfigError && /none\.yaml/.test(e.message),
+            );
         } finally {
             t.remove();
         }

@@ -185,7 +185,10 @@ describe("plan: mocks", () => {
         assert.strictEqual(doc.minifiedJson, JSON.stringify(parsed));
         assert.ok(doc.json.includes('\n  "Statement"'), "indented like the provider's json output");
         // Override documents replace statements with the same Sid.
-        const merged = policyDocument({ statements: [{ sid: "One", actions: ["s3:GetObject"], resources: ["*"] }], overridePolicyDocuments: [JSON.stringify({ Statement: [{ Sid: "One", Effect: "Deny", Action: "*", Resource: "*" }] })] });
+        const merged = policyDocument({
+            statements: [{ sid: "One", actions: ["s3:GetObject"], resources: ["*"] }],
+            overridePolicyDocuments: [JSON.stringify({ Statement: [{ Sid: "One", Effect: "Deny", Action: "*", Resource: "*" }] })],
+        });
         assert.deepStrictEqual(JSON.parse(merged.json).Statement, [{ Sid: "One", Effect: "Deny", Action: "*", Resource: "*" }]);
     });
 });

@@ -34,7 +34,10 @@ describe("plan: programs under the mock monitor", function () {
         assert.strictEqual(billing.outputs.maxUsers, 3);
         assert.strictEqual(billing.outputs.retention, 30);
         assert.strictEqual(billing.outputs.regionName, "eu-central-1");
-        assert.ok(billing.resources.some((r) => r.name === "payments"), "component named after config 'team'");
+        assert.ok(
+            billing.resources.some((r) => r.name === "payments"),
+            "component named after config 'team'",
+        );
         // A component's registerOutputs reaches its record (it comes after the registration).
         assert.deepStrictEqual(one(billing, "billing:access:TeamAccess", "payments").outputs, { groupName: "payments-admins" });
         assert.strictEqual(one(billing, "aws:iam/policy:Policy", "billing-read").inputs.description, "owned by finance-platform");
@@ -79,10 +82,7 @@ describe("plan: programs under the mock monitor", function () {
         assert.strictEqual(policy.retainOnDelete, true);
         assert.strictEqual(policy.operation, "create");
         for (const r of report.resources) assert.ok(Array.isArray(r.aliases) && Array.isArray(r.ignoreChanges), r.urn);
-        assert.deepStrictEqual(
-            { create: report.summary.create, import: report.summary.import, read: report.summary.read },
-            { create: billing.resources.length - 1, import: 1, read: 0 },
-        );
+        assert.deepStrictEqual({ create: report.summary.create, import: report.summary.import, read: report.summary.read }, { create: billing.resources.length - 1, import: 1, read: 0 });
     });
 
     it("leaves cloud-computed outputs unknown, as a preview does, while invokes are answered", () => {
@@ -192,7 +192,10 @@ describe("plan: CLI", function () {
         const r = await runCliHere(["--stack", "good", "--dir", fixture("bad-config"), "--no-policy-pack"]);
         assert.strictEqual(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /\+\s+├─ aws:iam:Group\s+dev\s+create/);
-        assert.match(r.stdout, /Summary: 3 resources \(3 to create\); 0 mandatory, 0 advisory violations; ok; deletes not shown: the offline plan has no state; a change review against a base plan shows them\n$/);
+        assert.match(
+            r.stdout,
+            /Summary: 3 resources \(3 to create\); 0 mandatory, 0 advisory violations; ok; deletes not shown: the offline plan has no state; a change review against a base plan shows them\n$/,
+        );
     });
 
     it("fails with exit status 2 when the policy pack is missing", async () => {

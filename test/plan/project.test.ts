@@ -56,14 +56,26 @@ describe("plan: Pulumi project and stack config", () => {
     it("reports what stops it reading the project as ConfigError", () => {
         const t = tempDir("plan-project-");
         try {
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /no Pulumi.yaml/.test(e.message));
+            assert.throws(
+                () => loadProject(t.dir, "dev"),
+                (e: unknown) => e instanceof ConfigError && /no Pulumi.yaml/.test(e.message),
+            );
             fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: python\n");
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /runtime 'python'/.test(e.message));
+            assert.throws(
+                () => loadProject(t.dir, "dev"),
+                (e: unknown) => e instanceof ConfigError && /runtime 'python'/.test(e.message),
+            );
             fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nmain: missing.ts\n");
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /missing.ts/.test(e.message));
+            assert.throws(
+                () => loadProject(t.dir, "dev"),
+                (e: unknown) => e instanceof ConfigError && /missing.ts/.test(e.message),
+            );
             fs.writeFileSync(path.join(t.dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config: [unclosed\n");
-            assert.throws(() => loadProject(t.dir, "dev"), (e: unknown) => e instanceof ConfigError && /not valid YAML/.test(e.message));
+            assert.throws(
+                () => loadProject(t.dir, "dev"),
+                (e: unknown) => e instanceof ConfigError && /not valid YAML/.test(e.message),
+            );
             assert.throws(() => loadProject(t.dir, "bad stack"), ConfigError);
         } finally {
             t.remove();
@@ -91,7 +103,10 @@ describe("plan: Pulumi project and stack config", () => {
             // Callers that do not collect them (the estate review) get them all in one ConfigError.
             assert.throws(
                 () => loadProject(t.dir, "dev"),
-                (e: unknown) => e instanceof ConfigError && e.message.startsWith("Stack settings (4 problems the Pulumi CLI would refuse):\n  - p:layout: missing") && e.message.includes("  - p:token: declared secret"),
+                (e: unknown) =>
+                    e instanceof ConfigError &&
+                    e.message.startsWith("Stack settings (4 problems the Pulumi CLI would refuse):\n  - p:layout: missing") &&
+                    e.message.includes("  - p:token: declared secret"),
             );
             fs.writeFileSync(path.join(t.dir, "Pulumi.dev.yaml"), "config:\n  count: 5\n  layout: x\n  flags: [a]\n  token:\n    secure: AAAA\n");
             assert.deepStrictEqual(loadProject(t.dir, "dev").problems, []);

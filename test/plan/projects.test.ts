@@ -40,7 +40,10 @@ describe("plan: any Pulumi TypeScript project", function () {
         try {
             const r = await runPlanHere({ dir: copyFixture("billing", t.dir), stack: "ci", policyPackDir: null });
             assert.strictEqual(r.error, undefined, r.error?.message);
-            assert.ok(r.notes?.some((n) => n.startsWith("packages the project does not have, taken from this repository: @pulumi/aws")), JSON.stringify(r.notes));
+            assert.ok(
+                r.notes?.some((n) => n.startsWith("packages the project does not have, taken from this repository: @pulumi/aws")),
+                JSON.stringify(r.notes),
+            );
             // Inside this repository, the packages are the project's own (Node.js finds them): nothing to say.
             const inside = await runPlanHere({ dir: fixture("billing"), stack: "ci", policyPackDir: null });
             assert.ok(!inside.notes?.some((n) => n.startsWith("packages")), JSON.stringify(inside.notes));
@@ -114,8 +117,14 @@ describe("plan: any Pulumi TypeScript project", function () {
         assert.strictEqual(r.exitCode, 0);
         const stderr = r.logs.filter((l) => l.stream === "stderr").map((l) => l.message);
         assert.ok(stderr.includes("building the readers group"), JSON.stringify(r.logs));
-        assert.ok(stderr.some((m) => /\[DEP0128\] DeprecationWarning: Invalid 'main' field/.test(m)), JSON.stringify(r.logs));
-        assert.ok(stderr.some((m) => /\[DEP_DEMO\] DeprecationWarning: this program uses an old helper/.test(m)), JSON.stringify(r.logs));
+        assert.ok(
+            stderr.some((m) => /\[DEP0128\] DeprecationWarning: Invalid 'main' field/.test(m)),
+            JSON.stringify(r.logs),
+        );
+        assert.ok(
+            stderr.some((m) => /\[DEP_DEMO\] DeprecationWarning: this program uses an old helper/.test(m)),
+            JSON.stringify(r.logs),
+        );
         assert.ok(r.logs.some((l) => l.severity === "warning" && /Could not find entry point 'bin\/index.js' specified in package.json/.test(l.message)));
         assert.ok(!r.logs.some((l) => l.severity === "error"));
     });
@@ -129,7 +138,9 @@ describe("plan: any Pulumi TypeScript project", function () {
             assert.strictEqual(other.policyPack?.configSource, "defaults");
             assert.strictEqual(other.policyPack?.configFile, undefined);
             assert.ok(
-                other.notes?.includes(`policy config: the pack's defaults; ${path.join("policypack", "config", "dev.json")} belongs to the pack's own project and was not applied to this one (pass --policy-pack-config to apply it)`),
+                other.notes?.includes(
+                    `policy config: the pack's defaults; ${path.join("policypack", "config", "dev.json")} belongs to the pack's own project and was not applied to this one (pass --policy-pack-config to apply it)`,
+                ),
                 JSON.stringify(other.notes),
             );
             const asked = await runPlanHere({ dir, stack: "dev", policyConfigFile: path.join(ROOT, "policypack", "config", "dev.json") });

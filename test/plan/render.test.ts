@@ -75,7 +75,12 @@ describe("plan: rendering", () => {
     });
 
     it("prints a preview-like tree with operations and options", () => {
-        const imported = res("aws:iam/role:Role", "legacy", { name: "legacy" }, { options: { protect: true, retainOnDelete: false, importId: "legacy", aliases: [], ignoreChanges: ["tags"], replaceOnChanges: [], additionalSecretOutputs: [] } });
+        const imported = res(
+            "aws:iam/role:Role",
+            "legacy",
+            { name: "legacy" },
+            { options: { protect: true, retainOnDelete: false, importId: "legacy", aliases: [], ignoreChanges: ["tags"], replaceOnChanges: [], additionalSecretOutputs: [] } },
+        );
         const p = plan([stack, imported]);
         p.summary.create = 1;
         p.summary.import = 1;

@@ -23,7 +23,10 @@ function run(file: string, env: Record<string, string>): { status: number | null
 
 function cachedFiles(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".js"));
+    return fs
+        .readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(".js"));
 }
 
 describe("plan: TypeScript loader", function () {
@@ -83,7 +86,10 @@ describe("plan: TypeScript loader", function () {
             ].join("\n");
             fs.writeFileSync(path.join(t.dir, "main.ts"), source);
             // target ES2020 (class fields assigned, so the setter runs) and decorator metadata, as tsc emits them.
-            fs.writeFileSync(path.join(t.dir, "tsconfig.json"), '{\n  // comments and trailing commas, as tsconfig.json allows\n  "compilerOptions": { "target": "ES2020", "experimentalDecorators": true, "emitDecoratorMetadata": true, },\n}\n');
+            fs.writeFileSync(
+                path.join(t.dir, "tsconfig.json"),
+                '{\n  // comments and trailing commas, as tsconfig.json allows\n  "compilerOptions": { "target": "ES2020", "experimentalDecorators": true, "emitDecoratorMetadata": true, },\n}\n',
+            );
             const old = run(path.join(t.dir, "main.ts"), { PLAN_TRANSPILE_CACHE: "off", PLAN_TSCONFIG: path.join(t.dir, "tsconfig.json") });
             assert.strictEqual(old.stdout, "setter 1\nname String\n", old.stderr);
             // ES2022 defines class fields: the base's setter is not called.

@@ -26,7 +26,13 @@ describe("policy pack: reviewed table of AWS managed policies", () => {
     });
 
     it("the ARN check fails on malformed ARNs", () => {
-        for (const arn of ["arn:aws:iam::aws:policy/Admin istratorAccess", "arn:aws:iam::123456789012:policy/AdministratorAccess", "arn:aws:iam:aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/aws-service-role/X", "arn:aws:iam::aws:policy/Other"]) {
+        for (const arn of [
+            "arn:aws:iam::aws:policy/Admin istratorAccess",
+            "arn:aws:iam::123456789012:policy/AdministratorAccess",
+            "arn:aws:iam:aws:policy/AdministratorAccess",
+            "arn:aws:iam::aws:policy/aws-service-role/X",
+            "arn:aws:iam::aws:policy/Other",
+        ]) {
             assert.ok(malformed({ name: "AdministratorAccess", arn, version: "v1" }), arn);
         }
         assert.ok(malformed({ name: "AdministratorAccess", arn: "arn:aws:iam::aws:policy/AdministratorAccess", version: "1" }));
@@ -36,14 +42,20 @@ describe("policy pack: reviewed table of AWS managed policies", () => {
         const known = new Map(Object.values(aws.iam.ManagedPolicy as Record<string, string>).map((arn) => [arn.split("/").pop()!, arn]));
         const compared = AWS_MANAGED_POLICIES.filter((p) => known.has(p.name));
         assert.ok(compared.length >= 40, `${compared.length} entries compared`);
-        assert.deepStrictEqual(compared.filter((p) => known.get(p.name) !== p.arn).map((p) => `${p.name}: ${p.arn} vs ${known.get(p.name)}`), []);
+        assert.deepStrictEqual(
+            compared.filter((p) => known.get(p.name) !== p.arn).map((p) => `${p.name}: ${p.arn} vs ${known.get(p.name)}`),
+            [],
+        );
     });
 
     it("grants parse and name only actions of the catalogue", async () => {
         const problems: string[] = [];
         for (const p of AWS_MANAGED_POLICIES) {
             const parsed = parseDocument(JSON.stringify(awsManagedDocument(p)));
-            if (parsed.kind !== "ok") { problems.push(`${p.name}: ${parsed.kind}`); continue; }
+            if (parsed.kind !== "ok") {
+                problems.push(`${p.name}: ${parsed.kind}`);
+                continue;
+            }
             for (const s of parsed.statements) for (const f of await checkStatement(s)) problems.push(`${p.name}: ${f}`);
         }
         assert.deepStrictEqual(problems, []);

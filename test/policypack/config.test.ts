@@ -49,8 +49,11 @@ describe("policy pack: metadata, config and enforcement levels", function () {
             await pack.client().configure(cfg);
             try {
                 const base = cleanStack();
-                const vs = [...await analyzeEach(pack.client(), base), ...await pack.client().analyzeStack(base)];
-                assert.deepStrictEqual(vs.map((v) => v.message), []);
+                const vs = [...(await analyzeEach(pack.client(), base)), ...(await pack.client().analyzeStack(base))];
+                assert.deepStrictEqual(
+                    vs.map((v) => v.message),
+                    [],
+                );
             } finally {
                 await pack.client().configure({});
             }
@@ -65,7 +68,9 @@ describe("policy pack: metadata, config and enforcement levels", function () {
 
     describe("Configure changes what the pack reports", () => {
         const badAccount = () => res(T.account, "untagged", { name: "untagged", email: "u@example.com" }, { protect: true });
-        afterEach(async () => { await pack.client().configure({}); });
+        afterEach(async () => {
+            await pack.client().configure({});
+        });
 
         it("disabled turns a policy off; advisory downgrades it", async () => {
             expectViolation(await pack.client().analyze(badAccount()), "org-account-environment-tag", undefined, "mandatory");
@@ -75,7 +80,7 @@ describe("policy pack: metadata, config and enforcement levels", function () {
             expectViolation(await pack.client().analyze(badAccount()), "org-account-environment-tag", undefined, "advisory");
         });
 
-        it("\"all\" sets every policy's level and a policy entry overrides it", async () => {
+        it('"all" sets every policy\'s level and a policy entry overrides it', async () => {
             await pack.client().configure({ all: "advisory", "org-account-protection": "mandatory" });
             const vs = await pack.client().analyze(res(T.account, "x", { name: "x", email: "x@example.com", closeOnDeletion: true }));
             expectViolation(vs, "org-account-environment-tag", undefined, "advisory");
@@ -102,7 +107,16 @@ describe("policy pack: metadata, config and enforcement levels", function () {
         it("the admin tag convention is configurable", async () => {
             // Without the baseline admin role, which is marked with the default AccessLevel tag.
             const base = without(cleanStack(), "admin-role", "admin-role-admin");
-            const role = res(T.role, "breakglass", { name: "breakglass", assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }), tags: { Tier: "breakglass" } });
+            const role = res(T.role, "breakglass", {
+                name: "breakglass",
+                assumeRolePolicy: doc({
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::111111111111:root" },
+                    Action: "sts:AssumeRole",
+                    Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                }),
+                tags: { Tier: "breakglass" },
+            });
             const att = res(T.rolePolicyAttachment, "breakglass-admin", { role: "breakglass", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: [role] } });
             const stack = [...base, role, att];
             expectViolation(await pack.client().analyzeStack(stack), "iam-no-full-admin", /breakglass/);

@@ -41,7 +41,11 @@ describe("policy pack: corpus of Pulumi programs (preview under the SDK mock mon
             assert.ok(!result.error, `plan failed: ${result.error?.kind}: ${result.error?.message}\n${result.error?.detail ?? ""}`);
             const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory");
             if (expect.clean) {
-                assert.deepStrictEqual(mandatory.map((v) => `${v.policy}: ${v.message}`), [], `clean program got mandatory violations:\n${describeViolations(result)}`);
+                assert.deepStrictEqual(
+                    mandatory.map((v) => `${v.policy}: ${v.message}`),
+                    [],
+                    `clean program got mandatory violations:\n${describeViolations(result)}`,
+                );
                 assert.strictEqual(result.exitCode, 0);
                 return;
             }

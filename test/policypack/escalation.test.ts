@@ -37,7 +37,7 @@ describe("policy pack: privilege-escalation methods (recall)", function () {
 
     const judge = async (e: Entry) => {
         const stack = entryStack(e);
-        const vs = [...await analyzeEach(pack.client(), stack), ...await pack.client().analyzeStack(stack)];
+        const vs = [...(await analyzeEach(pack.client(), stack)), ...(await pack.client().analyzeStack(stack))];
         verdicts.set(e.id, vs);
         return vs;
     };
@@ -56,12 +56,17 @@ describe("policy pack: privilege-escalation methods (recall)", function () {
             for (const e of entries) {
                 const vs = await judge(e);
                 if (caught(e, vs)) n++;
-                else lines.push(`    missed        ${e.id}: ${e.method}\n${escalations(vs).map((v) => `      ${v.message.split("\n")[1]}`).join("\n")}`);
+                else
+                    lines.push(
+                        `    missed        ${e.id}: ${e.method}\n${escalations(vs)
+                            .map((v) => `      ${v.message.split("\n")[1]}`)
+                            .join("\n")}`,
+                    );
             }
             return n;
         };
         const classic = await count(catalogue.methods.filter((m) => m.catalogue === "classic"));
-        const wider = classic + await count(catalogue.methods.filter((m) => m.catalogue === "wider"));
+        const wider = classic + (await count(catalogue.methods.filter((m) => m.catalogue === "wider")));
         const variants = await count(catalogue.variants);
         const falseAlarms: string[] = [];
         for (const e of catalogue.safe) {

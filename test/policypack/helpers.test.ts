@@ -10,7 +10,11 @@ import { isUnknown, toPlain, UNKNOWN } from "../../policypack/lib/unknown";
 import { escalationGrants } from "../../policypack/policies/privilegeEscalation";
 import { FORCE_MFA, MFA_TRUST } from "./support";
 
-const stmt0 = (d: unknown) => { const p = parseDocument(d); if (p.kind !== "ok") throw new Error(p.kind); return p.statements[0]; };
+const stmt0 = (d: unknown) => {
+    const p = parseDocument(d);
+    if (p.kind !== "ok") throw new Error(p.kind);
+    return p.statements[0];
+};
 
 describe("policy pack helpers", () => {
     it("edit distance and suggestions", () => {
@@ -23,13 +27,13 @@ describe("policy pack helpers", () => {
         assert.strictEqual(await checkAction("s3:GetObject"), undefined);
         assert.strictEqual(await checkAction("S3:getobject"), undefined, "IAM action names are case-insensitive");
         assert.strictEqual(await checkAction("iam:Put*"), undefined);
-        assert.match(await checkAction("iam:Frob*") ?? "", /matches no iam action/);
-        assert.match(await checkAction("s3GetObject") ?? "", /service:action/);
+        assert.match((await checkAction("iam:Frob*")) ?? "", /matches no iam action/);
+        assert.match((await checkAction("s3GetObject")) ?? "", /service:action/);
         assert.strictEqual(checkOperator("ForAnyValue:StringEqualsIfExists"), undefined);
         assert.match(checkOperator("NullIfExists") ?? "", /unknown condition operator/);
         assert.match(checkOperator("stringequals") ?? "", /did you mean "StringEquals"/);
         assert.strictEqual(await checkConditionKey("aws:TagKeys", "ForAllValues:StringEquals"), undefined);
-        assert.match(await checkConditionKey("aws:ResourceTag/Environment", "ForAllValues:StringEquals") ?? "", /single-valued/);
+        assert.match((await checkConditionKey("aws:ResourceTag/Environment", "ForAllValues:StringEquals")) ?? "", /single-valued/);
         assert.strictEqual(await supportsResourceTag("ec2:StopInstances"), true);
         assert.strictEqual(await supportsResourceTag("s3:ListAllMyBuckets"), false);
     });
@@ -72,13 +76,24 @@ describe("policy pack helpers", () => {
         const g = escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: "iam:Attach*", Resource: "*" }] }));
         assert.deepStrictEqual(g.actions.sort(), ["iam:AttachGroupPolicy", "iam:AttachRolePolicy", "iam:AttachUserPolicy"]);
         assert.deepStrictEqual(escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }] })).actions, []);
-        assert.deepStrictEqual(escalationGrants(parseDocument({ Statement: [{ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::111111111111:policy/b" } } }] })).actions, []);
+        assert.deepStrictEqual(
+            escalationGrants(
+                parseDocument({
+                    Statement: [{ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::111111111111:policy/b" } } }],
+                }),
+            ).actions,
+            [],
+        );
     });
 
     it("converts unknown sentinels and throwing proxies to UNKNOWN", () => {
         const proxy = new Proxy({ a: 1, b: "x" } as Record<string, unknown>, {
             get: (o, k) => {
-                if (k === "b") { const e = new Error("string value at .b can't be known during preview"); (e as unknown as Record<string, unknown>).unknownTypeSentinel = "x"; throw e; }
+                if (k === "b") {
+                    const e = new Error("string value at .b can't be known during preview");
+                    (e as unknown as Record<string, unknown>).unknownTypeSentinel = "x";
+                    throw e;
+                }
                 return o[k as string];
             },
         });
@@ -94,7 +109,14 @@ describe("policy pack helpers", () => {
     });
 
     it("resolves the org tree through property dependencies and known IDs", () => {
-        const mk = (urn: string, type: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): Res => ({ urn, type, name: urn, props, protect: true, propertyDependencies: deps });
+        const mk = (urn: string, type: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): Res => ({
+            urn,
+            type,
+            name: urn,
+            props,
+            protect: true,
+            propertyDependencies: deps,
+        });
         const org = mk("org", "aws:organizations/organization:Organization", { roots: [{ id: "r-ab12" }] });
         const ou1 = mk("ou1", "aws:organizations/organizationalUnit:OrganizationalUnit", { parentId: UNKNOWN }, { parentId: ["org"] });
         const ou2 = mk("ou2", "aws:organizations/organizationalUnit:OrganizationalUnit", { parentId: "ou-ab12-11111111", id: "ou-ab12-22222222" });
@@ -102,7 +124,10 @@ describe("policy pack helpers", () => {
         const acct = mk("acct", "aws:organizations/account:Account", { parentId: UNKNOWN }, { parentId: ["ou2"] });
         const lost = mk("lost", "aws:organizations/account:Account", { parentId: UNKNOWN });
         const tree = new OrgTree(new StackView([org, ou1, ou2, ou3, acct, lost]));
-        assert.deepStrictEqual(tree.chain({ kind: "account", res: acct }).nodes.map((n) => n.kind === "ou" || n.kind === "account" ? n.res.urn : n.kind), ["acct", "ou2", "ou3", "root"]);
+        assert.deepStrictEqual(
+            tree.chain({ kind: "account", res: acct }).nodes.map((n) => (n.kind === "ou" || n.kind === "account" ? n.res.urn : n.kind)),
+            ["acct", "ou2", "ou3", "root"],
+        );
         assert.strictEqual(tree.depth(ou1).depth, 1);
         const c = tree.chain({ kind: "account", res: lost });
         assert.ok(!c.complete && c.end.kind === "unknown");
@@ -111,11 +136,17 @@ describe("policy pack helpers", () => {
 
 describe("analyzer client encoding", () => {
     it("encodes unknowns as the engine's sentinel and secrets with the secret signature", () => {
-        assert.deepStrictEqual(encodeValue({ a: CLIENT_UNKNOWN, b: [CLIENT_UNKNOWN, 1], c: undefined, d: secret("s") }),
-            { a: UNKNOWN_SENTINEL, b: [UNKNOWN_SENTINEL, 1], d: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s" } });
+        assert.deepStrictEqual(encodeValue({ a: CLIENT_UNKNOWN, b: [CLIENT_UNKNOWN, 1], c: undefined, d: secret("s") }), {
+            a: UNKNOWN_SENTINEL,
+            b: [UNKNOWN_SENTINEL, 1],
+            d: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s" },
+        });
     });
     it("parses --policy-pack-config content and durations", () => {
-        assert.deepStrictEqual(parsePolicyPackConfig({ all: "advisory", p: { enforcementLevel: "disabled", x: 1 } }), { all: { enforcementLevel: "advisory", properties: {} }, p: { enforcementLevel: "disabled", properties: { x: 1 } } });
+        assert.deepStrictEqual(parsePolicyPackConfig({ all: "advisory", p: { enforcementLevel: "disabled", x: 1 } }), {
+            all: { enforcementLevel: "advisory", properties: {} },
+            p: { enforcementLevel: "disabled", properties: { x: 1 } },
+        });
         assert.throws(() => parsePolicyPackConfig({ p: 3 }), /must be a string or object/);
         assert.strictEqual(durationSeconds("1h30m"), 5400);
         assert.strictEqual(durationSeconds(12), 12);

@@ -8,7 +8,8 @@ import { runPlanHere } from "../helpers/plan";
 
 /** Program directories (those with an expect.json) of a corpus, sorted. */
 export function corpusPrograms(root: string): string[] {
-    return fs.readdirSync(root)
+    return fs
+        .readdirSync(root)
         .filter((d) => !d.startsWith("_") && fs.existsSync(path.join(root, d, "expect.json")))
         .sort();
 }

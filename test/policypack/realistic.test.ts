@@ -25,14 +25,22 @@ interface Expected {
     kind?: "finding" | "could-not-check" | "convention" | "limit";
     why: string;
 }
-interface Expectation { pattern: string; config?: Record<string, unknown>; expected: Expected[] }
+interface Expectation {
+    pattern: string;
+    config?: Record<string, unknown>;
+    expected: Expected[];
+}
 
 /** Logical name of the resource a violation is about. */
 const resourceOf = (v: PlanViolation) => v.urn?.split("::").pop();
 
 function matches(v: PlanViolation, e: Expected): boolean {
-    return v.policy === e.policy && v.enforcementLevel === (e.level ?? "mandatory") &&
-        (e.resource === undefined || resourceOf(v) === e.resource) && (e.message === undefined || v.message.includes(e.message));
+    return (
+        v.policy === e.policy &&
+        v.enforcementLevel === (e.level ?? "mandatory") &&
+        (e.resource === undefined || resourceOf(v) === e.resource) &&
+        (e.message === undefined || v.message.includes(e.message))
+    );
 }
 
 export interface Score {
@@ -56,14 +64,19 @@ export function score(result: PlanResult, expected: Expected[]): Score {
         if (i < 0) s.falsePositives.push(v);
         else {
             hits[i]++;
-            if (expected[i].kind === "limit") { s.falsePositives.push(v); s.limits.push(v); } else s.truePositives.push(v);
+            if (expected[i].kind === "limit") {
+                s.falsePositives.push(v);
+                s.limits.push(v);
+            } else s.truePositives.push(v);
         }
     }
-    expected.forEach((e, k) => { if (e.kind !== "limit") (hits[k] === room[k] ? s.found : s.missed).push(e); });
+    expected.forEach((e, k) => {
+        if (e.kind !== "limit") (hits[k] === room[k] ? s.found : s.missed).push(e);
+    });
     return s;
 }
 
-const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${(100 * n / d).toFixed(1)}%`);
+const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${((100 * n) / d).toFixed(1)}%`);
 
 describe("policy pack: realistic programs (precision and recall)", function () {
     this.timeout(600_000);
@@ -81,7 +94,8 @@ describe("policy pack: realistic programs (precision and recall)", function () {
         const expect = readExpect<Expectation>(CORPUS, name);
         const mandatory = expect.expected.filter((e) => (e.level ?? "mandatory") === "mandatory" && e.kind !== "limit");
         const limits = expect.expected.filter((e) => e.kind === "limit");
-        const title = (mandatory.length === 0 ? `${name}: no mandatory violation` : `${name}: ${mandatory.map((e) => e.policy).join(", ")}`) +
+        const title =
+            (mandatory.length === 0 ? `${name}: no mandatory violation` : `${name}: ${mandatory.map((e) => e.policy).join(", ")}`) +
             (limits.length > 0 ? ` (known limit: ${limits.map((e) => e.policy).join(", ")})` : "");
         it(title, async () => {
             const result = await pack.result(path.join(CORPUS, name));
@@ -91,18 +105,39 @@ describe("policy pack: realistic programs (precision and recall)", function () {
             const got = describeViolations(result);
             if (mandatory.length === 0) {
                 const unexpected = result.violations.filter((v) => v.enforcementLevel === "mandatory" && !s.limits.includes(v));
-                assert.deepStrictEqual(unexpected.map((v) => `${v.policy}: ${v.message}`), [], `clean program got mandatory violations:\n${got}`);
+                assert.deepStrictEqual(
+                    unexpected.map((v) => `${v.policy}: ${v.message}`),
+                    [],
+                    `clean program got mandatory violations:\n${got}`,
+                );
             }
             const missedMandatory = s.missed.filter((e) => (e.level ?? "mandatory") === "mandatory");
-            assert.deepStrictEqual(missedMandatory.map((e) => `${e.policy} on ${e.resource ?? "?"}${e.message ? ` ("${e.message}")` : ""}`), [], `expected findings not reported; got:\n${got}`);
+            assert.deepStrictEqual(
+                missedMandatory.map((e) => `${e.policy} on ${e.resource ?? "?"}${e.message ? ` ("${e.message}")` : ""}`),
+                [],
+                `expected findings not reported; got:\n${got}`,
+            );
         });
     }
 
     it("precision and recall over the corpus", () => {
-        let tp = 0, fp = 0, found = 0, missed = 0, cncTp = 0, cncFp = 0, convention = 0, limits = 0, cleanPrograms = 0, cleanMandatory = 0;
+        let tp = 0,
+            fp = 0,
+            found = 0,
+            missed = 0,
+            cncTp = 0,
+            cncFp = 0,
+            convention = 0,
+            limits = 0,
+            cleanPrograms = 0,
+            cleanMandatory = 0;
         const lines: string[] = [];
         for (const [name, { expect, score: s }] of scores) {
-            tp += s.truePositives.length; fp += s.falsePositives.length; found += s.found.length; missed += s.missed.length; limits += s.limits.length;
+            tp += s.truePositives.length;
+            fp += s.falsePositives.length;
+            found += s.found.length;
+            missed += s.missed.length;
+            limits += s.limits.length;
             if (!expect.expected.some((e) => (e.level ?? "mandatory") === "mandatory" && e.kind !== "limit")) {
                 cleanPrograms++;
                 cleanMandatory += s.falsePositives.filter((v) => v.enforcementLevel === "mandatory").length;
@@ -110,7 +145,10 @@ describe("policy pack: realistic programs (precision and recall)", function () {
             cncTp += s.truePositives.filter((v) => v.message.includes("Could not check")).length;
             cncFp += s.falsePositives.filter((v) => v.message.includes("Could not check")).length;
             convention += s.found.filter((e) => e.kind === "convention").length;
-            for (const v of s.falsePositives) lines.push(`    false positive  ${name}: [${v.policy}/${v.enforcementLevel}] ${resourceOf(v)}${s.limits.includes(v) ? " (documented limit)" : ""}: ${v.message.split("\n")[1] ?? v.message}`);
+            for (const v of s.falsePositives)
+                lines.push(
+                    `    false positive  ${name}: [${v.policy}/${v.enforcementLevel}] ${resourceOf(v)}${s.limits.includes(v) ? " (documented limit)" : ""}: ${v.message.split("\n")[1] ?? v.message}`,
+                );
             for (const e of s.missed) lines.push(`    missed          ${name}: [${e.policy}/${e.level ?? "mandatory"}] ${e.resource ?? ""} ${e.message ?? ""}`);
         }
         const precision = tp / Math.max(1, tp + fp);

@@ -4,7 +4,18 @@ import * as assert from "assert";
 import { cleanStack, res, T, UNKNOWN, usePack } from "./support";
 
 const ODD_VALUES: unknown[] = [
-    null, 5, "", "not json", "[]", "{}", "null", UNKNOWN, [], {}, { Statement: null }, { Statement: [null, 5, "x"] },
+    null,
+    5,
+    "",
+    "not json",
+    "[]",
+    "{}",
+    "null",
+    UNKNOWN,
+    [],
+    {},
+    { Statement: null },
+    { Statement: [null, 5, "x"] },
     { Version: "2012-10-17", Statement: [{ Effect: 3, Action: {}, Resource: 7, Condition: "x", Principal: ["a"] }] },
     { Version: "2012-10-17", Statement: { Effect: "Allow", Action: [UNKNOWN, "*"], Resource: [UNKNOWN], Condition: { Bool: UNKNOWN } } },
     { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:", Resource: "*", Condition: { "": { "": "" } } }] },

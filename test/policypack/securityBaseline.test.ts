@@ -1,9 +1,7 @@
 // The security baseline's policies (organization trail, CloudTrail log buckets, KMS key policies),
 // each with passing and failing resources, through the real pack over gRPC.
 import * as assert from "assert";
-import {
-    cleanStack, doc, expectNone, expectViolation, find, LOG_KEY_POLICY, res, T, UNKNOWN, usePack, withResources, without,
-} from "./support";
+import { cleanStack, doc, expectNone, expectViolation, find, LOG_KEY_POLICY, res, T, UNKNOWN, usePack, withResources, without } from "./support";
 import type { AnalyzerResource } from "../../tools/lib/analyzer";
 
 const TRAIL_POLICY = "cloudtrail-organization-trail";
@@ -53,7 +51,9 @@ describe("policy pack: security baseline policies", function () {
             try {
                 await pack.client().configure({ [TRAIL_POLICY]: { enforcementLevel: "mandatory" } });
                 expectViolation(await stack(without(base, "organization-trail")), TRAIL_POLICY, /has no organization trail/, "mandatory");
-                await pack.client().configure({ [TRAIL_POLICY]: { enforcementLevel: "mandatory", externalOrganizationTrail: "arn:aws:cloudtrail:eu-west-1:111111111111:trail/aws-controltower-BaselineCloudTrail" } });
+                await pack
+                    .client()
+                    .configure({ [TRAIL_POLICY]: { enforcementLevel: "mandatory", externalOrganizationTrail: "arn:aws:cloudtrail:eu-west-1:111111111111:trail/aws-controltower-BaselineCloudTrail" } });
                 expectNone(await stack(without(base, "organization-trail")), TRAIL_POLICY);
             } finally {
                 await pack.client().configure({});
@@ -67,7 +67,12 @@ describe("policy pack: security baseline policies", function () {
             expectNone(await stack(base), BUCKET_POLICY);
         });
         it("flags the trail's bucket without a public access block, on the bucket", async () => {
-            const [v] = expectViolation(await stack(without(base, "trail-logs-pab")), BUCKET_POLICY, /receives CloudTrail logs \(trail .* delivers to it\) but its public access is not blocked/, "mandatory");
+            const [v] = expectViolation(
+                await stack(without(base, "trail-logs-pab")),
+                BUCKET_POLICY,
+                /receives CloudTrail logs \(trail .* delivers to it\) but its public access is not blocked/,
+                "mandatory",
+            );
             assert.strictEqual(v.urn, bucket.urn);
         });
         it("flags a public access block with one setting off, and reports one unknown at preview", async () => {
@@ -78,7 +83,11 @@ describe("policy pack: security baseline policies", function () {
         });
         it("accepts the account-wide public access block of the bucket's own account only", async () => {
             const inAccount = (r: AnalyzerResource) => withProvider(r, "222222222222");
-            const accountBlock = (account: string) => withProvider(res(T.accountPublicAccessBlock, `account-pab-${account}`, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }), account);
+            const accountBlock = (account: string) =>
+                withProvider(
+                    res(T.accountPublicAccessBlock, `account-pab-${account}`, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+                    account,
+                );
             const stackIn = [...without(base, "trail-logs-pab", "trail-logs"), inAccount(bucket)];
             expectNone(await stack([...stackIn, accountBlock("222222222222")]), BUCKET_POLICY);
             expectViolation(await stack([...stackIn, accountBlock("333333333333")]), BUCKET_POLICY, /public access is not blocked/);
@@ -87,28 +96,46 @@ describe("policy pack: security baseline policies", function () {
             const sse = res(T.bucketEncryption, "trail-logs-sse", { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { deps: { bucket: [bucket] } });
             const noKms = res(T.trail, "organization-trail", { ...trail.properties, kmsKeyId: undefined }, { deps: { s3BucketName: [bucket] } });
             expectViolation(await stack(withResources(base, noKms, sse)), BUCKET_POLICY, /not encrypted with a KMS key/);
-            const kms = res(T.bucketEncryption, "trail-logs-sse", { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN } }] }, { deps: { bucket: [bucket] } });
+            const kms = res(
+                T.bucketEncryption,
+                "trail-logs-sse",
+                { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN } }] },
+                { deps: { bucket: [bucket] } },
+            );
             expectNone(await stack(withResources(base, noKms, kms)), BUCKET_POLICY);
         });
         it("judges a bucket whose policy lets CloudTrail write, with no trail in the stack (a log archive stack)", async () => {
             const logBucket = res(T.bucket, "archive", { bucket: "example-archive" });
-            const policy = res(T.bucketPolicy, "archive-policy", {
-                bucket: UNKNOWN,
-                policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:PutObject", Resource: UNKNOWN }] },
-            }, { deps: { bucket: [logBucket] } });
+            const policy = res(
+                T.bucketPolicy,
+                "archive-policy",
+                {
+                    bucket: UNKNOWN,
+                    policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:PutObject", Resource: UNKNOWN }] },
+                },
+                { deps: { bucket: [logBucket] } },
+            );
             const vs = await stack([logBucket, policy]);
             expectViolation(vs, BUCKET_POLICY, /its policy lets CloudTrail write\) but its public access is not blocked/);
             expectViolation(vs, BUCKET_POLICY, /not encrypted with a KMS key/);
         });
         it("leaves alone buckets that receive no CloudTrail logs", async () => {
             const other = res(T.bucket, "assets", { bucket: "example-assets" });
-            const reader = res(T.bucketPolicy, "assets-policy", { bucket: UNKNOWN, policy: doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::example-assets/*" }) }, { deps: { bucket: [other] } });
+            const reader = res(
+                T.bucketPolicy,
+                "assets-policy",
+                { bucket: UNKNOWN, policy: doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::example-assets/*" }) },
+                { deps: { bucket: [other] } },
+            );
             expectNone(await stack([other, reader]), BUCKET_POLICY);
         });
     });
 
     describe(KEY_POLICY, () => {
-        const open = doc({ Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }, { Sid: "Everyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" });
+        const open = doc(
+            { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" },
+            { Sid: "Everyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" },
+        );
         it("passes a key policy that names its principals, and Principal * restricted by a condition", async () => {
             expectNone(await analyze(key), KEY_POLICY);
             const scoped = doc({ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-exampleorg1" } } });
@@ -116,7 +143,11 @@ describe("policy pack: security baseline policies", function () {
         });
         it("flags Principal * with no condition, naming the statement, on aws.kms.Key and aws.kms.KeyPolicy", async () => {
             expectViolation(await analyze(res(T.kmsKey, "open-key", { policy: open })), KEY_POLICY, /statement #2 \(Sid "Everyone"\) with no condition/, "mandatory");
-            expectViolation(await analyze(res(T.kmsKeyPolicy, "open-policy", { keyId: UNKNOWN, policy: doc({ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }) })), KEY_POLICY, /allows everyone/);
+            expectViolation(
+                await analyze(res(T.kmsKeyPolicy, "open-policy", { keyId: UNKNOWN, policy: doc({ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }) })),
+                KEY_POLICY,
+                /allows everyone/,
+            );
         });
         it("leaves a Deny with Principal * alone", async () => {
             const deny = doc({ Effect: "Deny", Principal: "*", Action: "kms:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }, JSON.parse(LOG_KEY_POLICY).Statement[0]);

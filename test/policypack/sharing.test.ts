@@ -12,14 +12,24 @@ const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownChe
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-interface Spec { urn: string; type?: string; props: Record<string, unknown>; deps?: Record<string, string[]>; protect?: boolean; provider?: string }
+interface Spec {
+    urn: string;
+    type?: string;
+    props: Record<string, unknown>;
+    deps?: Record<string, string[]>;
+    protect?: boolean;
+    provider?: string;
+}
 
 /** A fresh copy of the resources, as the server deserializes them for each policy. */
 function handed(specs: Spec[]): PolicyResource[] {
     const out = specs.map((s) => ({
-        urn: s.urn, type: s.type ?? "aws:iam/role:Role", name: s.urn,
+        urn: s.urn,
+        type: s.type ?? "aws:iam/role:Role",
+        name: s.urn,
         props: unknownCheckingProxy(JSON.parse(JSON.stringify(s.props))),
-        opts: { protect: !!s.protect }, propertyDependencies: {} as Record<string, PolicyResource[]>,
+        opts: { protect: !!s.protect },
+        propertyDependencies: {} as Record<string, PolicyResource[]>,
         ...(s.provider ? { provider: { urn: s.provider, type: "pulumi:providers:aws", name: s.provider, props: {} } } : {}),
     })) as unknown as PolicyResource[];
     const byUrn = new Map(out.map((r) => [r.urn, r]));
@@ -73,9 +83,20 @@ describe("policy pack: sharing between stack policies", () => {
         for (const c of changes) {
             const v = stackViewOf(handed(c));
             assert.notStrictEqual(v, prev);
-            assert.deepStrictEqual(v.resources.map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies, r.provider]),
-                new StackView(c.map((s) => ({ urn: s.urn, type: s.type ?? "aws:iam/role:Role", name: s.urn, props: plainProps(JSON.parse(JSON.stringify(s.props))), protect: !!s.protect, propertyDependencies: s.deps ?? {}, provider: s.provider }))).resources
-                    .map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies, r.provider]));
+            assert.deepStrictEqual(
+                v.resources.map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies, r.provider]),
+                new StackView(
+                    c.map((s) => ({
+                        urn: s.urn,
+                        type: s.type ?? "aws:iam/role:Role",
+                        name: s.urn,
+                        props: plainProps(JSON.parse(JSON.stringify(s.props))),
+                        protect: !!s.protect,
+                        propertyDependencies: s.deps ?? {},
+                        provider: s.provider,
+                    })),
+                ).resources.map((r) => [r.urn, r.type, r.props, r.protect, r.propertyDependencies, r.provider]),
+            );
             prev = v;
         }
         assert.ok(Object.isFrozen(prev.resources[0]) && Object.isFrozen(prev.resources[0].props), "shared resources cannot be changed by a policy");
@@ -95,6 +116,9 @@ describe("policy pack: sharing between stack policies", () => {
         const mk = (urn: string, props: Record<string, unknown>): Res => ({ urn, type: "aws:iam/role:Role", name: urn, props, protect: false, propertyDependencies: {} });
         // r4 is found first (through "id"), then r1 and r3 (through "name").
         const view = new StackView([mk("r1", { name: "x" }), mk("r2", { name: "y" }), mk("r3", { name: "x" }), mk("r4", { id: "x" })]);
-        assert.deepStrictEqual(view.withValue(["aws:iam/role:Role"], ["id", "name"], "x").map((r) => r.urn), ["r1", "r3", "r4"]);
+        assert.deepStrictEqual(
+            view.withValue(["aws:iam/role:Role"], ["id", "name"], "x").map((r) => r.urn),
+            ["r1", "r3", "r4"],
+        );
     });
 });

@@ -12,19 +12,32 @@ const FULL_ACCESS = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Acti
 const ACCOUNT = "111111111111";
 
 async function decision(scp: unknown, principal: string, action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
-    const response = await runSimulation({
-        identityPolicies: [{ name: "admin", policy: FULL_ACCESS }],
-        serviceControlPolicies: [
-            { orgIdentifier: "r-ab12", policies: [{ name: "FullAWSAccess", policy: FULL_ACCESS }, { name: "tested", policy: scp as never }] },
-        ],
-        resourceControlPolicies: [],
-        request: { principal, action, resource: { accountId: ACCOUNT, resource }, contextVariables: { "aws:PrincipalArn": principal, ...context } },
-    } as never, {});
+    const response = await runSimulation(
+        {
+            identityPolicies: [{ name: "admin", policy: FULL_ACCESS }],
+            serviceControlPolicies: [
+                {
+                    orgIdentifier: "r-ab12",
+                    policies: [
+                        { name: "FullAWSAccess", policy: FULL_ACCESS },
+                        { name: "tested", policy: scp as never },
+                    ],
+                },
+            ],
+            resourceControlPolicies: [],
+            request: { principal, action, resource: { accountId: ACCOUNT, resource }, contextVariables: { "aws:PrincipalArn": principal, ...context } },
+        } as never,
+        {},
+    );
     if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
     return response.overallResult;
 }
 
-const statementsOf = (d: unknown) => { const p = parseDocument(d); if (p.kind !== "ok") throw new Error(p.kind); return p.statements; };
+const statementsOf = (d: unknown) => {
+    const p = parseDocument(d);
+    if (p.kind !== "ok") throw new Error(p.kind);
+    return p.statements;
+};
 
 const CANDIDATES: Record<string, unknown> = {
     baseline: JSON.parse(BASELINE_SCP),
@@ -32,8 +45,14 @@ const CANDIDATES: Record<string, unknown> = {
     rootByStringLike: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } } }] },
     rootOnlyS3: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } } }] },
     orgWildcard: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "organizations:*", Resource: "*" }] },
-    leaveExceptPlatform: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/platform-admin" } } }] },
-    rootAndRegion: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" }, StringEquals: { "aws:RequestedRegion": "us-east-1" } } }] },
+    leaveExceptPlatform: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/platform-admin" } } }],
+    },
+    rootAndRegion: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" }, StringEquals: { "aws:RequestedRegion": "us-east-1" } } }],
+    },
     nothing: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }] },
 };
 
@@ -62,23 +81,41 @@ describe("SCP predicates agree with an IAM simulator", function () {
 // Resource each escalation action acts on, for the simulator's resource-type validation.
 const A = ACCOUNT;
 const ESCALATION_RESOURCES: Record<string, string> = {
-    "iam:CreatePolicyVersion": `arn:aws:iam::${A}:policy/p`, "iam:SetDefaultPolicyVersion": `arn:aws:iam::${A}:policy/p`,
-    "iam:CreateAccessKey": `arn:aws:iam::${A}:user/u`, "iam:CreateLoginProfile": `arn:aws:iam::${A}:user/u`, "iam:UpdateLoginProfile": `arn:aws:iam::${A}:user/u`,
-    "iam:AttachUserPolicy": `arn:aws:iam::${A}:user/u`, "iam:AttachGroupPolicy": `arn:aws:iam::${A}:group/g`, "iam:AttachRolePolicy": `arn:aws:iam::${A}:role/r`,
-    "iam:PutUserPolicy": `arn:aws:iam::${A}:user/u`, "iam:PutGroupPolicy": `arn:aws:iam::${A}:group/g`, "iam:PutRolePolicy": `arn:aws:iam::${A}:role/r`,
-    "iam:AddUserToGroup": `arn:aws:iam::${A}:group/g`, "iam:UpdateAssumeRolePolicy": `arn:aws:iam::${A}:role/r`,
-    "lambda:UpdateFunctionCode": `arn:aws:lambda:eu-west-1:${A}:function:f`, "glue:UpdateDevEndpoint": `arn:aws:glue:eu-west-1:${A}:devEndpoint/e`,
-    "sts:AssumeRole": `arn:aws:iam::${A}:role/r`, "cloudformation:UpdateStack": `arn:aws:cloudformation:eu-west-1:${A}:stack/s/1`,
-    "cloudformation:CreateChangeSet": `arn:aws:cloudformation:eu-west-1:${A}:stack/s/1`, "ec2-instance-connect:SendSSHPublicKey": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
-    "ssm:SendCommand": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`, "ssm:StartSession": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
-    "sagemaker:CreatePresignedNotebookInstanceUrl": `arn:aws:sagemaker:eu-west-1:${A}:notebook-instance/n`, "ec2:ModifyInstanceAttribute": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
+    "iam:CreatePolicyVersion": `arn:aws:iam::${A}:policy/p`,
+    "iam:SetDefaultPolicyVersion": `arn:aws:iam::${A}:policy/p`,
+    "iam:CreateAccessKey": `arn:aws:iam::${A}:user/u`,
+    "iam:CreateLoginProfile": `arn:aws:iam::${A}:user/u`,
+    "iam:UpdateLoginProfile": `arn:aws:iam::${A}:user/u`,
+    "iam:AttachUserPolicy": `arn:aws:iam::${A}:user/u`,
+    "iam:AttachGroupPolicy": `arn:aws:iam::${A}:group/g`,
+    "iam:AttachRolePolicy": `arn:aws:iam::${A}:role/r`,
+    "iam:PutUserPolicy": `arn:aws:iam::${A}:user/u`,
+    "iam:PutGroupPolicy": `arn:aws:iam::${A}:group/g`,
+    "iam:PutRolePolicy": `arn:aws:iam::${A}:role/r`,
+    "iam:AddUserToGroup": `arn:aws:iam::${A}:group/g`,
+    "iam:UpdateAssumeRolePolicy": `arn:aws:iam::${A}:role/r`,
+    "lambda:UpdateFunctionCode": `arn:aws:lambda:eu-west-1:${A}:function:f`,
+    "glue:UpdateDevEndpoint": `arn:aws:glue:eu-west-1:${A}:devEndpoint/e`,
+    "sts:AssumeRole": `arn:aws:iam::${A}:role/r`,
+    "cloudformation:UpdateStack": `arn:aws:cloudformation:eu-west-1:${A}:stack/s/1`,
+    "cloudformation:CreateChangeSet": `arn:aws:cloudformation:eu-west-1:${A}:stack/s/1`,
+    "ec2-instance-connect:SendSSHPublicKey": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
+    "ssm:SendCommand": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
+    "ssm:StartSession": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
+    "sagemaker:CreatePresignedNotebookInstanceUrl": `arn:aws:sagemaker:eu-west-1:${A}:notebook-instance/n`,
+    "ec2:ModifyInstanceAttribute": `arn:aws:ec2:eu-west-1:${A}:instance/i-0123456789abcdef0`,
 };
 
 describe("escalation wildcard expansion agrees with an IAM simulator", function () {
     this.timeout(120_000);
     const docs: Record<string, string[]> = {
-        iamStar: ["iam:*"], iamPut: ["iam:Put*"], attachAny: ["iam:Attach*Policy"], questionMark: ["iam:PutRol?Policy"],
-        lambdaUpdate: ["lambda:Update*"], readOnly: ["iam:Get*", "iam:List*"], mixedCase: ["IAM:createaccesskey", "Glue:Update*"],
+        iamStar: ["iam:*"],
+        iamPut: ["iam:Put*"],
+        attachAny: ["iam:Attach*Policy"],
+        questionMark: ["iam:PutRol?Policy"],
+        lambdaUpdate: ["lambda:Update*"],
+        readOnly: ["iam:Get*", "iam:List*"],
+        mixedCase: ["IAM:createaccesskey", "Glue:Update*"],
     };
     for (const [name, actions] of Object.entries(docs)) {
         it(`${name}: escalationGrants names exactly the actions the simulator allows`, async () => {
@@ -86,10 +123,15 @@ describe("escalation wildcard expansion agrees with an IAM simulator", function 
             const doc = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
             const flagged = new Set(escalationGrants(parseDocument(doc)).actions);
             for (const action of ESCALATION_ACTIONS) {
-                const response = await runSimulation({
-                    identityPolicies: [{ name: "tested", policy: doc as never }], serviceControlPolicies: [], resourceControlPolicies: [],
-                    request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource: ESCALATION_RESOURCES[action] }, contextVariables: {} },
-                } as never, {});
+                const response = await runSimulation(
+                    {
+                        identityPolicies: [{ name: "tested", policy: doc as never }],
+                        serviceControlPolicies: [],
+                        resourceControlPolicies: [],
+                        request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource: ESCALATION_RESOURCES[action] }, contextVariables: {} },
+                    } as never,
+                    {},
+                );
                 if (response.resultType === "error") throw new Error(`${action}: ${JSON.stringify(response.errors)}`);
                 assert.strictEqual(flagged.has(action), response.overallResult === "Allowed", `${action}: simulator ${response.overallResult}`);
             }
@@ -105,7 +147,10 @@ describe("what grants nothing agrees with an IAM simulator", function () {
     // Documents the escalation analysis treats as granting nothing, and request contexts to try them with.
     const nothing: Record<string, { doc: unknown; contexts: Record<string, string>[] }> = {
         deniedInSameDocument: { doc: { Version: "2012-10-17", Statement: [allow(), { Effect: "Deny", Action: "iam:Attach*", Resource: "*" }] }, contexts: [{}] },
-        expired: { doc: { Version: "2012-10-17", Statement: [allow({ Condition: { DateLessThan: { "aws:CurrentTime": "2021-01-01T00:00:00Z" } } })] }, contexts: [{ "aws:CurrentTime": new Date().toISOString() }] },
+        expired: {
+            doc: { Version: "2012-10-17", Statement: [allow({ Condition: { DateLessThan: { "aws:CurrentTime": "2021-01-01T00:00:00Z" } } })] },
+            contexts: [{ "aws:CurrentTime": new Date().toISOString() }],
+        },
         equalAndNotEqual: {
             doc: { Version: "2012-10-17", Statement: [allow({ Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" }, StringNotEquals: { "aws:RequestedRegion": "eu-west-1" } } })] },
             contexts: [{ "aws:RequestedRegion": "eu-west-1" }, { "aws:RequestedRegion": "us-east-1" }, {}],
@@ -120,10 +165,15 @@ describe("what grants nothing agrees with an IAM simulator", function () {
             const { escalationGrants } = await import("../../policypack/policies/privilegeEscalation");
             assert.deepStrictEqual(escalationGrants(parseDocument(doc)).actions, []);
             for (const contextVariables of contexts) {
-                const response = await runSimulation({
-                    identityPolicies: [{ name: "tested", policy: doc as never }], serviceControlPolicies: [], resourceControlPolicies: [],
-                    request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource }, contextVariables },
-                } as never, {});
+                const response = await runSimulation(
+                    {
+                        identityPolicies: [{ name: "tested", policy: doc as never }],
+                        serviceControlPolicies: [],
+                        resourceControlPolicies: [],
+                        request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource }, contextVariables },
+                    } as never,
+                    {},
+                );
                 if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
                 assert.notStrictEqual(response.overallResult, "Allowed", `${JSON.stringify(contextVariables)}: simulator ${response.overallResult}`);
             }
@@ -133,10 +183,15 @@ describe("what grants nothing agrees with an IAM simulator", function () {
         const { escalationGrants } = await import("../../policypack/policies/privilegeEscalation");
         const doc = { Version: "2012-10-17", Statement: [allow({ Condition: { DateLessThan: { "aws:CurrentTime": "2999-01-01T00:00:00Z" } } })] };
         assert.deepStrictEqual(escalationGrants(parseDocument(doc)).actions, [action]);
-        const response = await runSimulation({
-            identityPolicies: [{ name: "tested", policy: doc as never }], serviceControlPolicies: [], resourceControlPolicies: [],
-            request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource }, contextVariables: { "aws:CurrentTime": new Date().toISOString() } },
-        } as never, {});
+        const response = await runSimulation(
+            {
+                identityPolicies: [{ name: "tested", policy: doc as never }],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                request: { principal: `arn:aws:iam::${A}:role/tester`, action, resource: { accountId: A, resource }, contextVariables: { "aws:CurrentTime": new Date().toISOString() } },
+            } as never,
+            {},
+        );
         assert.strictEqual(response.resultType === "error" ? "error" : response.overallResult, "Allowed");
     });
 });

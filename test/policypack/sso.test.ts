@@ -32,15 +32,24 @@ function permissionSet(name: string, extra: Record<string, unknown> = {}) {
 }
 
 function assignment(name: string, ps: AnalyzerResource, target: { id?: string; deps?: AnalyzerResource[] }) {
-    return res(T.assignment, name, {
-        instanceArn: INSTANCE, permissionSetArn: UNKNOWN, principalId: "9067a2e5c1-1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d", principalType: "GROUP",
-        targetId: target.id ?? UNKNOWN, targetType: "AWS_ACCOUNT",
-    }, { deps: { permissionSetArn: [ps], ...(target.deps ? { targetId: target.deps } : {}) } });
+    return res(
+        T.assignment,
+        name,
+        {
+            instanceArn: INSTANCE,
+            permissionSetArn: UNKNOWN,
+            principalId: "9067a2e5c1-1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d",
+            principalType: "GROUP",
+            targetId: target.id ?? UNKNOWN,
+            targetType: "AWS_ACCOUNT",
+        },
+        { deps: { permissionSetArn: [ps], ...(target.deps ? { targetId: target.deps } : {}) } },
+    );
 }
 
 describe("policy pack: IAM Identity Center", function () {
     const pack = usePack();
-    const all = async (rs: AnalyzerResource[]) => [...await analyzeEach(pack.client(), rs), ...await pack.client().analyzeStack(rs)];
+    const all = async (rs: AnalyzerResource[]) => [...(await analyzeEach(pack.client(), rs)), ...(await pack.client().analyzeStack(rs))];
 
     describe("session duration", () => {
         it("reads ISO 8601 durations", () => {
@@ -52,7 +61,12 @@ describe("policy pack: IAM Identity Center", function () {
 
         it("at most 12 hours, and stated", async () => {
             expectNone(await pack.client().analyze(permissionSet("ok", { sessionDuration: "PT12H" }).ps), "sso-permission-set-session");
-            expectViolation(await pack.client().analyze(permissionSet("long", { sessionDuration: "PT12H30M" }).ps), "sso-permission-set-session", /12.5 hours\); IAM Identity Center allows at most 12 hours/, "mandatory");
+            expectViolation(
+                await pack.client().analyze(permissionSet("long", { sessionDuration: "PT12H30M" }).ps),
+                "sso-permission-set-session",
+                /12.5 hours\); IAM Identity Center allows at most 12 hours/,
+                "mandatory",
+            );
             expectViolation(await pack.client().analyze(permissionSet("day", { sessionDuration: "P1D" }).ps), "sso-permission-set-session", /24 hours/);
             expectViolation(await pack.client().analyze(permissionSet("none", { sessionDuration: undefined }).ps), "sso-permission-set-session", /sets no session duration/);
             expectViolation(await pack.client().analyze(permissionSet("words", { sessionDuration: "8 hours" }).ps), "sso-permission-set-session", /not an ISO 8601 duration/);
@@ -63,11 +77,13 @@ describe("policy pack: IAM Identity Center", function () {
     describe("inline policies are identity policies", () => {
         it("PassRole on every role, Allow with NotAction, and an escalation, each named", async () => {
             const s = permissionSet("deployer");
-            const inline = s.inline(doc(
-                { Sid: "Functions", Effect: "Allow", Action: ["lambda:CreateFunction"], Resource: "*" },
-                { Sid: "PassAny", Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
-                { Sid: "Everything", Effect: "Allow", NotAction: "iam:*", Resource: "*" },
-            ));
+            const inline = s.inline(
+                doc(
+                    { Sid: "Functions", Effect: "Allow", Action: ["lambda:CreateFunction"], Resource: "*" },
+                    { Sid: "PassAny", Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+                    { Sid: "Everything", Effect: "Allow", NotAction: "iam:*", Resource: "*" },
+                ),
+            );
             const vs = await all([s.ps, inline]);
             expectViolation(vs, "iam-no-passrole-wildcard", /PassAny/);
             expectViolation(vs, "iam-no-allow-not-action", /Everything/);
@@ -80,7 +96,13 @@ describe("policy pack: IAM Identity Center", function () {
         });
 
         it("10,240 characters without whitespace, 32,768 as submitted", async () => {
-            const statements = (n: number) => Array.from({ length: n }, (_, i) => ({ Sid: `Read${i}`, Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [`arn:aws:s3:::example-bucket-number-${i}`, `arn:aws:s3:::example-bucket-number-${i}/*`] }));
+            const statements = (n: number) =>
+                Array.from({ length: n }, (_, i) => ({
+                    Sid: `Read${i}`,
+                    Effect: "Allow",
+                    Action: ["s3:GetObject", "s3:ListBucket"],
+                    Resource: [`arn:aws:s3:::example-bucket-number-${i}`, `arn:aws:s3:::example-bucket-number-${i}/*`],
+                }));
             const s = permissionSet("big");
             const big = s.inline(doc(...statements(80)));
             const vs = await all([s.ps, big]);
@@ -97,13 +119,23 @@ describe("policy pack: IAM Identity Center", function () {
 
         it("tag-scoped inline policies are judged for tag isolation", async () => {
             const s = permissionSet("dev-operator");
-            const vs = await pack.client().analyze(s.inline(doc({ Sid: "Tagged", Effect: "Allow", Action: ["ec2:StopInstances", "s3:ListAllMyBuckets"], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } })));
+            const vs = await pack.client().analyze(
+                s.inline(
+                    doc({
+                        Sid: "Tagged",
+                        Effect: "Allow",
+                        Action: ["ec2:StopInstances", "s3:ListAllMyBuckets"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } },
+                    }),
+                ),
+            );
             expectViolation(vs, "iam-tag-isolation", /s3:ListAllMyBuckets/, "advisory");
         });
     });
 
     describe("full admin: only on a permission set marked admin", () => {
-        it("AdministratorAccess or an inline \"*\" on a set not marked admin", async () => {
+        it('AdministratorAccess or an inline "*" on a set not marked admin', async () => {
             const s = permissionSet("developer-full");
             expectViolation(await pack.client().analyzeStack([s.ps, s.managed("AdministratorAccess")]), "iam-no-full-admin", /permission set developer-full .*not marked admin/);
             const t = permissionSet("inline-full");
@@ -119,7 +151,11 @@ describe("policy pack: IAM Identity Center", function () {
     });
 
     describe("customer managed policies and boundaries, by name and path", () => {
-        const maintainer = res(T.policy, "policy-maintainer", { name: "policy-maintainer", path: "/", policy: doc({ Effect: "Allow", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: "*" }) });
+        const maintainer = res(T.policy, "policy-maintainer", {
+            name: "policy-maintainer",
+            path: "/",
+            policy: doc({ Effect: "Allow", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: "*" }),
+        });
 
         it("a referenced policy of the stack applies to the set: its escalation is the set's", async () => {
             const s = permissionSet("maintainer");
@@ -132,10 +168,30 @@ describe("policy pack: IAM Identity Center", function () {
         });
 
         it("PowerUserAccess capped by a boundary that denies the escalations; the boundary's Allow * is only a ceiling", async () => {
-            const boundary = res(T.policy, "boundary", { name: "workload-boundary", path: "/boundaries/", policy: doc(
-                { Sid: "Ceiling", Effect: "Allow", Action: "*", Resource: "*" },
-                { Sid: "NoRunAsOthers", Effect: "Deny", Action: ["lambda:UpdateFunctionCode", "glue:UpdateDevEndpoint", "sts:AssumeRole", "cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "ec2-instance-connect:SendSSHPublicKey", "ssm:SendCommand", "ssm:StartSession", "sagemaker:CreatePresignedNotebookInstanceUrl", "ec2:ModifyInstanceAttribute"], Resource: "*" },
-            ) });
+            const boundary = res(T.policy, "boundary", {
+                name: "workload-boundary",
+                path: "/boundaries/",
+                policy: doc(
+                    { Sid: "Ceiling", Effect: "Allow", Action: "*", Resource: "*" },
+                    {
+                        Sid: "NoRunAsOthers",
+                        Effect: "Deny",
+                        Action: [
+                            "lambda:UpdateFunctionCode",
+                            "glue:UpdateDevEndpoint",
+                            "sts:AssumeRole",
+                            "cloudformation:UpdateStack",
+                            "cloudformation:CreateChangeSet",
+                            "ec2-instance-connect:SendSSHPublicKey",
+                            "ssm:SendCommand",
+                            "ssm:StartSession",
+                            "sagemaker:CreatePresignedNotebookInstanceUrl",
+                            "ec2:ModifyInstanceAttribute",
+                        ],
+                        Resource: "*",
+                    },
+                ),
+            });
             const capped = permissionSet("power-user");
             const vs = await pack.client().analyzeStack([boundary, capped.ps, capped.managed("PowerUserAccess"), capped.boundary({ name: "workload-boundary", path: "/boundaries/" })]);
             expectNone(vs, "iam-no-privilege-escalation");
@@ -156,17 +212,23 @@ describe("policy pack: IAM Identity Center", function () {
         const policy = "sso-account-assignments";
 
         it("the stack's accounts, its management account, and listed IDs are the organization's", async () => {
-            const stack = [...base, ...sets,
+            const stack = [
+                ...base,
+                ...sets,
                 assignment("prod-read-prod", prodRead.ps, { deps: [prod] }),
                 assignment("dev-write-dev", devWrite.ps, { deps: [dev] }),
                 assignment("prod-read-management", prodRead.ps, { deps: [org] }),
-                assignment("prod-read-listed", prodRead.ps, { id: "123456789012" })];
+                assignment("prod-read-listed", prodRead.ps, { id: "123456789012" }),
+            ];
             expectViolation(await pack.client().analyzeStack(stack), policy, /123456789012, which is not an account of this stack's organization/);
             await pack.client().configure({ [policy]: { organizationAccountIds: ["123456789012"] } });
             try {
                 const vs = await all(stack);
                 expectNone(vs, policy);
-                assert.deepStrictEqual(mandatory(vs).map((v) => v.message), []);
+                assert.deepStrictEqual(
+                    mandatory(vs).map((v) => v.message),
+                    [],
+                );
             } finally {
                 await pack.client().configure({});
             }

@@ -1,8 +1,24 @@
 // Stack policies, each with a passing and a failing stack, through the real pack over gRPC.
 import * as assert from "assert";
 import {
-    BASELINE_SCP, cleanStack, doc, expectNone, expectViolation, find, FORCE_MFA, INSTANCE_TYPES_SCP, mandatory, MFA_TRUST, READ_ONLY, res, SERVICE_TRUST,
-    T, UNKNOWN, usePack, withResources, without,
+    BASELINE_SCP,
+    cleanStack,
+    doc,
+    expectNone,
+    expectViolation,
+    find,
+    FORCE_MFA,
+    INSTANCE_TYPES_SCP,
+    mandatory,
+    MFA_TRUST,
+    READ_ONLY,
+    res,
+    SERVICE_TRUST,
+    T,
+    UNKNOWN,
+    usePack,
+    withResources,
+    without,
 } from "./support";
 
 describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
@@ -11,14 +27,27 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
 
     it("the clean organization has no stack violation at all", async () => {
         const vs = await stack(cleanStack());
-        assert.deepStrictEqual(vs.map((v) => `${v.policyName}: ${v.message}`), []);
+        assert.deepStrictEqual(
+            vs.map((v) => `${v.policyName}: ${v.message}`),
+            [],
+        );
     });
 
     describe("iam-no-privilege-escalation", () => {
         const base = cleanStack();
         const devs = find(base, "developers");
         it("flags iam:* and iam:Put* granted to a group that is not admin, naming the actions", async () => {
-            const vs = await stack(withResources(base, res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:Put*", "iam:AttachRolePolicy"], Resource: "*" }) }, { deps: { group: [devs] } })));
+            const vs = await stack(
+                withResources(
+                    base,
+                    res(
+                        T.groupPolicy,
+                        "developers-iam",
+                        { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:Put*", "iam:AttachRolePolicy"], Resource: "*" }) },
+                        { deps: { group: [devs] } },
+                    ),
+                ),
+            );
             const hits = expectViolation(vs, "iam-no-privilege-escalation", /iam:PutRolePolicy/, "mandatory");
             assert.ok(/group developers/.test(hits[0].message) && /iam:AttachRolePolicy/.test(hits[0].message));
             assert.strictEqual(hits[0].urn, "urn:pulumi:test::landing-zone::aws:iam/groupPolicy:GroupPolicy::developers-iam");
@@ -32,16 +61,44 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         it("passes the same grants to an entity marked admin (tag) and to a scoped or boundary-conditioned grant", async () => {
             const admin = find(base, "admin-role");
             const ok1 = res(T.rolePolicy, "admin-iam", { role: "OrganizationAdmin", policy: doc({ Effect: "Allow", Action: "iam:*", Resource: "*" }) }, { deps: { role: [admin] } });
-            const ok2 = res(T.groupPolicy, "developers-scoped", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::111111111111:role/dev-*" }) }, { deps: { group: [devs] } });
-            const ok3 = res(T.groupPolicy, "developers-boundary", { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:CreateRole", "iam:AttachRolePolicy"], Resource: "*", Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::111111111111:policy/dev-boundary" } } }) }, { deps: { group: [devs] } });
+            const ok2 = res(
+                T.groupPolicy,
+                "developers-scoped",
+                { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::111111111111:role/dev-*" }) },
+                { deps: { group: [devs] } },
+            );
+            const ok3 = res(
+                T.groupPolicy,
+                "developers-boundary",
+                {
+                    group: "developers",
+                    policy: doc({
+                        Effect: "Allow",
+                        Action: ["iam:CreateRole", "iam:AttachRolePolicy"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::111111111111:policy/dev-boundary" } },
+                    }),
+                },
+                { deps: { group: [devs] } },
+            );
             expectNone(await stack(withResources(base, ok1, ok2, ok3)), "iam-no-privilege-escalation");
         });
         it("honours adminEntityNames for groups (groups cannot be tagged) after Configure", async () => {
-            const vsBefore = await stack(withResources(base, res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }, { deps: { group: [devs] } })));
+            const vsBefore = await stack(
+                withResources(
+                    base,
+                    res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }, { deps: { group: [devs] } }),
+                ),
+            );
             expectViolation(vsBefore, "iam-no-privilege-escalation");
             await pack.client().configure({ "iam-no-privilege-escalation": { adminEntityNames: ["developers"] } });
             try {
-                const vsAfter = await stack(withResources(base, res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }, { deps: { group: [devs] } })));
+                const vsAfter = await stack(
+                    withResources(
+                        base,
+                        res(T.groupPolicy, "developers-iam", { group: "developers", policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }) }, { deps: { group: [devs] } }),
+                    ),
+                );
                 expectNone(vsAfter, "iam-no-privilege-escalation");
             } finally {
                 await pack.client().configure({});
@@ -53,13 +110,18 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         const base = cleanStack();
         const role = (name: string, extra: Record<string, unknown> = {}) => res(T.role, name, { name, assumeRolePolicy: SERVICE_TRUST, ...extra });
         const managed = (name: string, policy: unknown) => res(T.policy, name, { name, policy });
-        const attach = (name: string, r: ReturnType<typeof res>, p: ReturnType<typeof res>) => res(T.rolePolicyAttachment, name, { role: UNKNOWN, policyArn: UNKNOWN }, { deps: { role: [r], policyArn: [p] } });
+        const attach = (name: string, r: ReturnType<typeof res>, p: ReturnType<typeof res>) =>
+            res(T.rolePolicyAttachment, name, { role: UNKNOWN, policyArn: UNKNOWN }, { deps: { role: [r], policyArn: [p] } });
         it("a Deny in another policy attached to the same principal removes the grant; without it the grant is reported", async () => {
             const r = role("releaser");
             const allow = managed("deploy", doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*" }));
             const deny = managed("freeze", doc({ Effect: "Deny", Action: "lambda:Update*", Resource: "*" }));
             expectNone(await stack(withResources(base, r, allow, deny, attach("a1", r, allow), attach("a2", r, deny))), "iam-no-privilege-escalation");
-            expectViolation(await stack(withResources(base, r, allow, deny, attach("a1", r, allow))), "iam-no-privilege-escalation", /managed policy deploy \(deploy\): statement #1 grants lambda:UpdateFunctionCode on every resource: lambda:UpdateFunctionCode runs new code as any function's role[\s\S]*Fix: statement #1: name the functions in Resource/);
+            expectViolation(
+                await stack(withResources(base, r, allow, deny, attach("a1", r, allow))),
+                "iam-no-privilege-escalation",
+                /managed policy deploy \(deploy\): statement #1 grants lambda:UpdateFunctionCode on every resource: lambda:UpdateFunctionCode runs new code as any function's role[\s\S]*Fix: statement #1: name the functions in Resource/,
+            );
             // A conditional Deny may not apply: the grant stands.
             const maybe = managed("freeze", doc({ Effect: "Deny", Action: "lambda:Update*", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }));
             expectViolation(await stack(withResources(base, r, allow, maybe, attach("a1", r, allow), attach("a2", r, maybe))), "iam-no-privilege-escalation", /lambda:UpdateFunctionCode/);
@@ -68,11 +130,17 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const r = role("ops");
             const expired = managed("expired", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2021-06-30T00:00:00Z" } } }));
             expectNone(await stack(withResources(base, r, expired, attach("a", r, expired))), "iam-no-privilege-escalation");
-            const contradictory = managed("never", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { Null: { "aws:SourceIp": "true" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }));
+            const contradictory = managed(
+                "never",
+                doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { Null: { "aws:SourceIp": "true" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }),
+            );
             expectNone(await stack(withResources(base, r, contradictory, attach("a", r, contradictory))), "iam-no-privilege-escalation");
             const anyAwsPolicy = managed("any", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/*" } } }));
             expectViolation(await stack(withResources(base, r, anyAwsPolicy, attach("a", r, anyAwsPolicy))), "iam-no-privilege-escalation", /iam:AttachRolePolicy/);
-            const oneAwsPolicy = managed("one", doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess" } } }));
+            const oneAwsPolicy = managed(
+                "one",
+                doc({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess" } } }),
+            );
             expectNone(await stack(withResources(base, r, oneAwsPolicy, attach("a", r, oneAwsPolicy))), "iam-no-privilege-escalation");
             const anyTag = managed("anytag", doc({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*", Condition: { StringLike: { "aws:ResourceTag/team": "*" } } }));
             expectViolation(await stack(withResources(base, r, anyTag, attach("a", r, anyTag))), "iam-no-privilege-escalation", /iam:PutRolePolicy/);
@@ -82,11 +150,38 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const admin = role("jobs-admin");
             const adminAtt = res(T.rolePolicyAttachment, "jobs-admin-access", { role: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: [admin] } });
             const deployer = role("deployer");
-            const passing = (target: ReturnType<typeof res>) => res(T.rolePolicy, "deployer-functions", { role: UNKNOWN, policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: UNKNOWN }] } }, { deps: { role: [deployer], policy: [target] } });
+            const passing = (target: ReturnType<typeof res>) =>
+                res(
+                    T.rolePolicy,
+                    "deployer-functions",
+                    {
+                        role: UNKNOWN,
+                        policy: {
+                            Version: "2012-10-17",
+                            Statement: [
+                                { Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" },
+                                { Effect: "Allow", Action: "iam:PassRole", Resource: UNKNOWN },
+                            ],
+                        },
+                    },
+                    { deps: { role: [deployer], policy: [target] } },
+                );
             expectNone(await stack(withResources(base, basic, admin, adminAtt, deployer, passing(basic))), "iam-no-privilege-escalation");
-            expectViolation(await stack(withResources(base, basic, admin, adminAtt, deployer, passing(admin))), "iam-no-privilege-escalation", /iam:PassRole with lambda:CreateFunction: lambda:CreateFunction creates a function running as the role, and the privileged role jobs-admin \(jobs-admin\) may be passed to it/);
+            expectViolation(
+                await stack(withResources(base, basic, admin, adminAtt, deployer, passing(admin))),
+                "iam-no-privilege-escalation",
+                /iam:PassRole with lambda:CreateFunction: lambda:CreateFunction creates a function running as the role, and the privileged role jobs-admin \(jobs-admin\) may be passed to it/,
+            );
             // By a known ARN too.
-            const byArn = res(T.rolePolicy, "deployer-functions", { role: "deployer", policy: doc({ Effect: "Allow", Action: ["lambda:CreateFunction", "iam:PassRole"], Resource: ["arn:aws:lambda:*:*:function:*", "arn:aws:iam::111111111111:role/jobs-admin"] }) }, { deps: { role: [deployer] } });
+            const byArn = res(
+                T.rolePolicy,
+                "deployer-functions",
+                {
+                    role: "deployer",
+                    policy: doc({ Effect: "Allow", Action: ["lambda:CreateFunction", "iam:PassRole"], Resource: ["arn:aws:lambda:*:*:function:*", "arn:aws:iam::111111111111:role/jobs-admin"] }),
+                },
+                { deps: { role: [deployer] } },
+            );
             expectViolation(await stack(withResources(base, basic, admin, adminAtt, deployer, byArn)), "iam-no-privilege-escalation", /privileged role jobs-admin/);
         });
         it("iam:PassRole in one policy and the service's create action in another combine; iam:PassedToService limits the services", async () => {
@@ -95,13 +190,27 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const lambda = managed("lambda", doc({ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }));
             const codebuild = managed("codebuild", doc({ Effect: "Allow", Action: ["codebuild:CreateProject", "codebuild:StartBuild"], Resource: "*" }));
             expectNone(await stack(withResources(base, r, pass, lambda, attach("a1", r, pass), attach("a2", r, lambda))), "iam-no-privilege-escalation");
-            expectViolation(await stack(withResources(base, r, pass, codebuild, attach("a1", r, pass), attach("a3", r, codebuild))), "iam-no-privilege-escalation", /managed policy pass .*codebuild:CreateProject \(granted by managed policy codebuild .*any role may be passed/);
+            expectViolation(
+                await stack(withResources(base, r, pass, codebuild, attach("a1", r, pass), attach("a3", r, codebuild))),
+                "iam-no-privilege-escalation",
+                /managed policy pass .*codebuild:CreateProject \(granted by managed policy codebuild .*any role may be passed/,
+            );
         });
         it("judges AWS managed policies by the reviewed table", async () => {
-            for (const [name, expected] of [["PowerUserAccess", /sts:AssumeRole.*ssm:SendCommand|ssm:SendCommand.*sts:AssumeRole/], ["AWSLambda_FullAccess", /lambda:UpdateFunctionCode/], ["AmazonSSMFullAccess", /ssm:StartSession/], ["AmazonEC2FullAccess", /ec2:ModifyInstanceAttribute/], ["IAMFullAccess", /iam:AttachRolePolicy/]] as const) {
+            for (const [name, expected] of [
+                ["PowerUserAccess", /sts:AssumeRole.*ssm:SendCommand|ssm:SendCommand.*sts:AssumeRole/],
+                ["AWSLambda_FullAccess", /lambda:UpdateFunctionCode/],
+                ["AmazonSSMFullAccess", /ssm:StartSession/],
+                ["AmazonEC2FullAccess", /ec2:ModifyInstanceAttribute/],
+                ["IAMFullAccess", /iam:AttachRolePolicy/],
+            ] as const) {
                 const r = role("holder");
                 const att = res(T.rolePolicyAttachment, "holder-managed", { role: "holder", policyArn: `arn:aws:iam::aws:policy/${name}` }, { deps: { role: [r] } });
-                expectViolation(await stack(withResources(base, r, att)), "iam-no-privilege-escalation", new RegExp(`AWS managed policy ${name} \\(attached by holder-managed\\)[\\s\\S]*${expected.source}`));
+                expectViolation(
+                    await stack(withResources(base, r, att)),
+                    "iam-no-privilege-escalation",
+                    new RegExp(`AWS managed policy ${name} \\(attached by holder-managed\\)[\\s\\S]*${expected.source}`),
+                );
             }
             for (const name of ["ReadOnlyAccess", "AmazonS3FullAccess", "service-role/AWSLambdaBasicExecutionRole"]) {
                 const r = role("holder");
@@ -111,7 +220,8 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         });
         it("a role only an AWS service assumes to operate what it manages (EKS control plane) is not judged; a Lambda role is", async () => {
             const svc = (service: string) => role("svc", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) });
-            const att = (r: ReturnType<typeof res>) => res(T.rolePolicyAttachment, "svc-cluster", { role: "svc", policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy" }, { deps: { role: [r] } });
+            const att = (r: ReturnType<typeof res>) =>
+                res(T.rolePolicyAttachment, "svc-cluster", { role: "svc", policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy" }, { deps: { role: [r] } });
             const eks = svc("eks.amazonaws.com");
             expectNone(await stack(withResources(base, eks, att(eks))), "iam-no-privilege-escalation");
             const lambda = svc("lambda.amazonaws.com");
@@ -137,7 +247,12 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         });
         it("sees AdministratorAccess and custom policies given in a role's managedPolicyArns", async () => {
             const custom = res(T.policy, "custom-read", { name: "custom-read", policy: READ_ONLY });
-            const role = res(T.role, "ops", { name: "ops", assumeRolePolicy: MFA_TRUST, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess", UNKNOWN] }, { deps: { managedPolicyArns: [custom] } });
+            const role = res(
+                T.role,
+                "ops",
+                { name: "ops", assumeRolePolicy: MFA_TRUST, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess", UNKNOWN] },
+                { deps: { managedPolicyArns: [custom] } },
+            );
             expectViolation(await stack(withResources(base, custom, role)), "iam-no-full-admin", /AdministratorAccess.*role ops/);
             const iamAll = res(T.policy, "custom-iam", { name: "custom-iam", policy: doc({ Effect: "Allow", Action: "iam:*", Resource: "*" }) });
             const role2 = res(T.role, "ops", { name: "ops", assumeRolePolicy: MFA_TRUST, managedPolicyArns: UNKNOWN }, { deps: { managedPolicyArns: [iamAll] } });
@@ -174,14 +289,40 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         });
         it("a boundary designated by an iam:PermissionsBoundary condition is recognised too", async () => {
             const boundary = res(T.policy, "dev-boundary", { name: "dev-boundary", path: "/landing-zone/", policy: allowAll });
-            const delegation = res(T.groupPolicy, "developers-delegation", { group: "developers", policy: doc({ Effect: "Allow", Action: ["iam:CreateRole", "iam:AttachRolePolicy"], Resource: "*", Condition: { StringLike: { "iam:PermissionsBoundary": "arn:aws:iam::*:policy/landing-zone/dev-boundary" } } }) }, { deps: { group: [find(base, "developers")] } });
+            const delegation = res(
+                T.groupPolicy,
+                "developers-delegation",
+                {
+                    group: "developers",
+                    policy: doc({
+                        Effect: "Allow",
+                        Action: ["iam:CreateRole", "iam:AttachRolePolicy"],
+                        Resource: "*",
+                        Condition: { StringLike: { "iam:PermissionsBoundary": "arn:aws:iam::*:policy/landing-zone/dev-boundary" } },
+                    }),
+                },
+                { deps: { group: [find(base, "developers")] } },
+            );
             expectNone(await stack(withResources(base, boundary, delegation)), "iam-no-full-admin");
             expectNone(await stack(withResources(base, boundary, delegation)), "iam-no-privilege-escalation");
         });
         it("escalation actions limited by a positive aws:ResourceTag condition stay inside the environment", async () => {
-            const scoped = res(T.groupPolicy, "developers-lambda", { group: "developers", policy: doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } }) }, { deps: { group: [find(base, "developers")] } });
+            const scoped = res(
+                T.groupPolicy,
+                "developers-lambda",
+                { group: "developers", policy: doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "dev" } } }) },
+                { deps: { group: [find(base, "developers")] } },
+            );
             expectNone(await stack(withResources(base, scoped)), "iam-no-privilege-escalation");
-            const negated = res(T.groupPolicy, "developers-lambda", { group: "developers", policy: doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*", Condition: { StringNotEquals: { "aws:ResourceTag/Environment": "prod" } } }) }, { deps: { group: [find(base, "developers")] } });
+            const negated = res(
+                T.groupPolicy,
+                "developers-lambda",
+                {
+                    group: "developers",
+                    policy: doc({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*", Condition: { StringNotEquals: { "aws:ResourceTag/Environment": "prod" } } }),
+                },
+                { deps: { group: [find(base, "developers")] } },
+            );
             expectViolation(await stack(withResources(base, negated)), "iam-no-privilege-escalation", /lambda:UpdateFunctionCode/);
         });
     });
@@ -192,17 +333,30 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const role = find(base, "admin-role");
             const chunk = (i: number) => doc(...Array.from({ length: 40 }, (_, j) => ({ Sid: `S${i}x${j}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}-${j}/*` })));
             const parts = [0, 1, 2].map((i) => res(T.rolePolicy, `admin-part-${i}`, { role: "OrganizationAdmin", policy: chunk(i) }, { deps: { role: [role] } }));
-            assert.ok(parts.every((p) => (p.properties.policy as string).length < 6144), "fixture: each part fits alone");
+            assert.ok(
+                parts.every((p) => (p.properties.policy as string).length < 6144),
+                "fixture: each part fits alone",
+            );
             expectViolation(await stack(withResources(base, ...parts)), "iam-inline-policy-total-size", /limit per role is 10240/);
             expectNone(await stack(withResources(base, parts[0])), "iam-inline-policy-total-size");
         });
         it("counts a role's inline policies in its own account only, where every account has a role of that name", async () => {
             const base = cleanStack();
-            const provider = (account: string) => ({ name: account, type: "pulumi:providers:aws", urn: `urn:pulumi:test::landing-zone::pulumi:providers:aws::${account}`, properties: { region: "eu-west-1" } });
+            const provider = (account: string) => ({
+                name: account,
+                type: "pulumi:providers:aws",
+                urn: `urn:pulumi:test::landing-zone::pulumi:providers:aws::${account}`,
+                properties: { region: "eu-west-1" },
+            });
             const inAccount = (r: ReturnType<typeof res>, account: string) => ({ ...r, provider: provider(account) });
             const chunk = (i: number) => doc(...Array.from({ length: 40 }, (_, j) => ({ Sid: `S${i}x${j}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${i}-${j}/*` })));
             // The same role in two accounts; the inline policies name it by its (known) name.
-            const roles = ["dev", "test"].map((a) => inAccount(res(T.role, `deploy-${a}`, { name: "app-deploy", assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }) }), a));
+            const roles = ["dev", "test"].map((a) =>
+                inAccount(
+                    res(T.role, `deploy-${a}`, { name: "app-deploy", assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }) }),
+                    a,
+                ),
+            );
             const part = (i: number, account: string) => inAccount(res(T.rolePolicy, `deploy-${account}-part-${i}`, { role: "app-deploy", policy: chunk(i) }), account);
             // Two parts in dev, one in test: each role is within the limit.
             expectNone(await stack(withResources(base, ...roles, part(0, "dev"), part(1, "dev"), part(2, "test"))), "iam-inline-policy-total-size");
@@ -218,7 +372,10 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
             const vs = await stack(without(base, "att-baseline-root"));
             expectViolation(vs, "org-scp-baseline", /Account prod .*LeaveOrganization/, "mandatory");
             // Same name, statements that do not deny leaving or the root user.
-            const fake = { ...find(base, "scp-baseline"), properties: { name: "baseline", type: "SERVICE_CONTROL_POLICY", content: doc({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }) } };
+            const fake = {
+                ...find(base, "scp-baseline"),
+                properties: { name: "baseline", type: "SERVICE_CONTROL_POLICY", content: doc({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }) },
+            };
             expectViolation(await stack(withResources(base, fake)), "org-scp-baseline", /root user/);
         });
         it("passes when the SCPs sit on an ancestor OU, found through property dependencies", async () => {
@@ -257,8 +414,15 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         it("flags more than 5 SCPs attached directly to the same OU, FullAWSAccess included", async () => {
             const base = cleanStack();
             const ou = find(base, "ou-nonprod");
-            const extra = Array.from({ length: 5 }, (_, i) => res(T.orgAttach, `extra-${i}`, { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [find(base, "scp-baseline")], targetId: [ou] } }));
-            expectViolation(await stack(withResources(base, ...extra)), "org-structure-limits", /7 SCPs are attached directly to OU NonProduction \(ou-nonprod\) \(6 in this stack plus p-FullAWSAccess/, "mandatory");
+            const extra = Array.from({ length: 5 }, (_, i) =>
+                res(T.orgAttach, `extra-${i}`, { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [find(base, "scp-baseline")], targetId: [ou] } }),
+            );
+            expectViolation(
+                await stack(withResources(base, ...extra)),
+                "org-structure-limits",
+                /7 SCPs are attached directly to OU NonProduction \(ou-nonprod\) \(6 in this stack plus p-FullAWSAccess/,
+                "mandatory",
+            );
             // 4 in the stack + FullAWSAccess = 5: allowed.
             expectNone(await stack(withResources(base, ...extra.slice(0, 3))), "org-structure-limits");
             expectViolation(await stack(withResources(base, ...extra.slice(0, 4))), "org-structure-limits", /6 SCPs/);
@@ -281,7 +445,9 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         it("warns when accounts exceed the configured quota", async () => {
             const base = cleanStack();
             const ou = find(base, "ou-nonprod");
-            const more = Array.from({ length: 8 }, (_, i) => res(T.account, `acct-x${i}`, { name: `x${i}`, email: `x${i}@example.com`, parentId: UNKNOWN, tags: { Environment: "test" } }, { protect: true, deps: { parentId: [ou] } }));
+            const more = Array.from({ length: 8 }, (_, i) =>
+                res(T.account, `acct-x${i}`, { name: `x${i}`, email: `x${i}@example.com`, parentId: UNKNOWN, tags: { Environment: "test" } }, { protect: true, deps: { parentId: [ou] } }),
+            );
             expectViolation(await stack(withResources(base, ...more)), "org-account-quota", /11 accounts/, "advisory");
             expectNone(await stack(withResources(base, ...more.slice(0, 7))), "org-account-quota");
             await pack.client().configure({ "org-account-quota": { accountQuota: 20 } });
@@ -356,7 +522,12 @@ describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
         it("flags an environment without a budget and accepts a LinkedAccount filter fed by an account", async () => {
             const base = cleanStack();
             expectViolation(await stack(without(base, "budget-dev")), "budget-per-environment", /"dev"/, "advisory");
-            const byAccount = res(T.budget, "budget-dev", { name: "dev", budgetType: "COST", limitAmount: "50", limitUnit: "USD", timeUnit: "MONTHLY", costFilters: [{ name: "LinkedAccount", values: [UNKNOWN] }] }, { deps: { costFilters: [find(base, "acct-dev")] } });
+            const byAccount = res(
+                T.budget,
+                "budget-dev",
+                { name: "dev", budgetType: "COST", limitAmount: "50", limitUnit: "USD", timeUnit: "MONTHLY", costFilters: [{ name: "LinkedAccount", values: [UNKNOWN] }] },
+                { deps: { costFilters: [find(base, "acct-dev")] } },
+            );
             expectNone(await stack(withResources(base, byAccount)), "budget-per-environment");
         });
     });

@@ -17,14 +17,22 @@ export function usePack(config: Record<string, unknown> = {}): { client: () => P
         await held.client.configure(config);
     });
     after(() => held?.release());
-    return { client: () => { if (!held) throw new Error("pack not started"); return held.client; } };
+    return {
+        client: () => {
+            if (!held) throw new Error("pack not started");
+            return held.client;
+        },
+    };
 }
 
 export function urn(type: string, name: string): string {
     return `urn:pulumi:test::landing-zone::${type}::${name}`;
 }
 
-export interface ResOpts { protect?: boolean; deps?: Record<string, AnalyzerResource[]> }
+export interface ResOpts {
+    protect?: boolean;
+    deps?: Record<string, AnalyzerResource[]>;
+}
 
 export function res(type: string, name: string, properties: Record<string, unknown>, o: ResOpts = {}): AnalyzerResource {
     const propertyDependencies: Record<string, string[]> = {};
@@ -45,8 +53,13 @@ export function named(vs: Violation[], policy: string): Violation[] {
 
 /** Asserts at least one violation of `policy`, optionally with a message matching `re`; returns them. */
 export function expectViolation(vs: Violation[], policy: string, re?: RegExp, level?: string): Violation[] {
-    const hits = named(vs, policy).filter((v) => !re || re.test(v.message)).filter((v) => !level || v.enforcementLevel === level);
-    assert.ok(hits.length > 0, `expected a ${policy} violation${re ? ` matching ${re}` : ""}${level ? ` at ${level}` : ""}; got:\n${vs.map((v) => `  [${v.policyName}/${v.enforcementLevel}] ${v.message.split("\n")[1] ?? v.message}`).join("\n") || "  (none)"}`);
+    const hits = named(vs, policy)
+        .filter((v) => !re || re.test(v.message))
+        .filter((v) => !level || v.enforcementLevel === level);
+    assert.ok(
+        hits.length > 0,
+        `expected a ${policy} violation${re ? ` matching ${re}` : ""}${level ? ` at ${level}` : ""}; got:\n${vs.map((v) => `  [${v.policyName}/${v.enforcementLevel}] ${v.message.split("\n")[1] ?? v.message}`).join("\n") || "  (none)"}`,
+    );
     return hits;
 }
 
@@ -84,17 +97,23 @@ export const BASELINE_SCP = doc(
     { Sid: "NoRoot", Effect: "Deny", Action: "*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } } },
 );
 export const INSTANCE_TYPES_SCP = doc({
-    Effect: "Deny", Action: "ec2:RunInstances", Resource: "arn:aws:ec2:*:*:instance/*",
+    Effect: "Deny",
+    Action: "ec2:RunInstances",
+    Resource: "arn:aws:ec2:*:*:instance/*",
     Condition: { StringNotLike: { "ec2:InstanceType": ["t3.*", "t4g.*"] } },
 });
 export const FORCE_MFA = doc({
-    Sid: "DenyWithoutMfa", Effect: "Deny",
+    Sid: "DenyWithoutMfa",
+    Effect: "Deny",
     NotAction: ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"],
-    Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+    Resource: "*",
+    Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
 });
 export const READ_ONLY = doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket", "ec2:Describe*"], Resource: "*" });
 export const MFA_TRUST = doc({
-    Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::111111111111:root" },
+    Action: "sts:AssumeRole",
     Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
 });
 export const SERVICE_TRUST = doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
@@ -102,17 +121,32 @@ export const SERVICE_TRUST = doc({ Effect: "Allow", Principal: { Service: "ec2.a
 /** A log key's policy: the account's root, and CloudTrail for the management account's trails. */
 export const LOG_KEY_POLICY = doc(
     { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" },
-    { Sid: "CloudTrail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*",
-      Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*" } } },
+    {
+        Sid: "CloudTrail",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "kms:GenerateDataKey*",
+        Resource: "*",
+        Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*" } },
+    },
 );
 
 /** An organization trail (multi-region, validated, KMS) into a bucket with public access blocked. */
 export function organizationTrail(): AnalyzerResource[] {
     const bucket = res(T.bucket, "trail-logs", { bucket: "example-trail-logs" });
-    const pab = res(T.publicAccessBlock, "trail-logs-pab", { bucket: UNKNOWN, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { deps: { bucket: [bucket] } });
+    const pab = res(
+        T.publicAccessBlock,
+        "trail-logs-pab",
+        { bucket: UNKNOWN, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { deps: { bucket: [bucket] } },
+    );
     const key = res(T.kmsKey, "trail-key", { description: "trail", policy: LOG_KEY_POLICY });
-    const trail = res(T.trail, "organization-trail", { name: "organization-trail", s3BucketName: UNKNOWN, kmsKeyId: UNKNOWN, isOrganizationTrail: true, isMultiRegionTrail: true, enableLogFileValidation: true },
-        { deps: { s3BucketName: [bucket], kmsKeyId: [key] } });
+    const trail = res(
+        T.trail,
+        "organization-trail",
+        { name: "organization-trail", s3BucketName: UNKNOWN, kmsKeyId: UNKNOWN, isOrganizationTrail: true, isMultiRegionTrail: true, enableLogFileValidation: true },
+        { deps: { s3BucketName: [bucket], kmsKeyId: [key] } },
+    );
     return [bucket, pab, key, trail];
 }
 
@@ -125,13 +159,20 @@ export function cleanStack(): AnalyzerResource[] {
     const org = res(T.org, "org", { featureSet: "ALL", enabledPolicyTypes: ["SERVICE_CONTROL_POLICY"], roots: UNKNOWN });
     const ouProd = res(T.ou, "ou-prod", { name: "Production", parentId: UNKNOWN, tags: { Environment: "prod" } }, { deps: { parentId: [org] } });
     const ouNonProd = res(T.ou, "ou-nonprod", { name: "NonProduction", parentId: UNKNOWN, tags: { Environment: "nonprod" } }, { deps: { parentId: [org] } });
-    const prod = res(T.account, "acct-prod", { name: "prod", email: "aws-prod@example.com", parentId: UNKNOWN, closeOnDeletion: false, tags: { Environment: "prod" } }, { protect: true, deps: { parentId: [ouProd] } });
+    const prod = res(
+        T.account,
+        "acct-prod",
+        { name: "prod", email: "aws-prod@example.com", parentId: UNKNOWN, closeOnDeletion: false, tags: { Environment: "prod" } },
+        { protect: true, deps: { parentId: [ouProd] } },
+    );
     const dev = res(T.account, "acct-dev", { name: "dev", email: "aws-dev@example.com", parentId: UNKNOWN, tags: { Environment: "dev" } }, { protect: true, deps: { parentId: [ouNonProd] } });
     const baseline = res(T.orgPolicy, "scp-baseline", { name: "baseline", type: "SERVICE_CONTROL_POLICY", content: BASELINE_SCP });
     const types = res(T.orgPolicy, "scp-instance-types", { name: "instance-types", type: "SERVICE_CONTROL_POLICY", content: INSTANCE_TYPES_SCP });
     const attBaseline = res(T.orgAttach, "att-baseline-root", { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [baseline], targetId: [org] } });
     const attTypes = res(T.orgAttach, "att-types-nonprod", { policyId: UNKNOWN, targetId: UNKNOWN }, { deps: { policyId: [types], targetId: [ouNonProd] } });
-    const budgets = ["prod", "dev", "nonprod"].map((e) => res(T.budget, `budget-${e}`, { name: `budget-${e}`, budgetType: "COST", limitAmount: "100", limitUnit: "USD", timeUnit: "MONTHLY", tags: { Environment: e } }));
+    const budgets = ["prod", "dev", "nonprod"].map((e) =>
+        res(T.budget, `budget-${e}`, { name: `budget-${e}`, budgetType: "COST", limitAmount: "100", limitUnit: "USD", timeUnit: "MONTHLY", tags: { Environment: e } }),
+    );
     const adminRole = res(T.role, "admin-role", { name: "OrganizationAdmin", assumeRolePolicy: MFA_TRUST, tags: { AccessLevel: "admin" } });
     const adminAttach = res(T.rolePolicyAttachment, "admin-role-admin", { role: "OrganizationAdmin", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: [adminRole] } });
     const devs = res(T.group, "developers", { name: "developers", path: "/" });
@@ -139,7 +180,14 @@ export function cleanStack(): AnalyzerResource[] {
     const devsMfa = res(T.groupPolicy, "developers-mfa", { group: "developers", policy: FORCE_MFA }, { deps: { group: [devs] } });
     const alice = res(T.user, "alice", { name: "alice", tags: { Team: "app" } });
     const membership = res(T.groupMembership, "developers-members", { group: "developers", users: ["alice"] }, { deps: { group: [devs], users: [alice] } });
-    const pwd = res(T.passwordPolicy, "passwords", { minimumPasswordLength: 14, passwordReusePrevention: 24, requireLowercaseCharacters: true, requireUppercaseCharacters: true, requireNumbers: true, requireSymbols: true });
+    const pwd = res(T.passwordPolicy, "passwords", {
+        minimumPasswordLength: 14,
+        passwordReusePrevention: 24,
+        requireLowercaseCharacters: true,
+        requireUppercaseCharacters: true,
+        requireNumbers: true,
+        requireSymbols: true,
+    });
     return [org, ouProd, ouNonProd, prod, dev, baseline, types, attBaseline, attTypes, ...budgets, ...organizationTrail(), adminRole, adminAttach, devs, devsPolicy, devsMfa, alice, membership, pwd];
 }
 
@@ -162,6 +210,6 @@ export function without(stack: AnalyzerResource[], ...names: string[]): Analyzer
 /** Analyze every resource one by one, as the engine does during preview. */
 export async function analyzeEach(client: PolicyPackClient, rs: AnalyzerResource[]): Promise<Violation[]> {
     const out: Violation[] = [];
-    for (const r of rs) out.push(...await client.analyze(r));
+    for (const r of rs) out.push(...(await client.analyze(r)));
     return out;
 }

@@ -6,13 +6,7 @@
 import * as assert from "assert";
 import { BudgetsClient, DescribeBudgetsCommand } from "@aws-sdk/client-budgets";
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import {
-    CredentialReportNotReadyException,
-    GenerateCredentialReportCommand,
-    GetAccountAuthorizationDetailsCommand,
-    GetCredentialReportCommand,
-    IAMClient,
-} from "@aws-sdk/client-iam";
+import { CredentialReportNotReadyException, GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
     DescribeOrganizationCommand,
     DescribePolicyCommand,
@@ -82,17 +76,42 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         });
 
         org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: "o-a1b2c3d4e5", FeatureSet: "ALL", MasterAccountId: MGMT, MasterAccountEmail: "aws+management@example.com" } });
-        org.on(ListRootsCommand).resolves({ Roots: [{ Id: "r-a1b2", Name: "Root", PolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }, { Type: "TAG_POLICY", Status: "PENDING_DISABLE" }] }] });
+        org.on(ListRootsCommand).resolves({
+            Roots: [
+                {
+                    Id: "r-a1b2",
+                    Name: "Root",
+                    PolicyTypes: [
+                        { Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" },
+                        { Type: "TAG_POLICY", Status: "PENDING_DISABLE" },
+                    ],
+                },
+            ],
+        });
         org.on(ListOrganizationalUnitsForParentCommand, { ParentId: "r-a1b2" }).resolves({ OrganizationalUnits: [{ Id: "ou-a1b2-11111111", Name: "Workloads" }] });
         org.on(ListOrganizationalUnitsForParentCommand, { ParentId: "ou-a1b2-11111111" }).resolves({ OrganizationalUnits: [] });
         // Two pages under the root; the first throttled once.
         org.on(ListAccountsForParentCommand, { ParentId: "r-a1b2", NextToken: undefined })
             .rejectsOnce(throttle())
             .resolves({ Accounts: [{ Id: MGMT, Name: "management", Email: "aws+management@example.com", Status: "ACTIVE", JoinedTimestamp: new Date("2023-01-01T00:00:00Z") }], NextToken: "page-2" });
-        org.on(ListAccountsForParentCommand, { ParentId: "r-a1b2", NextToken: "page-2" }).resolves({ Accounts: [{ Id: DENIED, Name: "app1-legacy", Email: "aws+legacy@example.com", Status: "ACTIVE" }] });
-        org.on(ListAccountsForParentCommand, { ParentId: "ou-a1b2-11111111" }).resolves({ Accounts: [{ Id: DEV, Name: "app1-dev", Email: "aws+app1-dev@example.com", Status: "ACTIVE" }, { Id: "222222222298", Name: "app1-old", Status: "SUSPENDED" }] });
-        org.on(ListPoliciesCommand, { Filter: "SERVICE_CONTROL_POLICY" }).resolves({ Policies: [{ Id: "p-FullAWSAccess", Name: "FullAWSAccess", Type: "SERVICE_CONTROL_POLICY", AwsManaged: true }, { Id: "p-00000001", Name: "landing-zone-root-deny", Type: "SERVICE_CONTROL_POLICY", AwsManaged: false }] });
-        org.on(DescribePolicyCommand, { PolicyId: "p-00000001" }).resolves({ Policy: { PolicySummary: { Id: "p-00000001", Name: "landing-zone-root-deny" }, Content: '{"Version":"2012-10-17","Statement":[]}' } });
+        org.on(ListAccountsForParentCommand, { ParentId: "r-a1b2", NextToken: "page-2" }).resolves({
+            Accounts: [{ Id: DENIED, Name: "app1-legacy", Email: "aws+legacy@example.com", Status: "ACTIVE" }],
+        });
+        org.on(ListAccountsForParentCommand, { ParentId: "ou-a1b2-11111111" }).resolves({
+            Accounts: [
+                { Id: DEV, Name: "app1-dev", Email: "aws+app1-dev@example.com", Status: "ACTIVE" },
+                { Id: "222222222298", Name: "app1-old", Status: "SUSPENDED" },
+            ],
+        });
+        org.on(ListPoliciesCommand, { Filter: "SERVICE_CONTROL_POLICY" }).resolves({
+            Policies: [
+                { Id: "p-FullAWSAccess", Name: "FullAWSAccess", Type: "SERVICE_CONTROL_POLICY", AwsManaged: true },
+                { Id: "p-00000001", Name: "landing-zone-root-deny", Type: "SERVICE_CONTROL_POLICY", AwsManaged: false },
+            ],
+        });
+        org.on(DescribePolicyCommand, { PolicyId: "p-00000001" }).resolves({
+            Policy: { PolicySummary: { Id: "p-00000001", Name: "landing-zone-root-deny" }, Content: '{"Version":"2012-10-17","Statement":[]}' },
+        });
         org.on(ListTargetsForPolicyCommand).callsFake((input: { PolicyId: string }) => ({ Targets: [{ TargetId: "r-a1b2", Type: "ROOT", Name: input.PolicyId }] }));
 
         // IAM: two pages of authorization details per account, a throttle in between.
@@ -113,7 +132,13 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
 
         ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: "eu-west-1" }, { RegionName: "us-east-1" }] });
         ec2.on(DescribeInstancesCommand).callsFake(async (input: { NextToken?: string }) => {
-            if (!input.NextToken) return { Reservations: [{ ReservationId: "r-1", Instances: [{ InstanceId: "i-1", InstanceType: "t3.micro", State: { Code: 16, Name: "running" }, LaunchTime: new Date("2025-05-01T00:00:00Z") }] }], NextToken: "n2" };
+            if (!input.NextToken)
+                return {
+                    Reservations: [
+                        { ReservationId: "r-1", Instances: [{ InstanceId: "i-1", InstanceType: "t3.micro", State: { Code: 16, Name: "running" }, LaunchTime: new Date("2025-05-01T00:00:00Z") }] },
+                    ],
+                    NextToken: "n2",
+                };
             return { Reservations: [{ ReservationId: "r-2", Instances: [{ InstanceId: "i-2", InstanceType: "c5d.24xlarge", State: { Code: 16, Name: "running" } }] }] };
         });
         budgets.on(DescribeBudgetsCommand).resolves({ Budgets: [{ BudgetName: "app1-dev-monthly", TimeUnit: "MONTHLY", BudgetType: "COST", CostFilters: { LinkedAccount: [DEV] } }] });
@@ -126,7 +151,11 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
     it("reads the organization, every active account and region, paginated, into plain API shapes", async () => {
         const s = await collect(options());
         const o = s.organization!;
-        assert.deepStrictEqual(o.listAccountsForParent["r-a1b2"].Accounts!.map((a) => a.Id), [MGMT, DENIED], "both pages");
+        assert.deepStrictEqual(
+            o.listAccountsForParent["r-a1b2"].Accounts!.map((a) => a.Id),
+            [MGMT, DENIED],
+            "both pages",
+        );
         assert.strictEqual(o.listAccountsForParent["r-a1b2"].Accounts![0].JoinedTimestamp, "2023-01-01T00:00:00.000Z", "dates as ISO strings");
         assert.deepStrictEqual(Object.keys(o.listPolicies), ["SERVICE_CONTROL_POLICY"], "only enabled policy types");
         assert.deepStrictEqual(Object.keys(o.describePolicy), ["p-00000001"], "content of customer managed policies only");
@@ -134,14 +163,24 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         assert.deepStrictEqual(Object.keys(s.accounts).sort(), [MGMT, DEV], "the suspended and the denied account are not read");
         for (const acct of [MGMT, DEV]) {
             const a = s.accounts[acct];
-            assert.deepStrictEqual(a.authorizationDetails!.UserDetailList!.map((u) => u.UserName), [`first-${acct}`, `second-${acct}`], "pages merged, each account with its own credentials");
+            assert.deepStrictEqual(
+                a.authorizationDetails!.UserDetailList!.map((u) => u.UserName),
+                [`first-${acct}`, `second-${acct}`],
+                "pages merged, each account with its own credentials",
+            );
             assert.strictEqual(a.authorizationDetails!.IsTruncated, false);
             assert.ok(!("Marker" in a.authorizationDetails!));
             assert.deepStrictEqual(Object.keys(a.instances), ["eu-west-1", "us-east-1"], "every enabled region");
-            assert.deepStrictEqual(a.instances["us-east-1"].Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceType)), ["t3.micro", "c5d.24xlarge"]);
+            assert.deepStrictEqual(
+                a.instances["us-east-1"].Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceType)),
+                ["t3.micro", "c5d.24xlarge"],
+            );
             assert.strictEqual(parseCredentialReport(a.credentialReport!)[0].arn, `arn:aws:iam::${acct}:root`);
         }
-        assert.deepStrictEqual(s.accounts[MGMT].budgets!.Budgets!.map((b) => b.BudgetName), ["app1-dev-monthly"]);
+        assert.deepStrictEqual(
+            s.accounts[MGMT].budgets!.Budgets!.map((b) => b.BudgetName),
+            ["app1-dev-monthly"],
+        );
         assert.strictEqual(s.accounts[DEV].budgets, undefined, "budgets are read in the management account only");
         assert.deepStrictEqual(s.manifest.regions, ["eu-west-1", "us-east-1"]);
         assert.strictEqual(s.manifest.collectedAt, "2025-06-02T06:00:00.000Z");
@@ -157,14 +196,20 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
             return { UserDetailList: [{ UserName: `second-${acct}`, Path: "/" }], IsTruncated: false };
         });
         const s = await collect(options({ concurrency: 1 }));
-        assert.deepStrictEqual(s.accounts[MGMT].authorizationDetails!.UserDetailList!.map((u) => u.UserName), [`first-${MGMT}`, `second-${MGMT}`]);
+        assert.deepStrictEqual(
+            s.accounts[MGMT].authorizationDetails!.UserDetailList!.map((u) => u.UserName),
+            [`first-${MGMT}`, `second-${MGMT}`],
+        );
         assert.strictEqual(iam.commandCalls(GetAccountAuthorizationDetailsCommand).length, 2 * 2 + 2, "two pages per account, and the two throttled calls");
         assert.ok(s.accounts[MGMT].authorizationDetails);
         // The root's first page throttled once, then its two pages, then the OU's page.
         assert.strictEqual(org.commandCalls(ListAccountsForParentCommand).length, 1 + 2 + 1);
         const backoffs = sleeps.filter((ms) => ms !== 1000);
         assert.deepStrictEqual(backoffs, [125, 125, 250], "full jitter (random 0.5) of 250 ms, 250 ms, 500 ms ceilings");
-        assert.deepStrictEqual(s.manifest.accounts.flatMap((a) => a.errors.map((e) => e.operation)).filter((x) => x !== "AssumeRole"), []);
+        assert.deepStrictEqual(
+            s.manifest.accounts.flatMap((a) => a.errors.map((e) => e.operation)).filter((x) => x !== "AssumeRole"),
+            [],
+        );
     });
 
     it("gives up after the configured attempts and records the failure, never crashing", async () => {
@@ -183,7 +228,13 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         assert.strictEqual(legacy.errors[0].operation, "AssumeRole");
         assert.strictEqual(legacy.errors[0].code, "AccessDenied");
         assert.strictEqual(s.accounts[DENIED], undefined);
-        assert.deepStrictEqual(s.manifest.accounts.filter((a) => a.readAs === "role").map((a) => a.id).sort(), [MGMT, DEV]);
+        assert.deepStrictEqual(
+            s.manifest.accounts
+                .filter((a) => a.readAs === "role")
+                .map((a) => a.id)
+                .sort(),
+            [MGMT, DEV],
+        );
         assert.ok(sts.commandCalls(AssumeRoleCommand).every((c) => /^arn:aws:iam::\d{12}:role\/landing-zone\/lz-review$/.test(c.args[0].input.RoleArn ?? "")));
     });
 
@@ -199,7 +250,10 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         iam.on(GenerateCredentialReportCommand).resolves({ State: "INPROGRESS" });
         const s = await collect(options({ credentialReport: { attempts: 3, delayMs: 10 } }));
         const e = s.manifest.accounts.find((a) => a.id === DEV)!.errors;
-        assert.deepStrictEqual(e.map((x) => [x.operation, x.code]), [["GetCredentialReport", "CredentialReportNotReadyException"]]);
+        assert.deepStrictEqual(
+            e.map((x) => [x.operation, x.code]),
+            [["GetCredentialReport", "CredentialReportNotReadyException"]],
+        );
         assert.strictEqual(s.accounts[DEV].credentialReport, undefined);
     });
 
@@ -213,7 +267,10 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         try {
             s = await collect(options());
         } finally {
-            for (const [k, v] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret]] as const) {
+            for (const [k, v] of [
+                ["AWS_ACCESS_KEY_ID", saved.id],
+                ["AWS_SECRET_ACCESS_KEY", saved.secret],
+            ] as const) {
                 if (v === undefined) delete process.env[k];
                 else process.env[k] = v;
             }
@@ -236,7 +293,7 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
             for (const call of stub.calls()) {
                 const name = (call.args[0] as object).constructor.name.replace(/Command$/, "");
                 const action = service === "budgets" && name === "DescribeBudgets" ? "budgets:ViewBudget" : `${service}:${name}`;
-                const acct = await accountOf(() => (call.thisValue as any));
+                const acct = await accountOf(() => call.thisValue as any);
                 if (!byAccount.has(acct)) byAccount.set(acct, new Set());
                 byAccount.get(acct)!.add(action);
             }
@@ -245,7 +302,10 @@ describe("review: collector (mocked AWS SDK v3 clients)", function () {
         await record(iam, "iam");
         await record(ec2, "ec2");
         await record(budgets, "budgets");
-        const granted = (management: boolean) => reviewPolicy({ management, organization: true }).Statement.flatMap((s) => s.Action as string[]).sort();
+        const granted = (management: boolean) =>
+            reviewPolicy({ management, organization: true })
+                .Statement.flatMap((s) => s.Action as string[])
+                .sort();
         assert.deepStrictEqual([...byAccount.get(MGMT)!].sort(), granted(true));
         assert.deepStrictEqual([...byAccount.get(DEV)!].sort(), [...ACCOUNT_READ_ACTIONS].filter((a) => a !== "ec2:DescribeRegions").sort(), "regions are listed once, in the caller's account");
         assert.deepStrictEqual(granted(true), [...ACCOUNT_READ_ACTIONS, ...ORGANIZATION_READ_ACTIONS, ...BUDGET_READ_ACTIONS].sort());

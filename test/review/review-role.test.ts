@@ -12,7 +12,10 @@ import { renderText } from "../../components/access/policies";
 const prod = () =>
     planFromRawConfig({
         layout: "multi-account",
-        environments: [{ name: "dev", production: false }, { name: "prod", production: true }],
+        environments: [
+            { name: "dev", production: false },
+            { name: "prod", production: true },
+        ],
         organizationalUnits: { nonprod: { name: "NonProd", environmentClass: "non-production" }, prod: { name: "Prod", environmentClass: "production" } },
         accounts: {
             dev: { name: "app1-dev", email: "aws+dev@example.com", ou: "nonprod", environments: ["dev"] },
@@ -24,7 +27,10 @@ const prod = () =>
 describe("review role (lz-review)", () => {
     it("is planned in the management account and in every member account, under /landing-zone/", () => {
         const roles = planReviewRoles(prod());
-        assert.deepStrictEqual(roles.map((r) => r.key), ["management/lz-review", "dev/lz-review", "prod/lz-review"]);
+        assert.deepStrictEqual(
+            roles.map((r) => r.key),
+            ["management/lz-review", "dev/lz-review", "prod/lz-review"],
+        );
         for (const r of roles) assert.deepStrictEqual([r.name, r.path], [REVIEW_ROLE_NAME, "/landing-zone/"]);
     });
 
@@ -44,7 +50,13 @@ describe("review role (lz-review)", () => {
         const [, dev] = planReviewRoles(prod());
         const trust = JSON.parse(renderText(JSON.stringify(dev.trust), { partition: "aws", managementAccountId: "111111111111" }));
         assert.deepStrictEqual(trust.Statement, [
-            { Sid: "ReviewFromCiRole", Effect: "Allow", Principal: { AWS: "*" }, Action: ["sts:AssumeRole"], Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/gh-review" } } },
+            {
+                Sid: "ReviewFromCiRole",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: ["sts:AssumeRole"],
+                Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/gh-review" } },
+            },
         ]);
     });
 
@@ -57,7 +69,13 @@ describe("review role (lz-review)", () => {
     });
 
     it("rejects a bad CI role name, naming the key", () => {
-        assert.throws(() => parseConfig({ layout: "single-account", review: { ciRoleName: "bad name!" } }), (e: unknown) => e instanceof ConfigError && /landing-zone:review\.ciRoleName/.test(e.message));
-        assert.throws(() => parseConfig({ layout: "single-account", review: { roleName: "x" } }), (e: unknown) => e instanceof ConfigError && /review\.roleName.*not a known key/.test(e.message));
+        assert.throws(
+            () => parseConfig({ layout: "single-account", review: { ciRoleName: "bad name!" } }),
+            (e: unknown) => e instanceof ConfigError && /landing-zone:review\.ciRoleName/.test(e.message),
+        );
+        assert.throws(
+            () => parseConfig({ layout: "single-account", review: { roleName: "x" } }),
+            (e: unknown) => e instanceof ConfigError && /review\.roleName.*not a known key/.test(e.message),
+        );
     });
 });

@@ -123,7 +123,10 @@ describe("review: the prod stack's estates", function () {
 
     it("thresholds are configurable", () => {
         const s = loadSnapshot(SEEDED);
-        const kinds = (o: Parameters<typeof review>[2]) => review(s, declared, o).filter((f) => f.category === "credentials" || f.category === "cost").map((f) => `${f.kind} ${f.subject}`);
+        const kinds = (o: Parameters<typeof review>[2]) =>
+            review(s, declared, o)
+                .filter((f) => f.category === "credentials" || f.category === "cost")
+                .map((f) => `${f.kind} ${f.subject}`);
         const relaxed = kinds({ keyMaxAgeDays: 365, keyUnusedDays: 365, passwordUnusedDays: 365, maxInstanceSize: "4xlarge" });
         for (const k of ["old-access-key", "unused-access-key", "unused-password", "instance-too-large"]) assert.ok(!relaxed.some((x) => x.startsWith(k)), `${k} gone: ${relaxed}`);
         assert.ok(relaxed.some((x) => x.startsWith("instance-type-not-allowed")));
@@ -139,7 +142,10 @@ describe("review: single-account (the dev stack)", () => {
         r.push(runningInstances({ accountId: MGMT, region: "eu-west-1", type: "m5.8xlarge", count: 2, launched: COLLECTED_AT, tags: { Environment: "prod" }, firstId: 7 }));
         r.push(runningInstances({ accountId: MGMT, region: "eu-west-1", type: "m5.8xlarge", count: 1, launched: COLLECTED_AT, tags: { Environment: "dev" }, firstId: 8 }));
         const f = review(s, d);
-        assert.deepStrictEqual(f.map((x) => [x.kind, x.found]), [["instance-type-not-allowed", "1 running m5.8xlarge in eu-west-1"]]);
+        assert.deepStrictEqual(
+            f.map((x) => [x.kind, x.found]),
+            [["instance-type-not-allowed", "1 running m5.8xlarge in eu-west-1"]],
+        );
     });
 });
 
@@ -185,7 +191,11 @@ describe("review: command line", function () {
     it("--fail-on decides the exit status", async () => {
         // Only low findings: an OU not in config.
         const s = cleanEstate();
-        s.organization!.listOrganizationalUnitsForParent[IDS.rootId].OrganizationalUnits!.push({ Id: "ou-a1b2-99999999", Arn: "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-99999999", Name: "Experiments" });
+        s.organization!.listOrganizationalUnitsForParent[IDS.rootId].OrganizationalUnits!.push({
+            Id: "ou-a1b2-99999999",
+            Arn: "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-99999999",
+            Name: "Experiments",
+        });
         s.organization!.listOrganizationalUnitsForParent["ou-a1b2-99999999"] = { OrganizationalUnits: [] };
         const dir = tmp();
         saveSnapshot(s, dir);

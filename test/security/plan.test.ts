@@ -39,10 +39,16 @@ describe("security baseline: plan", () => {
         it("enables the regional services in the region guardrail's allowed regions, the home region holding the rest", () => {
             assert.deepEqual(sp.regions, ["eu-central-1", "eu-west-1", "us-east-1"]);
             assert.equal(sp.homeRegion, "eu-west-1");
-            assert.deepEqual(sp.guardDuty!.detectors.map((d) => [d.account, d.region]), sp.regions.map((r) => ["security", r]));
+            assert.deepEqual(
+                sp.guardDuty!.detectors.map((d) => [d.account, d.region]),
+                sp.regions.map((r) => ["security", r]),
+            );
             assert.deepEqual(sp.securityHub!.findingAggregator.linkedRegions, ["eu-central-1", "us-east-1"]);
             const unused = sp.analyzers.filter((a) => a.type === "ORGANIZATION_UNUSED_ACCESS");
-            assert.deepEqual(unused.map((a) => [a.account, a.region, a.unusedAccessAge]), [["security", "eu-west-1", 90]]);
+            assert.deepEqual(
+                unused.map((a) => [a.account, a.region, a.unusedAccessAge]),
+                [["security", "eu-west-1", 90]],
+            );
             assert.equal(sp.analyzers.filter((a) => a.type === "ORGANIZATION").length, 3);
         });
 
@@ -50,7 +56,12 @@ describe("security baseline: plan", () => {
             const c = sp.config!;
             const accounts = [DEPLOYMENT_ACCOUNT, ...plan.accounts.map((a) => a.key)];
             assert.equal(c.recorders.length, accounts.length * 3);
-            for (const a of accounts) for (const r of sp.regions) assert.ok(c.recorders.some((x) => x.account === a && x.region === r), `${a} ${r}`);
+            for (const a of accounts)
+                for (const r of sp.regions)
+                    assert.ok(
+                        c.recorders.some((x) => x.account === a && x.region === r),
+                        `${a} ${r}`,
+                    );
             // Global resources (IAM) once per account, in the home region.
             assert.deepEqual([...new Set(c.recorders.filter((r) => r.includeGlobalResourceTypes).map((r) => r.region))], ["eu-west-1"]);
             assert.equal(c.aggregator!.aggregator.account, "security");
@@ -104,13 +115,15 @@ describe("security baseline: plan", () => {
         });
 
         it("aliases the resources of a renamed account under its former key", () => {
-            const { security } = planOf(variant("prod", (raw) => {
-                const accounts = raw.accounts as Record<string, any>;
-                accounts.audit = { ...accounts.security, formerKeys: ["security"] };
-                delete accounts.security;
-                raw.security.auditAccount = "audit";
-                raw.budgets.accountMonthlyLimits = { audit: 300, "log-archive": 100, sandbox: 100 };
-            }));
+            const { security } = planOf(
+                variant("prod", (raw) => {
+                    const accounts = raw.accounts as Record<string, any>;
+                    accounts.audit = { ...accounts.security, formerKeys: ["security"] };
+                    delete accounts.security;
+                    raw.security.auditAccount = "audit";
+                    raw.budgets.accountMonthlyLimits = { audit: 300, "log-archive": 100, sandbox: 100 };
+                }),
+            );
             const detector = security.guardDuty!.detectors.find((d) => d.region === "eu-west-1")!;
             assert.equal(detector.name, "guardduty-detector-audit-eu-west-1");
             assert.deepEqual(detector.formerNames, { security: "guardduty-detector-security-eu-west-1" });
@@ -120,10 +133,12 @@ describe("security baseline: plan", () => {
         });
 
         it("does not depend on the order of the sets in config (regions, standards, deployment roles)", () => {
-            const reversed = planOf(variant("prod", (raw) => {
-                raw.guardrails.allowedRegions.reverse();
-                raw.security.securityHub.standards.reverse();
-            })).security;
+            const reversed = planOf(
+                variant("prod", (raw) => {
+                    raw.guardrails.allowedRegions.reverse();
+                    raw.security.securityHub.standards.reverse();
+                }),
+            ).security;
             assert.deepEqual(reversed, sp);
         });
     });
@@ -149,24 +164,30 @@ describe("security baseline: plan", () => {
         });
 
         it("trail-only or nothing: every part can be switched off", () => {
-            const { security } = planOf(variant("dev", (raw) => {
-                raw.security.guardDuty = { enabled: false };
-                raw.security.accessAnalyzer = { enabled: false, unusedAccess: false };
-            }));
+            const { security } = planOf(
+                variant("dev", (raw) => {
+                    raw.security.guardDuty = { enabled: false };
+                    raw.security.accessAnalyzer = { enabled: false, unusedAccess: false };
+                }),
+            );
             assert.equal(security.guardDuty, undefined);
             assert.deepEqual(security.analyzers, []);
             assert.ok(security.trail);
-            const none = planOf(variant("dev", (raw) => {
-                raw.security = { regions: ["eu-west-1"], cloudTrail: { enabled: false }, guardDuty: { enabled: false }, accessAnalyzer: { enabled: false, unusedAccess: false } };
-            })).security;
+            const none = planOf(
+                variant("dev", (raw) => {
+                    raw.security = { regions: ["eu-west-1"], cloudTrail: { enabled: false }, guardDuty: { enabled: false }, accessAnalyzer: { enabled: false, unusedAccess: false } };
+                }),
+            ).security;
             assert.deepEqual(plannedResources(none), []);
         });
     });
 
     it("with existingTrailArn (a Control Tower trail) creates no trail, and the trail's bucket statements go", () => {
-        const { security } = planOf(variant("prod", (raw) => {
-            raw.security.cloudTrail = { existingTrailArn: "arn:aws:cloudtrail:eu-west-1:111111111111:trail/aws-controltower-BaselineCloudTrail" };
-        }));
+        const { security } = planOf(
+            variant("prod", (raw) => {
+                raw.security.cloudTrail = { existingTrailArn: "arn:aws:cloudtrail:eu-west-1:111111111111:trail/aws-controltower-BaselineCloudTrail" };
+            }),
+        );
         assert.equal(security.trail, undefined);
         assert.ok(security.existingTrailArn);
         const sids = security.logArchive!.bucketPolicy.document.Statement.map((s) => s.Sid);

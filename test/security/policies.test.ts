@@ -22,7 +22,11 @@ const orgContext = { "aws:PrincipalOrgID": ORGANIZATION_ID, "aws:ResourceOrgID":
 
 /** A request by a service principal against the bucket (resource policy only: services have no identity policy). */
 function byService(service: string, action: string, resource: string, context: Record<string, string>): SimulationInput {
-    return { identityPolicies: [], resourcePolicy: bucketPolicy, request: { principal: service, action, resource, resourceAccount: LOG_ARCHIVE, context: { "aws:SecureTransport": "true", ...context } } };
+    return {
+        identityPolicies: [],
+        resourcePolicy: bucketPolicy,
+        request: { principal: service, action, resource, resourceAccount: LOG_ARCHIVE, context: { "aws:SecureTransport": "true", ...context } },
+    };
 }
 
 /** An administrator (AdministratorAccess) of `account` acting on the bucket, with the SCPs above that account. */
@@ -41,7 +45,10 @@ describe("security baseline: bucket, key and SCP decisions (simulated)", () => {
             const source = { "aws:SourceArn": TRAIL_ARN };
             const write = { ...source, "s3:x-amz-acl": "bucket-owner-full-control" };
             assert.equal(await decide(byService("cloudtrail.amazonaws.com", "s3:GetBucketAcl", `arn:aws:s3:::${BUCKET}`, source)), "Allowed");
-            assert.equal(await decide(byService("cloudtrail.amazonaws.com", "s3:PutObject", object(`AWSLogs/${ORGANIZATION_ID}/${fakeAccountId("dev")}/CloudTrail/eu-west-1/x.json.gz`), write)), "Allowed");
+            assert.equal(
+                await decide(byService("cloudtrail.amazonaws.com", "s3:PutObject", object(`AWSLogs/${ORGANIZATION_ID}/${fakeAccountId("dev")}/CloudTrail/eu-west-1/x.json.gz`), write)),
+                "Allowed",
+            );
             assert.equal(await decide(byService("cloudtrail.amazonaws.com", "s3:PutObject", object(`AWSLogs/${MANAGEMENT_ID}/CloudTrail/eu-west-1/x.json.gz`), write)), "Allowed");
             // Another trail (another account's) cannot write here, nor can this one write elsewhere in the bucket.
             const other = { "aws:SourceArn": "arn:aws:cloudtrail:eu-west-1:999999999999:trail/other", "s3:x-amz-acl": "bucket-owner-full-control" };
@@ -96,7 +103,13 @@ describe("security baseline: bucket, key and SCP decisions (simulated)", () => {
             const statement = keyPolicy.Statement.find((s) => s.Sid === "CloudTrailEncrypt")!;
             const contextKey = "kms:EncryptionContext:aws:cloudtrail:arn";
             const pattern = String(statement.Condition!.StringLike[contextKey]);
-            const like = (value: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(value);
+            const like = (value: string) =>
+                new RegExp(
+                    `^${pattern
+                        .split("*")
+                        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+                        .join(".*")}$`,
+                ).test(value);
             assert.ok(like(TRAIL_ARN));
             assert.ok(like(`arn:aws:cloudtrail:us-east-1:${MANAGEMENT_ID}:trail/another-of-ours`));
             assert.ok(!like("arn:aws:cloudtrail:eu-west-1:999999999999:trail/other"));
@@ -104,7 +117,11 @@ describe("security baseline: bucket, key and SCP decisions (simulated)", () => {
             const s = withoutContext.Statement.find((x) => x.Sid === "CloudTrailEncrypt")!;
             delete s.Condition!.StringLike;
             const decideWithout = (sourceArn: string) =>
-                decide({ identityPolicies: [], resourcePolicy: withoutContext, request: { principal: "cloudtrail.amazonaws.com", action: "kms:GenerateDataKey", resource: KEY_ARN, resourceAccount: LOG_ARCHIVE, context: { "aws:SourceArn": sourceArn } } });
+                decide({
+                    identityPolicies: [],
+                    resourcePolicy: withoutContext,
+                    request: { principal: "cloudtrail.amazonaws.com", action: "kms:GenerateDataKey", resource: KEY_ARN, resourceAccount: LOG_ARCHIVE, context: { "aws:SourceArn": sourceArn } },
+                });
             assert.equal(await decideWithout(TRAIL_ARN), "Allowed");
             assert.equal(await decideWithout("arn:aws:cloudtrail:eu-west-1:999999999999:trail/other"), "ImplicitlyDenied");
             // And the policy as planned never allows without the encryption context.
@@ -116,7 +133,10 @@ describe("security baseline: bucket, key and SCP decisions (simulated)", () => {
             const viaS3 = { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "aws:PrincipalOrgID": ORGANIZATION_ID, "aws:ResourceOrgID": ORGANIZATION_ID };
             assert.equal(await decide(byKey(auditor, "kms:Decrypt", viaS3, [ADMINISTRATOR_ACCESS])), "Allowed");
             assert.equal(await decide(byKey(auditor, "kms:Decrypt", { "aws:PrincipalOrgID": ORGANIZATION_ID, "aws:ResourceOrgID": ORGANIZATION_ID }, [ADMINISTRATOR_ACCESS])), "ImplicitlyDenied");
-            assert.equal(await decide(byKey("arn:aws:iam::999999999999:role/Outsider", "kms:Decrypt", { ...viaS3, "aws:PrincipalOrgID": "o-otherorg123" }, [ADMINISTRATOR_ACCESS])), "ImplicitlyDenied");
+            assert.equal(
+                await decide(byKey("arn:aws:iam::999999999999:role/Outsider", "kms:Decrypt", { ...viaS3, "aws:PrincipalOrgID": "o-otherorg123" }, [ADMINISTRATOR_ACCESS])),
+                "ImplicitlyDenied",
+            );
         });
 
         it("lets no member account's administrator change the key policy; the log archive's platform role administers the key", async () => {

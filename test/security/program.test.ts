@@ -68,7 +68,10 @@ describe("security baseline: program (mock monitor)", function () {
     });
 
     it("prod: the log bucket and key are protected and retained; the bucket policy names the organization and the management account", () => {
-        for (const [type, name] of [[BUCKET, "log-archive-bucket"], [KEY, "log-archive-key"]]) {
+        for (const [type, name] of [
+            [BUCKET, "log-archive-bucket"],
+            [KEY, "log-archive-key"],
+        ]) {
             const r = prod.one(type, name);
             assert.equal(r.protect, true, `${name} protected`);
             assert.equal(r.retainOnDelete, true, `${name} retained`);
@@ -102,7 +105,10 @@ describe("security baseline: program (mock monitor)", function () {
         ]);
         assert.equal(prod.one("aws:securityhub/configurationPolicyAssociation:ConfigurationPolicyAssociation", "securityhub-policy-root").inputs.targetId, prod.org.rootId);
         const unused = prod.byType("aws:accessanalyzer/analyzer:Analyzer").filter((a) => a.inputs.type === "ORGANIZATION_UNUSED_ACCESS");
-        assert.deepEqual(unused.map((a) => a.inputs.configuration), [{ unusedAccess: { unusedAccessAge: 90 } }]);
+        assert.deepEqual(
+            unused.map((a) => a.inputs.configuration),
+            [{ unusedAccess: { unusedAccessAge: 90 } }],
+        );
     });
 
     it("dev: the single-account form in the one account: an account trail, a detector, account analyzers", () => {
@@ -114,7 +120,13 @@ describe("security baseline: program (mock monitor)", function () {
         assert.equal(trail.inputs.isOrganizationTrail, false);
         assert.equal(trail.inputs.isMultiRegionTrail, true);
         assert.equal(trail.inputs.enableLogFileValidation, true);
-        assert.deepEqual(dev.byType("aws:accessanalyzer/analyzer:Analyzer").map((a) => a.inputs.type).sort(), ["ACCOUNT", "ACCOUNT_UNUSED_ACCESS"]);
+        assert.deepEqual(
+            dev
+                .byType("aws:accessanalyzer/analyzer:Analyzer")
+                .map((a) => a.inputs.type)
+                .sort(),
+            ["ACCOUNT", "ACCOUNT_UNUSED_ACCESS"],
+        );
         for (const r of dev.resources.filter(mine)) assert.ok(!r.provider || r.provider.includes("::default"), `${r.name}: ${r.provider}`);
         assert.equal(dev.byType(ACCOUNT_BASELINE_TYPE).length, 0);
     });

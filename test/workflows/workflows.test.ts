@@ -28,9 +28,7 @@ const deployedStacks = Object.values<any>(workflows["deploy.yml"].jobs)
     .sort();
 
 function steps(): { file: string; job: string; step: any }[] {
-    return Object.entries(workflows).flatMap(([file, wf]) =>
-        Object.entries<any>(wf.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step: any) => ({ file, job, step }))),
-    );
+    return Object.entries(workflows).flatMap(([file, wf]) => Object.entries<any>(wf.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step: any) => ({ file, job, step }))));
 }
 
 function pulumiSteps(wf: any, job: string): any[] {
@@ -165,7 +163,17 @@ esac
                 fs.writeFileSync(path.join(d, "comment.md"), a.comment);
             }
             fs.writeFileSync(path.join(work, "comments.json"), JSON.stringify(comments));
-            const env = { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GH_LOG: path.join(work, "gh.log"), GH_BODY: path.join(work, "body.sent"), FAKE_HEAD: prHead, FAKE_COMMENTS: path.join(work, "comments.json"), REPO: "example-org/landing-zone", HEAD_SHA: HEAD, GH_TOKEN: "t" };
+            const env = {
+                ...process.env,
+                PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+                GH_LOG: path.join(work, "gh.log"),
+                GH_BODY: path.join(work, "body.sent"),
+                FAKE_HEAD: prHead,
+                FAKE_COMMENTS: path.join(work, "comments.json"),
+                REPO: "example-org/landing-zone",
+                HEAD_SHA: HEAD,
+                GH_TOKEN: "t",
+            };
             const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(dir, "step.sh")], { cwd: work, env, encoding: "utf8" });
             assert.equal(r.status, 0, r.stderr);
             const log = fs.existsSync(env.GH_LOG) ? fs.readFileSync(env.GH_LOG, "utf8").trim().split("\n") : [];
@@ -185,11 +193,17 @@ esac
 
         it("adds a comment when the stack has none yet", () => {
             const r = post({ "change-review-dev": { stack: "dev", number: "42", comment: "review" } }, []);
-            assert.deepEqual(r.log.filter((l) => /--method/.test(l)), ["api --method POST repos/example-org/landing-zone/issues/42/comments -F body=@body.md"]);
+            assert.deepEqual(
+                r.log.filter((l) => /--method/.test(l)),
+                ["api --method POST repos/example-org/landing-zone/issues/42/comments -F body=@body.md"],
+            );
         });
 
         it("posts nothing for a pull request that moved on, or an artifact that is not what it says", () => {
-            assert.deepEqual(post({ "change-review-dev": { stack: "dev", number: "42", comment: "review" } }, [], "newer").log.filter((l) => /--method/.test(l)), []);
+            assert.deepEqual(
+                post({ "change-review-dev": { stack: "dev", number: "42", comment: "review" } }, [], "newer").log.filter((l) => /--method/.test(l)),
+                [],
+            );
             const odd = post({ "change-review-a": { stack: "dev", number: "42; echo hi", comment: "x" }, "change-review-b": { stack: "../dev", number: "42", comment: "x" } }, []);
             assert.deepEqual(odd.log, [], "no API call at all");
             assert.match(odd.stdout, /unexpected pull request number/);
@@ -230,7 +244,10 @@ esac
         assert.deepEqual(wf.on.push.branches, ["main"]);
         assert.deepEqual(wf.jobs["up-prod"].needs, ["up-dev"]);
         assert.equal(wf.jobs["up-prod"].environment, "production");
-        for (const [job, stack] of [["up-dev", "dev"], ["up-prod", "prod"]]) {
+        for (const [job, stack] of [
+            ["up-dev", "dev"],
+            ["up-prod", "prod"],
+        ]) {
             const j = wf.jobs[job];
             assert.equal(j.concurrency.group, `pulumi-up-${stack}`);
             assert.equal(j.concurrency["cancel-in-progress"], false, "a running update is never cancelled");

@@ -78,7 +78,10 @@ export function generateStackConfig(accounts: number): Record<string, unknown> {
         throw new Error(`the smallest benchmark stack has the ${baseKeys.length} accounts of Pulumi.prod.yaml`);
     }
     const parentOu = "sandbox" in ous ? "sandbox" : undefined;
-    const owner = Object.values(baseAccounts).map((a) => a.owner).find((o) => typeof o === "string") ?? "platform-team@example.com";
+    const owner =
+        Object.values(baseAccounts)
+            .map((a) => a.owner)
+            .find((o) => typeof o === "string") ?? "platform-team@example.com";
     const extra = accounts - baseKeys.length;
     const width = String(accounts).length;
     const environments = structuredClone((config["landing-zone:environments"] as { name: string; production?: boolean }[] | undefined) ?? DEFAULT_ENVIRONMENTS);
@@ -159,7 +162,7 @@ export function writeSameTypesFloorProject(dir: string, types: string[]): void {
             "// aws:<module>/<member>:<Class> -> aws.<module>.<Class>; pulumi:providers:aws -> aws.Provider",
             "function resourceClass(type: string): any {",
             '    if (type === "pulumi:providers:aws") return aws.Provider;',
-            '    const [, mod, cls] = /^aws:([^/]+)\\/[^:]+:(.+)$/.exec(type) ?? [];',
+            "    const [, mod, cls] = /^aws:([^/]+)\\/[^:]+:(.+)$/.exec(type) ?? [];",
             '    const c = mod === "index" ? (aws as any)[cls] : (aws as any)[mod]?.[cls];',
             "    return c ?? aws.iam.Group;",
             "}",
@@ -191,13 +194,7 @@ export function writeFloorProject(dir: string, count: number): void {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-floor\nruntime: nodejs\n");
     fs.writeFileSync(
         path.join(dir, "index.ts"),
-        [
-            'import * as aws from "@pulumi/aws";',
-            `for (let i = 0; i < ${count}; i++) {`,
-            "    new aws.iam.Group(`group-${i}`, { name: `group-${i}`, path: \"/bench/\" });",
-            "}",
-            "",
-        ].join("\n"),
+        ['import * as aws from "@pulumi/aws";', `for (let i = 0; i < ${count}; i++) {`, '    new aws.iam.Group(`group-${i}`, { name: `group-${i}`, path: "/bench/" });', "}", ""].join("\n"),
     );
 }
 
@@ -219,7 +216,7 @@ export function writeNoopPolicyPack(dir: string): void {
             `const { PolicyPack } = require(${JSON.stringify(policyLib)});`,
             `const { policies } = require(${JSON.stringify(policies)});`,
             "const noop = () => undefined;",
-            "new PolicyPack(\"aws-landing-zone-guardrails\", {",
+            'new PolicyPack("aws-landing-zone-guardrails", {',
             "    policies: policies.map((p) => {",
             "        if (!p.validateResource) return { ...p, validateStack: noop };",
             "        // Keep the type a validation is restricted to: the server skips other types before deserializing.",
@@ -260,9 +257,7 @@ export async function benchOne(accounts: number, keep = false): Promise<BenchRow
         // Same number of resources as the plan: the floor's stack resource plus plain resources,
         // of the plan's types (the floor the targets are judged against), and, for scale, of
         // one cheap type (aws.iam.Group, few outputs).
-        const types = plan.resources
-            .filter((r) => r.type !== "pulumi:pulumi:Stack")
-            .map((r) => (r.custom ? r.type : "aws:iam/group:Group"));
+        const types = plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => (r.custom ? r.type : "aws:iam/group:Group"));
         const floorDir = path.join(root, "floor");
         fs.mkdirSync(floorDir);
         writeSameTypesFloorProject(floorDir, types);
@@ -362,7 +357,9 @@ export async function benchStartup(runs: number, log: (line: string) => void = (
         const samples: StartupRow[] = [];
         for (let i = 0; i < runs; i++) {
             const s = await benchStartupOnce(t);
-            log(`  start-up run ${i + 1} of ${runs}: prod plan ${s.prodPlanMs} ms (${ratio(s.prodPlanMs, s.floorMs)} the floor), trivial ${s.trivialPlanMs} ms, floor ${s.floorMs} ms, prod with no transpile cache ${s.prodPlanColdMs} ms`);
+            log(
+                `  start-up run ${i + 1} of ${runs}: prod plan ${s.prodPlanMs} ms (${ratio(s.prodPlanMs, s.floorMs)} the floor), trivial ${s.trivialPlanMs} ms, floor ${s.floorMs} ms, prod with no transpile cache ${s.prodPlanColdMs} ms`,
+            );
             samples.push(s);
         }
         return { median: medianOf(samples), samples };
@@ -399,7 +396,18 @@ function render(head: string[], body: string[][]): string {
 function table(rows: Row[]): string {
     return render(
         ["accounts", "resources", "program ms", "floor ms", "program/floor", "policy ms", "policy floor ms", "policy/floor", "peak RSS MB", "floor RSS MB"],
-        rows.map((r) => [String(r.accounts), String(r.resources), String(r.programMs), String(r.floorMs), ratio(r.programMs, r.floorMs), String(r.policyMs), String(r.policyFloorMs), ratio(r.policyMs, r.policyFloorMs), String(r.peakRssMb), String(r.floorPeakRssMb)]),
+        rows.map((r) => [
+            String(r.accounts),
+            String(r.resources),
+            String(r.programMs),
+            String(r.floorMs),
+            ratio(r.programMs, r.floorMs),
+            String(r.policyMs),
+            String(r.policyFloorMs),
+            ratio(r.policyMs, r.policyFloorMs),
+            String(r.peakRssMb),
+            String(r.floorPeakRssMb),
+        ]),
     );
 }
 
@@ -407,7 +415,15 @@ function table(rows: Row[]): string {
 function cpuTable(rows: Row[]): string {
     return render(
         ["accounts", "program CPU ms", "floor CPU ms", "program/floor", "policy CPU ms", "policy floor CPU ms", "policy/floor"],
-        rows.map((r) => [String(r.accounts), String(r.programCpuMs), String(r.floorCpuMs), ratio(r.programCpuMs, r.floorCpuMs), String(r.policyCpuMs), String(r.policyFloorCpuMs), ratio(r.policyCpuMs, r.policyFloorCpuMs)]),
+        rows.map((r) => [
+            String(r.accounts),
+            String(r.programCpuMs),
+            String(r.floorCpuMs),
+            ratio(r.programCpuMs, r.floorCpuMs),
+            String(r.policyCpuMs),
+            String(r.policyFloorCpuMs),
+            ratio(r.policyCpuMs, r.policyFloorCpuMs),
+        ]),
     );
 }
 
@@ -477,7 +493,9 @@ async function main(argv: string[]): Promise<void> {
             process.stderr.write(`planning ${n} accounts${runs > 1 ? ` (run ${run} of ${runs})` : ""}...\n`);
             const { mandatory, advisory, mandatoryPolicies, dir, ...row } = await benchOne(n, keep);
             if (keep) process.stderr.write(`  kept ${dir}\n`);
-            process.stderr.write(`  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations; program/floor ${ratio(row.programMs, row.floorMs)}, policy/floor ${ratio(row.policyMs, row.policyFloorMs)}\n`);
+            process.stderr.write(
+                `  ${row.resources} resources, ${mandatory} mandatory${mandatory ? ` (${mandatoryPolicies.join(", ")})` : ""} and ${advisory} advisory violations; program/floor ${ratio(row.programMs, row.floorMs)}, policy/floor ${ratio(row.policyMs, row.policyFloorMs)}\n`,
+            );
             perRun.push(row);
         }
         rows.push(medianRow(perRun));

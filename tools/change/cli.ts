@@ -148,7 +148,9 @@ function finish(args: ReviewArgs, base: { plan?: SavedPlan; result?: PlanResult;
     const stdout = args.format === "markdown" ? renderChangeMarkdown(comparison) : renderChangeText(comparison);
     const failing = failures(comparison, args.failOn);
     const exitCode = exitStatus(head.exitCode, comparison, args.failOn);
-    const stderr = failing.length ? `--fail-on ${failing.join(",")}: ${failing.map((f) => (f === "widen" ? `${comparison.summary.widens} widening access change(s)` : f === "weaken" ? `${comparison.summary.weakens} weakening guardrail change(s)` : `${comparison.summary.dangerous} dangerous operation(s)`)).join(", ")}\n` : "";
+    const stderr = failing.length
+        ? `--fail-on ${failing.join(",")}: ${failing.map((f) => (f === "widen" ? `${comparison.summary.widens} widening access change(s)` : f === "weaken" ? `${comparison.summary.weakens} weakening guardrail change(s)` : `${comparison.summary.dangerous} dangerous operation(s)`)).join(", ")}\n`
+        : "";
     return { exitCode, stdout, stderr, comparison };
 }
 

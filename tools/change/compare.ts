@@ -10,19 +10,7 @@ import { groupName } from "../../components/access/plan";
 import { canonical, compareStatements, mentionsMfa, parseDocument, statementKeys, type Statement, type StatementChange } from "./policy";
 import type { FailOn } from "./flags";
 import { replacementCauses } from "./replace";
-import type {
-    AccessChange,
-    BudgetChange,
-    Comparison,
-    DangerousOperation,
-    DocumentKind,
-    GuardrailChange,
-    PersonChange,
-    SavedPlan,
-    SavedResource,
-    SavedViolation,
-    TargetKind,
-} from "./types";
+import type { AccessChange, BudgetChange, Comparison, DangerousOperation, DocumentKind, GuardrailChange, PersonChange, SavedPlan, SavedResource, SavedViolation, TargetKind } from "./types";
 
 export const TYPES = {
     organization: "aws:organizations/organization:Organization",
@@ -92,7 +80,11 @@ class Side {
         const refs = this.refs(r, prop, types);
         if (refs.length) return refs;
         const name = known(r.inputs[prop]);
-        return name ? this.ofType(...types).filter((p) => this.nameOf(p) === name && p.provider === r.provider).map((p) => p.urn) : [];
+        return name
+            ? this.ofType(...types)
+                  .filter((p) => this.nameOf(p) === name && p.provider === r.provider)
+                  .map((p) => p.urn)
+            : [];
     }
     /** Where a resource lives: its explicit provider's name (default providers: null). */
     account(r: SavedResource): string | null {
@@ -270,7 +262,15 @@ function levelAndPeopleChanges(base: Side, head: Side, notes: string[]): AccessC
                 const before = bm[team]?.[env] ?? "none";
                 const after = hm[team]?.[env] ?? "none";
                 if (before === after) continue;
-                out.push({ kind: "level", team, environment: env, before, after, widens: levelRank(after) > levelRank(before), people: sortedSet([...membersOf(bUsers, team), ...membersOf(hUsers, team)]) });
+                out.push({
+                    kind: "level",
+                    team,
+                    environment: env,
+                    before,
+                    after,
+                    widens: levelRank(after) > levelRank(before),
+                    people: sortedSet([...membersOf(bUsers, team), ...membersOf(hUsers, team)]),
+                });
             }
         }
     } else if (bm || hm) {
@@ -285,9 +285,7 @@ function levelAndPeopleChanges(base: Side, head: Side, notes: string[]): AccessC
         // Effective levels need both matrices: without one, only the groups are compared.
         const lb = before && bm && hm ? effectiveLevels(before, bm, envs) : undefined;
         const la = after && bm && hm ? effectiveLevels(after, hm, envs) : undefined;
-        const levels = bm && hm
-            ? envs.map((environment) => ({ environment, before: lb?.[environment] ?? "none", after: la?.[environment] ?? "none" })).filter((l) => l.before !== l.after)
-            : [];
+        const levels = bm && hm ? envs.map((environment) => ({ environment, before: lb?.[environment] ?? "none", after: la?.[environment] ?? "none" })).filter((l) => l.before !== l.after) : [];
         const change: PersonChange["change"] = !before ? "joined" : !after ? "left" : "changed";
         out.push({ kind: "person", user, change, groupsAdded, groupsRemoved, levels, widens: groupsAdded.length > 0 || levels.some((l) => levelRank(l.after) > levelRank(l.before)) });
     }
@@ -345,7 +343,12 @@ interface DocumentView {
 function documentOf(side: Side, r: SavedResource, isBoundary: boolean): DocumentView | undefined {
     switch (r.type) {
         case TYPES.policy:
-            return { label: `${isBoundary ? "permissions boundary" : "policy"} ${side.nameOf(r)}`, kind: isBoundary ? "permissions boundary" : "identity policy", principalUrns: [], raw: r.inputs.policy };
+            return {
+                label: `${isBoundary ? "permissions boundary" : "policy"} ${side.nameOf(r)}`,
+                kind: isBoundary ? "permissions boundary" : "identity policy",
+                principalUrns: [],
+                raw: r.inputs.policy,
+            };
         case TYPES.role:
             return { label: `trust policy of role ${side.nameOf(r)}`, kind: "trust policy", principalUrns: [r.urn], raw: r.inputs.assumeRolePolicy };
         case TYPES.rolePolicy:
@@ -356,7 +359,12 @@ function documentOf(side: Side, r: SavedResource, isBoundary: boolean): Document
             const principalUrns = side.principals(r, field, PRINCIPAL_TYPES);
             const pr = principalUrns.map((u) => side.byUrn.get(u)!)[0];
             const owner = pr ? `${principalWord(pr.type)} ${side.nameOf(pr)}` : `${field} ${known(r.inputs[field]) ?? "?"}`;
-            return { label: `inline policy ${side.nameOf(r)} of ${owner}`, kind: "inline policy", principalUrns, raw: r.type === TYPES.permissionSetInlinePolicy ? r.inputs.inlinePolicy : r.inputs.policy };
+            return {
+                label: `inline policy ${side.nameOf(r)} of ${owner}`,
+                kind: "inline policy",
+                principalUrns,
+                raw: r.type === TYPES.permissionSetInlinePolicy ? r.inputs.inlinePolicy : r.inputs.policy,
+            };
         }
         default:
             return undefined;
@@ -375,7 +383,10 @@ function accessChanges(base: Side, head: Side, m: Matching, notes: string[]): Ac
     const stillExists = (baseUrn: string) => m.toHead.has(baseUrn);
 
     // Roles, groups and permission sets added or removed.
-    for (const [list, side, change] of [[m.added, head, "added"], [m.removed, base, "removed"]] as const) {
+    for (const [list, side, change] of [
+        [m.added, head, "added"],
+        [m.removed, base, "removed"],
+    ] as const) {
         for (const r of list) {
             const identity = IDENTITY_TYPES[r.type];
             if (identity) out.push({ kind: "identity", identity, name: side.nameOf(r), account: side.account(r), change, widens: change === "added", urn: r.urn });
@@ -443,7 +454,17 @@ function accessChanges(base: Side, head: Side, m: Matching, notes: string[]): Ac
         const after = parseDocument(hd.raw);
         if (!before || !after) {
             if (canonical(bd.raw) !== canonical(hd.raw)) {
-                out.push({ kind: "document", document: hd.label, documentKind: hd.kind, account: head.account(p.head), change: "unknown", sids: [], widens: false, note: "content not known at preview: compare after deployment", urn: p.head.urn });
+                out.push({
+                    kind: "document",
+                    document: hd.label,
+                    documentKind: hd.kind,
+                    account: head.account(p.head),
+                    change: "unknown",
+                    sids: [],
+                    widens: false,
+                    note: "content not known at preview: compare after deployment",
+                    urn: p.head.urn,
+                });
             }
             continue;
         }
@@ -478,7 +499,19 @@ function accessChanges(base: Side, head: Side, m: Matching, notes: string[]): Ac
 }
 
 function statementDelta(d: DocumentView, account: string | null, c: StatementChange, urn: string): AccessChange {
-    return { kind: "statement", document: d.label, documentKind: d.kind, account, sid: c.sid, change: c.change, effect: c.effect, widens: c.wider, reasons: c.mfa ? [...c.reasons, "MFA requirement dropped"] : c.reasons, mfa: c.mfa, urn };
+    return {
+        kind: "statement",
+        document: d.label,
+        documentKind: d.kind,
+        account,
+        sid: c.sid,
+        change: c.change,
+        effect: c.effect,
+        widens: c.wider,
+        reasons: c.mfa ? [...c.reasons, "MFA requirement dropped"] : c.reasons,
+        mfa: c.mfa,
+        urn,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,7 +657,8 @@ function budgetChanges(base: Side, head: Side, m: Matching): BudgetChange[] {
     const out: BudgetChange[] = [];
     const limit = (r: SavedResource) => ({ amount: String(r.inputs.limitAmount ?? UNKNOWN), unit: String(r.inputs.limitUnit ?? "") });
     for (const r of m.added.filter((x) => x.type === TYPES.budget)) out.push({ kind: "budget", budget: head.nameOf(r), change: "added", before: null, after: limit(r), weakens: false, reasons: [] });
-    for (const r of m.removed.filter((x) => x.type === TYPES.budget)) out.push({ kind: "budget", budget: base.nameOf(r), change: "removed", before: limit(r), after: null, weakens: true, reasons: ["no budget, no alerts"] });
+    for (const r of m.removed.filter((x) => x.type === TYPES.budget))
+        out.push({ kind: "budget", budget: base.nameOf(r), change: "removed", before: limit(r), after: null, weakens: true, reasons: ["no budget, no alerts"] });
     for (const p of m.pairs.filter((x) => x.head.type === TYPES.budget)) {
         const before = limit(p.base);
         const after = limit(p.head);
@@ -678,7 +712,18 @@ function guardrailChanges(base: Side, head: Side, m: Matching): GuardrailChange[
             const source = (keysList: string[], sources: string[], sid: string) => sortedSet(keysList.flatMap((k, i) => (k === sid ? [sources[i]!] : [])));
             for (const c of compareStatements(before.statements, after.statements)) {
                 const policies = c.change === "removed" ? source(beforeKeys, before.sources, c.sid) : source(afterKeys, after.sources, c.sid);
-                out.push({ kind: "statement", target, targetKind, policyType: POLICY_TYPE_NAMES[type] ?? type, sid: c.sid, change: c.change, effect: c.effect, weakens: c.wider, reasons: c.reasons, policies });
+                out.push({
+                    kind: "statement",
+                    target,
+                    targetKind,
+                    policyType: POLICY_TYPE_NAMES[type] ?? type,
+                    sid: c.sid,
+                    change: c.change,
+                    effect: c.effect,
+                    weakens: c.wider,
+                    reasons: c.reasons,
+                    policies,
+                });
             }
         }
         // Attachments, matched by policy.
@@ -761,7 +806,8 @@ export function compare(basePlan: SavedPlan, headPlan: SavedPlan, opts: CompareO
             const eb = environmentsOf(base, p.base);
             const ea = environmentsOf(head, p.head);
             if (canonical(eb) !== canonical(ea)) danger("environment changed", p.head, `environment ${eb.join(", ") || "none"} -> ${ea.join(", ") || "none"}`);
-            if (p.head.inputs.closeOnDeletion === true && p.base.inputs.closeOnDeletion !== true) danger("close on deletion", p.head, "closeOnDeletion turned on: deleting the resource would close the AWS account");
+            if (p.head.inputs.closeOnDeletion === true && p.base.inputs.closeOnDeletion !== true)
+                danger("close on deletion", p.head, "closeOnDeletion turned on: deleting the resource would close the AWS account");
         }
     }
     for (const r of m.added) {
@@ -769,9 +815,21 @@ export function compare(basePlan: SavedPlan, headPlan: SavedPlan, opts: CompareO
     }
     for (const r of m.removed) {
         if (r.protect) {
-            danger("protected delete", r, `removed from the program: a real \`pulumi up\` fails on a protected resource${r.retainOnDelete ? "; to let the stack forget it, unprotect it first (retainOnDelete keeps it in AWS)" : ""}`);
+            danger(
+                "protected delete",
+                r,
+                `removed from the program: a real \`pulumi up\` fails on a protected resource${r.retainOnDelete ? "; to let the stack forget it, unprotect it first (retainOnDelete keeps it in AWS)" : ""}`,
+            );
         } else if (PRECIOUS_TYPES.includes(r.type)) {
-            danger("account delete", r, r.inputs.closeOnDeletion === true ? "deleting it closes the AWS account" : r.retainOnDelete ? "it leaves the stack and stays in AWS" : "deleting it removes the account from the organization");
+            danger(
+                "account delete",
+                r,
+                r.inputs.closeOnDeletion === true
+                    ? "deleting it closes the AWS account"
+                    : r.retainOnDelete
+                      ? "it leaves the stack and stays in AWS"
+                      : "deleting it removes the account from the organization",
+            );
         }
     }
 
@@ -808,7 +866,10 @@ export function compare(basePlan: SavedPlan, headPlan: SavedPlan, opts: CompareO
             removed: byUrnSort(m.removed.map((r) => ({ ...ref(r), protect: r.protect, retainOnDelete: r.retainOnDelete }))),
             replaced: byUrnSort(replaced),
             updated: byUrnSort(updated),
-            renamed: m.pairs.filter((p) => p.renamed).map((p) => ({ from: p.base.urn, to: p.head.urn, type: p.head.type })).sort((a, b) => byText(a.to, b.to)),
+            renamed: m.pairs
+                .filter((p) => p.renamed)
+                .map((p) => ({ from: p.base.urn, to: p.head.urn, type: p.head.type }))
+                .sort((a, b) => byText(a.to, b.to)),
         },
         violations,
         notes,

@@ -115,7 +115,10 @@ function normalizeStatement(raw: unknown): Statement | undefined {
         if (!set) return undefined;
         (st as unknown as Record<string, unknown>)[field] = set;
     }
-    for (const [field, value] of [["principal", raw.Principal], ["notPrincipal", raw.NotPrincipal]] as const) {
+    for (const [field, value] of [
+        ["principal", raw.Principal],
+        ["notPrincipal", raw.NotPrincipal],
+    ] as const) {
         if (value === undefined) continue;
         const p = principalMap(value);
         if (!p) return undefined;
@@ -186,7 +189,10 @@ export function statementsByKey(statements: Statement[]): Map<string, Statement>
 // Containment.
 
 function globRegex(pattern: string, flags = ""): RegExp {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${body}$`, `s${flags}`);
 }
 
@@ -216,11 +222,7 @@ function disjoint(a: string, b: string): boolean {
  * What of `inner`'s element (Action/NotAction or Resource/NotResource) is not within `outer`'s,
  * described for people; empty when contained.
  */
-function elementGap(
-    outer: { pos?: string[]; neg?: string[] },
-    inner: { pos?: string[]; neg?: string[] },
-    noun: string,
-): string[] {
+function elementGap(outer: { pos?: string[]; neg?: string[] }, inner: { pos?: string[]; neg?: string[] }, noun: string): string[] {
     // An absent element matches everything (for example Resource in a trust policy).
     const outerAll = (outer.pos === undefined && outer.neg === undefined) || (outer.pos ?? []).includes("*");
     if (outerAll) return [];
@@ -421,9 +423,21 @@ function listed(values: string[], noun: string, max = 4): string {
 /** What a statement applies to, in a few words: actions, resources, principals, conditions. */
 export function describeStatement(st: Statement): string {
     const parts = [
-        st.action ? listed(st.action, "action") : st.notAction ? `every action except ${st.notAction.slice(0, 4).join(", ")}${st.notAction.length > 4 ? ` (+${st.notAction.length - 4} more)` : ""}` : "",
-        st.resource && !(st.resource.length === 1 && st.resource[0] === "*") ? `on ${listed(st.resource, "resource", 3)}` : st.notResource ? `on every resource except ${st.notResource.join(", ")}` : "",
-        st.principal ? `for ${Object.entries(st.principal).map(([t, v]) => `${t} ${v.join(", ")}`).join("; ")}` : "",
+        st.action
+            ? listed(st.action, "action")
+            : st.notAction
+              ? `every action except ${st.notAction.slice(0, 4).join(", ")}${st.notAction.length > 4 ? ` (+${st.notAction.length - 4} more)` : ""}`
+              : "",
+        st.resource && !(st.resource.length === 1 && st.resource[0] === "*")
+            ? `on ${listed(st.resource, "resource", 3)}`
+            : st.notResource
+              ? `on every resource except ${st.notResource.join(", ")}`
+              : "",
+        st.principal
+            ? `for ${Object.entries(st.principal)
+                  .map(([t, v]) => `${t} ${v.join(", ")}`)
+                  .join("; ")}`
+            : "",
         st.condition.length ? `when ${st.condition.map(describeClause).join(" and ")}` : "",
     ];
     return parts.filter(Boolean).join(" ");
@@ -478,7 +492,16 @@ export function compareStatements(before: Statement[], after: Statement[]): Stat
         }
         if (equivalent(old, st)) continue;
         if (old.effect !== st.effect) {
-            out.push({ sid: key, change: "changed", effect: st.effect, wider: st.effect === "Allow" && !allowWithin(st), reasons: [`effect ${old.effect} -> ${st.effect}`], mfa: st.effect === "Allow" && mentionsMfa(old), before: old, after: st });
+            out.push({
+                sid: key,
+                change: "changed",
+                effect: st.effect,
+                wider: st.effect === "Allow" && !allowWithin(st),
+                reasons: [`effect ${old.effect} -> ${st.effect}`],
+                mfa: st.effect === "Allow" && mentionsMfa(old),
+                before: old,
+                after: st,
+            });
             continue;
         }
         // Allow: what the new statement admits beyond the old; Deny: what the old denied that the new does not.

@@ -19,7 +19,18 @@ export function baseLabel(c: Comparison): string {
 
 function isEmpty(c: Comparison): boolean {
     const r = c.resources;
-    return !c.access.length && !c.guardrails.length && !c.dangerous.length && !r.added.length && !r.removed.length && !r.replaced.length && !r.updated.length && !r.renamed.length && !c.violations.new.length && !c.violations.fixed.length;
+    return (
+        !c.access.length &&
+        !c.guardrails.length &&
+        !c.dangerous.length &&
+        !r.added.length &&
+        !r.removed.length &&
+        !r.replaced.length &&
+        !r.updated.length &&
+        !r.renamed.length &&
+        !c.violations.new.length &&
+        !c.violations.fixed.length
+    );
 }
 
 type Style = "text" | "markdown";
@@ -109,7 +120,10 @@ function sections(c: Comparison, style: Style): Section[] {
             title: `Everything else (${r.added.length} added, ${r.removed.length} removed, ${r.replaced.length} replaced, ${r.updated.length} updated, ${r.renamed.length} renamed)`,
             open: false,
             lines: [
-                ...r.replaced.map((x) => `replace ${res(x)}: ${text(`${x.because.join(", ")} forces it${x.paths.length > x.because.length ? ` (also ${x.paths.filter((p) => !x.because.includes(p)).join(", ")})` : ""}`, style)}`),
+                ...r.replaced.map(
+                    (x) =>
+                        `replace ${res(x)}: ${text(`${x.because.join(", ")} forces it${x.paths.length > x.because.length ? ` (also ${x.paths.filter((p) => !x.because.includes(p)).join(", ")})` : ""}`, style)}`,
+                ),
                 ...r.removed.map((x) => `delete ${res(x)}${x.protect ? " (protected)" : ""}`),
                 ...r.added.map((x) => `create ${res(x)}`),
                 ...r.updated.map((x) => `update ${res(x)}: ${text(x.paths.join(", "), style)}`),

@@ -183,15 +183,7 @@ export interface BudgetChange {
 
 export type GuardrailChange = GuardrailStatementChange | GuardrailAttachmentChange | TagPolicyChange | BudgetChange;
 
-export type DangerKind =
-    | "protected delete"
-    | "protected replace"
-    | "account delete"
-    | "account replace"
-    | "account moved"
-    | "environment changed"
-    | "close on deletion"
-    | "protection removed";
+export type DangerKind = "protected delete" | "protected replace" | "account delete" | "account replace" | "account moved" | "environment changed" | "close on deletion" | "protection removed";
 
 export interface DangerousOperation {
     kind: DangerKind;

@@ -17,7 +17,9 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 export function renderPolicyTable(): string {
     const rows = policies.map((p) => {
         const kind = "validateResource" in p ? "resource" : "stack";
-        const keys = Object.keys(p.configSchema?.properties ?? {}).map((k) => `\`${k}\``).join(", ");
+        const keys = Object.keys(p.configSchema?.properties ?? {})
+            .map((k) => `\`${k}\``)
+            .join(", ");
         return `| \`${p.name}\` | ${kind} | ${p.enforcementLevel ?? "advisory"} | ${keys} | ${cell(p.description)} |`;
     });
     return [BEGIN, "| Policy | Kind | Default level | Config keys | Guardrail |", "| --- | --- | --- | --- | --- |", ...rows, END].join("\n");

@@ -39,7 +39,10 @@ export const UNKNOWN: unique symbol = Symbol.for("landing-zone.analyzer.unknown"
 export { UNKNOWN_SENTINEL };
 
 const SECRET_BRAND: unique symbol = Symbol.for("landing-zone.analyzer.secret");
-export interface SecretValue { readonly [SECRET_BRAND]: true; readonly value: unknown }
+export interface SecretValue {
+    readonly [SECRET_BRAND]: true;
+    readonly value: unknown;
+}
 /** Wraps a value so that it is sent as a secret, like the engine sends secret outputs. */
 export function secret(value: unknown): SecretValue {
     return { [SECRET_BRAND]: true, value };
@@ -131,7 +134,11 @@ export class PolicyConfigError extends Error {
 
 /** An Analyze or AnalyzeStack call that did not finish in time. */
 export class PolicyTimeoutError extends Error {
-    constructor(message: string, readonly policy?: string, readonly urn?: string) {
+    constructor(
+        message: string,
+        readonly policy?: string,
+        readonly urn?: string,
+    ) {
         super(message);
         this.name = "PolicyTimeoutError";
     }
@@ -155,7 +162,10 @@ export function describeUrn(urn: string): string {
 
 /** The last `n` lines of a process's stderr worth reading: no stack frames, no Node.js banner. */
 export function stderrTail(text: string, n = 12): string {
-    const lines = text.split("\n").map((l) => l.replace(/\s+$/, "")).filter((l) => l !== "" && !/^\s+at /.test(l) && !/^Node\.js v\d/.test(l));
+    const lines = text
+        .split("\n")
+        .map((l) => l.replace(/\s+$/, ""))
+        .filter((l) => l !== "" && !/^\s+at /.test(l) && !/^Node\.js v\d/.test(l));
     return lines.slice(-n).join("\n");
 }
 
@@ -266,7 +276,11 @@ export function encodeValue(v: unknown): unknown {
     if (v === UNKNOWN) return UNKNOWN_SENTINEL;
     if (v === undefined) return undefined;
     if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-    if (Array.isArray(v)) return v.map((e) => { const x = encodeValue(e); return x === undefined ? null : x; });
+    if (Array.isArray(v))
+        return v.map((e) => {
+            const x = encodeValue(e);
+            return x === undefined ? null : x;
+        });
     if (typeof v === "object" && (v as Record<symbol, unknown>)[SECRET_BRAND] === true) {
         const inner = encodeValue((v as SecretValue).value);
         return { [SIG_KEY]: SIG_SECRET, value: inner === undefined ? null : inner };
@@ -315,14 +329,22 @@ function checkAgainstSchema(value: unknown, schema: Record<string, unknown>, whe
     const t = schema.type;
     const typeOk = (ty: unknown): boolean => {
         switch (ty) {
-            case "string": return typeof value === "string";
-            case "number": return typeof value === "number";
-            case "integer": return typeof value === "number" && Number.isInteger(value);
-            case "boolean": return typeof value === "boolean";
-            case "array": return Array.isArray(value);
-            case "object": return isRecord(value);
-            case "null": return value === null;
-            default: return true;
+            case "string":
+                return typeof value === "string";
+            case "number":
+                return typeof value === "number";
+            case "integer":
+                return typeof value === "number" && Number.isInteger(value);
+            case "boolean":
+                return typeof value === "boolean";
+            case "array":
+                return Array.isArray(value);
+            case "object":
+                return isRecord(value);
+            case "null":
+                return value === null;
+            default:
+                return true;
         }
     };
     if (t !== undefined && !(Array.isArray(t) ? t.some(typeOk) : typeOk(t))) {
@@ -412,7 +434,10 @@ export function durationSeconds(v: unknown): number {
     const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
     let m: RegExpExecArray | null;
     let matched = false;
-    while ((m = re.exec(v)) !== null) { total += Number(m[1]) * units[m[2]]; matched = true; }
+    while ((m = re.exec(v)) !== null) {
+        total += Number(m[1]) * units[m[2]];
+        matched = true;
+    }
     return matched ? total : Number(v) || 0;
 }
 
@@ -492,7 +517,10 @@ export class PolicyPackClient {
         }
         const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.env ?? {}) };
         const setEnv = (k: string, v: string | undefined) => {
-            if (v !== undefined && v !== "") { env[k] = v; env[k.replace("PULUMI_", "PULUMI_NODEJS_")] = v; }
+            if (v !== undefined && v !== "") {
+                env[k] = v;
+                env[k.replace("PULUMI_", "PULUMI_NODEJS_")] = v;
+            }
         };
         setEnv("PULUMI_STACK", opts.stack);
         setEnv("PULUMI_PROJECT", opts.project);
@@ -522,7 +550,11 @@ export class PolicyPackClient {
             let buf = "";
             const timer = setTimeout(() => {
                 child.kill("SIGKILL");
-                reject(new Error(`policy pack ${dir} did not start within ${+(timeoutMs / 1000).toFixed(1)} s (it printed no port; it was stopped)${stderrText() ? `; its stderr:\n${stderrText()}` : ""}`));
+                reject(
+                    new Error(
+                        `policy pack ${dir} did not start within ${+(timeoutMs / 1000).toFixed(1)} s (it printed no port; it was stopped)${stderrText() ? `; its stderr:\n${stderrText()}` : ""}`,
+                    ),
+                );
             }, timeoutMs);
             const onExit = (code: number | null, signal: string | null) => {
                 clearTimeout(timer);
@@ -531,7 +563,10 @@ export class PolicyPackClient {
                 reject(new Error(`policy pack ${dir} failed to start (${signal ? `signal ${signal}` : `exit code ${code}`})${said ? `:\n${said}` : ""}${buf ? `\n${buf}` : ""}`));
             };
             child.once("exit", onExit);
-            child.once("error", (e) => { clearTimeout(timer); reject(e); });
+            child.once("error", (e) => {
+                clearTimeout(timer);
+                reject(e);
+            });
             child.stdout!.setEncoding("utf8");
             const onData = (d: string) => {
                 buf += d;
@@ -561,7 +596,9 @@ export class PolicyPackClient {
     }
 
     /** What the pack wrote on stderr so far (its last lines). */
-    get stderr(): string { return this.proc.stderr; }
+    get stderr(): string {
+        return this.proc.stderr;
+    }
 
     /** A call with a protocol message (serialized here), answered with a message of `response`'s type. */
     private call<T>(method: Method, req: { serializeBinary(): Uint8Array }): Promise<T> {
@@ -612,7 +649,7 @@ export class PolicyPackClient {
      * with the schema defaults as the engine does. Each call replaces the previous configuration.
      */
     async configure(config: Record<string, unknown>): Promise<ReturnType<typeof reconcilePolicyConfig>> {
-        const info = this.info_ ?? await this.info();
+        const info = this.info_ ?? (await this.info());
         const reconciled = reconcilePolicyConfig(info, config);
         const req = new this.pb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
@@ -630,7 +667,15 @@ export class PolicyPackClient {
      * ConfigureStack: what the engine tells the pack about the stack (name, project,
      * organization, preview or update, stack tags and config); policies see the tags as stackTags.
      */
-    async configureStack(stack: { stack?: string; project?: string; organization?: string; dryRun?: boolean; tags?: Record<string, string>; config?: Record<string, string>; configSecretKeys?: string[] }): Promise<void> {
+    async configureStack(stack: {
+        stack?: string;
+        project?: string;
+        organization?: string;
+        dryRun?: boolean;
+        tags?: Record<string, string>;
+        config?: Record<string, string>;
+        configSecretKeys?: string[];
+    }): Promise<void> {
         const req = new this.pb.AnalyzerStackConfigureRequest();
         if (stack.stack) req.setStack(stack.stack);
         if (stack.project) req.setProject(stack.project);
@@ -657,7 +702,7 @@ export class PolicyPackClient {
             opts.setDeletebeforereplace(o.deleteBeforeReplace);
         }
         const ct = new this.pb.AnalyzerResourceOptions.CustomTimeouts();
-        const t = isRecord(o?.customTimeouts) ? o!.customTimeouts as Record<string, unknown> : {};
+        const t = isRecord(o?.customTimeouts) ? (o!.customTimeouts as Record<string, unknown>) : {};
         ct.setCreate(durationSeconds(t.create ?? t.createSeconds));
         ct.setUpdate(durationSeconds(t.update ?? t.updateSeconds));
         ct.setDelete(durationSeconds(t.delete ?? t.deleteSeconds));
@@ -677,15 +722,17 @@ export class PolicyPackClient {
     }
 
     private violations(resp: Any, defaultUrn: string | null): Violation[] {
-        return resp.getDiagnosticsList().map((d: Any): Violation => ({
-            policyPackName: d.getPolicypackname(),
-            policyPackVersion: d.getPolicypackversion() || undefined,
-            policyName: d.getPolicyname(),
-            description: d.getDescription(),
-            message: d.getMessage(),
-            enforcementLevel: PROTO_TO_LEVEL[d.getEnforcementlevel()],
-            urn: d.getUrn() || defaultUrn,
-        }));
+        return resp.getDiagnosticsList().map(
+            (d: Any): Violation => ({
+                policyPackName: d.getPolicypackname(),
+                policyPackVersion: d.getPolicypackversion() || undefined,
+                policyName: d.getPolicyname(),
+                description: d.getDescription(),
+                message: d.getMessage(),
+                enforcementLevel: PROTO_TO_LEVEL[d.getEnforcementlevel()],
+                urn: d.getUrn() || defaultUrn,
+            }),
+        );
     }
 
     /**
@@ -733,9 +780,7 @@ export class PolicyPackClient {
         if (urn !== undefined) this.inFlight.add(urn);
         try {
             const call = this.unary.call(`/pulumirpc.Analyzer/${method}`, body);
-            const answer = limit
-                ? await Promise.race([call, new Promise<typeof expired>((resolve) => (timer = setTimeout(() => resolve(expired), limit)))])
-                : await call;
+            const answer = limit ? await Promise.race([call, new Promise<typeof expired>((resolve) => (timer = setTimeout(() => resolve(expired), limit)))]) : await call;
             if (answer === expired) {
                 call.catch(() => undefined);
                 throw await this.timedOut(method, urn, limit!);
@@ -761,7 +806,11 @@ export class PolicyPackClient {
         const what = (u: string) => (u === "(stack)" ? "the stack (AnalyzeStack)" : describeUrn(u));
         return e
             ? new PolicyTimeoutError(`policy '${e.policy}' did not finish evaluating ${what(e.urn)} within ${seconds}; the policy pack was stopped (raise the limit with --timeout)`, e.policy, urn)
-            : new PolicyTimeoutError(`the policy pack did not answer ${method}${urn ? ` for ${what(urn)}` : ""} within ${seconds}; the policy pack was stopped (raise the limit with --timeout)`, undefined, urn);
+            : new PolicyTimeoutError(
+                  `the policy pack did not answer ${method}${urn ? ` for ${what(urn)}` : ""} within ${seconds}; the policy pack was stopped (raise the limit with --timeout)`,
+                  undefined,
+                  urn,
+              );
     }
 
     /** A failed call; when the pack's process died, its exit code or signal and its last words. */
@@ -780,7 +829,9 @@ export class PolicyPackClient {
                   ? `while it was analyzing ${waiting.join(", ")}${this.inFlight.size > waiting.length ? ` and ${this.inFlight.size - waiting.length} more` : ""}`
                   : `while answering ${method}`;
             const tail = stderrTail(this.proc.stderr);
-            return new PolicyPackExitError(`the policy pack's process ended (${this.proc.describeExit()}) ${during}${tail ? `; the last lines of its stderr:\n${tail}` : "; it wrote nothing on stderr"}`);
+            return new PolicyPackExitError(
+                `the policy pack's process ended (${this.proc.describeExit()}) ${during}${tail ? `; the last lines of its stderr:\n${tail}` : "; it wrote nothing on stderr"}`,
+            );
         }
         return new Error(`${method} failed: ${e.message}\n${stderrTail(this.proc.stderr)}`);
     }
@@ -830,8 +881,13 @@ export class PolicyPackClient {
         this.unary.close();
         if (this.child.exitCode === null && this.child.signalCode === null) {
             await new Promise<void>((resolve) => {
-                const t = setTimeout(() => { this.child.kill("SIGKILL"); }, 3000);
-                this.child.once("exit", () => { clearTimeout(t); resolve(); });
+                const t = setTimeout(() => {
+                    this.child.kill("SIGKILL");
+                }, 3000);
+                this.child.once("exit", () => {
+                    clearTimeout(t);
+                    resolve();
+                });
                 this.child.kill("SIGTERM");
             });
         }

@@ -90,15 +90,18 @@ function startWatchdog(slots: Slots, names: string[], limitMs: number): void {
 export function watch(data: { buffer: SharedArrayBuffer; names: string[]; limitMs: number }): void {
     const slots = new Slots(data.buffer);
     const reported = new Set<string>();
-    setInterval(() => {
-        for (const e of slots.busy(data.names)) {
-            const key = `${e.slot}:${e.started}`;
-            if (e.ms >= data.limitMs && !reported.has(key)) {
-                reported.add(key);
-                report({ policy: e.policy, urn: e.urn, ms: e.ms });
+    setInterval(
+        () => {
+            for (const e of slots.busy(data.names)) {
+                const key = `${e.slot}:${e.started}`;
+                if (e.ms >= data.limitMs && !reported.has(key)) {
+                    reported.add(key);
+                    report({ policy: e.policy, urn: e.urn, ms: e.ms });
+                }
             }
-        }
-    }, Math.max(50, Math.min(250, data.limitMs / 4)));
+        },
+        Math.max(50, Math.min(250, data.limitMs / 4)),
+    );
 }
 
 type Fn = ((args: { urn?: string }, report: unknown) => unknown) & { __pulumiType?: string };

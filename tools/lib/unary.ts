@@ -15,13 +15,31 @@
 import * as http2 from "http2";
 
 const STATUS_NAMES = [
-    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
 ];
 
 /** A failed call, worded like @grpc/grpc-js ("2 UNKNOWN: <message>"). */
 export class GrpcStatusError extends Error {
-    constructor(readonly code: number, readonly details: string) {
+    constructor(
+        readonly code: number,
+        readonly details: string,
+    ) {
         super(`${code} ${STATUS_NAMES[code] ?? "UNKNOWN"}: ${details}`);
     }
 }

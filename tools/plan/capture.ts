@@ -148,9 +148,7 @@ export interface CaptureContext {
 }
 
 /** What a Recorder reports as it records: a registration or read, and a component's outputs. */
-export type RecordEvent =
-    | { kind: "resource"; resource: PlannedResource }
-    | { kind: "outputs"; urn: string; outputs: Record<string, PlanValue> };
+export type RecordEvent = { kind: "resource"; resource: PlannedResource } | { kind: "outputs"; urn: string; outputs: Record<string, PlanValue> };
 
 export class Recorder {
     readonly resources: PlannedResource[] = [];
@@ -161,7 +159,10 @@ export class Recorder {
      * `listener` hears each record as it is made, in order: the plan streams registrations to
      * the policy pack while the program still runs, as the engine calls Analyze per step.
      */
-    constructor(private readonly ctx: CaptureContext, private readonly listener?: (e: RecordEvent) => void) {}
+    constructor(
+        private readonly ctx: CaptureContext,
+        private readonly listener?: (e: RecordEvent) => void,
+    ) {}
 
     urnOf(parent: string, type: string, name: string): string {
         return `urn:pulumi:${this.ctx.stack}::${this.ctx.project}::${qualifiedType(parent || undefined, type)}::${name}`;
@@ -205,10 +206,7 @@ export class Recorder {
         for (const [k, v] of mapEntries(req.getPropertydependenciesMap())) {
             propertyDependencies[k] = v.getUrnsList();
         }
-        const aliases = [
-            ...req.getAliasurnsList(),
-            ...(req.getAliasesList ? req.getAliasesList().map((a) => this.aliasUrn(a, type, name, parent)) : []),
-        ].filter((a) => a !== "");
+        const aliases = [...req.getAliasurnsList(), ...(req.getAliasesList ? req.getAliasesList().map((a) => this.aliasUrn(a, type, name, parent)) : [])].filter((a) => a !== "");
         const timeouts = req.getCustomtimeouts();
         const options: ResourceOptions = {
             protect: req.getProtect(),

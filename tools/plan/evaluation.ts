@@ -64,19 +64,22 @@ export class StreamingEvaluation {
             const i = this.next++;
             this.inFlight++;
             this.firstCallAt ??= performance.now();
-            client.analyze(this.resources[i]!).then(
-                (v) => {
-                    this.results[i] = v;
-                },
-                (e: Error) => {
-                    this.error ??= e;
-                },
-            ).finally(() => {
-                this.inFlight--;
-                this.lastAnswerAt = performance.now();
-                this.pump();
-                if (this.isDrained()) for (const w of this.waiters.splice(0)) w();
-            });
+            client
+                .analyze(this.resources[i]!)
+                .then(
+                    (v) => {
+                        this.results[i] = v;
+                    },
+                    (e: Error) => {
+                        this.error ??= e;
+                    },
+                )
+                .finally(() => {
+                    this.inFlight--;
+                    this.lastAnswerAt = performance.now();
+                    this.pump();
+                    if (this.isDrained()) for (const w of this.waiters.splice(0)) w();
+                });
         }
     }
 

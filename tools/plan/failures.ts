@@ -48,7 +48,9 @@ export function markSecretProblems(message: string, project: Pick<ProjectInfo, "
         return `${m[1]}${key}: secret value, not checked offline`;
     });
     if (marked > 0 && marked === problems) {
-        lines.push(`(the program checked the placeholder ${quoted} of ${marked === 1 ? "a secret value" : "secret values"}: the offline plan cannot decrypt secure: values, so it cannot say whether they are valid)`);
+        lines.push(
+            `(the program checked the placeholder ${quoted} of ${marked === 1 ? "a secret value" : "secret values"}: the offline plan cannot decrypt secure: values, so it cannot say whether they are valid)`,
+        );
     }
     return lines.join("\n");
 }
@@ -69,10 +71,7 @@ function describeResource(r: PlannedResource): string {
  * What to say when the program's process gave no result: the first error it raised (as its
  * process reported it), an invoke nothing answered, promises left pending, or a time limit.
  */
-export function programFailure(
-    spawned: { output: string; code: number | null; signal?: string | null; timedOutMs?: number },
-    resources: PlannedResource[],
-): PlanError {
+export function programFailure(spawned: { output: string; code: number | null; signal?: string | null; timedOutMs?: number }, resources: PlannedResource[]): PlanError {
     const { reports, rest } = readReports(spawned.output);
     const first = reports.find((r) => r.error)?.error;
     const unanswered = [...new Set(reports.flatMap((r) => r.unanswered ?? []))];

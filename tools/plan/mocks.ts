@@ -227,14 +227,7 @@ export function awsIdentityFor(type: string, physicalName: string, inputs: Props
  * plus a random suffix). The provider does this in its Check step, so even a real preview shows
  * the generated name; we derive the suffix from the URN instead of randomness.
  */
-const autoNamed = new Set([
-    "aws:iam/role:Role",
-    "aws:iam/user:User",
-    "aws:iam/group:Group",
-    "aws:iam/policy:Policy",
-    "aws:iam/instanceProfile:InstanceProfile",
-    "aws:organizations/policy:Policy",
-]);
+const autoNamed = new Set(["aws:iam/role:Role", "aws:iam/user:User", "aws:iam/group:Group", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile", "aws:organizations/policy:Policy"]);
 
 function autoName(type: string, name: string, inputs: Props, ctx: MockContext): string | undefined {
     if (!autoNamed.has(type) || inputs.name !== undefined || inputs.namePrefix !== undefined) {
@@ -398,11 +391,12 @@ function commonLookups(ctx: MockContext, region: string, partition: string, mgmt
             // A name matching the filter's wildcards (or the regular expression), with a date for them.
             const wildcard = filterValues(inputs, "name")[0];
             const regex = str(inputs.nameRegex);
-            const name = wildcard !== undefined
-                ? wildcard.replace(/\*/g, "2024.01.01").replace(/\?/g, "0")
-                : regex !== undefined
-                  ? regex.replace(/\.[*+]/g, "2024.01.01").replace(/[\^$\\?]/g, "")
-                  : "image-2024.01.01";
+            const name =
+                wildcard !== undefined
+                    ? wildcard.replace(/\*/g, "2024.01.01").replace(/\?/g, "0")
+                    : regex !== undefined
+                      ? regex.replace(/\.[*+]/g, "2024.01.01").replace(/[\^$\\?]/g, "")
+                      : "image-2024.01.01";
             const arch = filterValues(inputs, "architecture")[0] ?? (/arm64|aarch64/.test(name) ? "arm64" : "x86_64");
             const owners = Array.isArray(inputs.owners) ? inputs.owners.map(String) : [];
             const alias = owners.find((o) => !/^\d{12}$/.test(o));
@@ -428,7 +422,14 @@ function commonLookups(ctx: MockContext, region: string, partition: string, mgmt
                 rootDeviceName: "/dev/xvda",
                 rootDeviceType: "ebs",
                 rootSnapshotId: snapshot,
-                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { snapshot_id: snapshot, volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true", iops: "3000", throughput: "125" }, noDevice: "", virtualName: "" }],
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: { snapshot_id: snapshot, volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true", iops: "3000", throughput: "125" },
+                        noDevice: "",
+                        virtualName: "",
+                    },
+                ],
                 bootMode: "uefi-preferred",
                 creationDate: "2024-01-01T00:00:00.000Z",
                 deprecationTime: "2026-01-01T00:00:00.000Z",
@@ -590,7 +591,12 @@ function commonLookups(ctx: MockContext, region: string, partition: string, mgmt
                 comment: "",
                 linkedServiceDescription: "",
                 linkedServicePrincipal: "",
-                nameServers: [`ns-${n % 2048}.awsdns-${n % 64}.org`, `ns-${(n + 1) % 2048}.awsdns-${(n + 1) % 64}.co.uk`, `ns-${(n + 2) % 2048}.awsdns-${(n + 2) % 64}.com`, `ns-${(n + 3) % 2048}.awsdns-${(n + 3) % 64}.net`],
+                nameServers: [
+                    `ns-${n % 2048}.awsdns-${n % 64}.org`,
+                    `ns-${(n + 1) % 2048}.awsdns-${(n + 1) % 64}.co.uk`,
+                    `ns-${(n + 2) % 2048}.awsdns-${(n + 2) % 64}.com`,
+                    `ns-${(n + 3) % 2048}.awsdns-${(n + 3) % 64}.net`,
+                ],
                 primaryNameServer: `ns-${n % 2048}.awsdns-${n % 64}.org`,
                 privateZone: inputs.privateZone === true,
                 resourceRecordSetCount: 2,

@@ -50,8 +50,5 @@ export function readReports(output: string): { reports: ProcessReport[]; rest: s
 
 /** What an invoke nobody could answer fails with: its token, and how to answer it. */
 export function unknownInvokeMessage(token: string): string {
-    return (
-        `the offline plan has no answer for the function '${token}'; it cannot be evaluated without AWS: ` +
-        `give its result in a mocks file (--mocks <file>, under "invokes:", key "${token}")`
-    );
+    return `the offline plan has no answer for the function '${token}'; it cannot be evaluated without AWS: ` + `give its result in a mocks file (--mocks <file>, under "invokes:", key "${token}")`;
 }

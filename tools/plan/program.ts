@@ -248,7 +248,11 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     const log = sdk.log as unknown as Record<string, (msg: string) => Promise<void>>;
     const restoreLog = saved(log, ["info", "warn", "error", "debug"]);
     const restoreConsole = saved(console as unknown as Record<string, unknown>, ["log", "info", "warn", "error"]);
-    for (const [fn, severity] of [["info", "info"], ["warn", "warning"], ["error", "error"]] as const) {
+    for (const [fn, severity] of [
+        ["info", "info"],
+        ["warn", "warning"],
+        ["error", "error"],
+    ] as const) {
         log[fn] = (msg: string) => {
             logs.push({ severity, message: String(msg) });
             if (severity === "error") failed();
@@ -259,7 +263,10 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     if (!opts.echo) {
         // What the program prints is its output, on stdout or stderr, as the engine shows it:
         // console.error and Node's own warnings (printed through console.error) are no errors.
-        const print = (stream: "stdout" | "stderr") => (...a: unknown[]) => void logs.push({ severity: "info", stream, message: a.map(String).join(" ") });
+        const print =
+            (stream: "stdout" | "stderr") =>
+            (...a: unknown[]) =>
+                void logs.push({ severity: "info", stream, message: a.map(String).join(" ") });
         console.log = print("stdout");
         console.info = console.log;
         console.warn = print("stderr");
@@ -285,13 +292,15 @@ export async function runProgramInProcess(project: ProjectInfo, opts: RunProgram
     const givenUp = opts.settleAfterErrorMs === undefined ? new Promise<void>(() => undefined) : failure.then(() => new Promise<void>((r) => setTimeout(r, opts.settleAfterErrorMs)));
     const unlessGivenUp = (p: Promise<unknown>) => Promise.race([givenUp, p]);
     try {
-        await unlessGivenUp(runtime.runInPulumiStack(async () => {
-            // Same contract as the language host: module exports are the stack outputs; an
-            // exported function is called and its result awaited.
-            const exported = await loadProgram(project);
-            const result = exported instanceof Function ? (exported as () => unknown)() : exported;
-            return (await result) as Record<string, unknown>;
-        }));
+        await unlessGivenUp(
+            runtime.runInPulumiStack(async () => {
+                // Same contract as the language host: module exports are the stack outputs; an
+                // exported function is called and its result awaited.
+                const exported = await loadProgram(project);
+                const result = exported instanceof Function ? (exported as () => unknown)() : exported;
+                return (await result) as Record<string, unknown>;
+            }),
+        );
         if (runtime.waitForRPCs) {
             await unlessGivenUp(runtime.waitForRPCs());
         }

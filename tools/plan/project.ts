@@ -387,11 +387,15 @@ function resolveEntry(main: string, fromPulumiYaml: boolean): { main: string; mo
         const exp = pkg.exports;
         const dot = isPlainObject(exp) ? exp["."] : undefined;
         const declared =
-            typeof exp === "string" ? exp
-            : typeof dot === "string" ? dot
-            : isPlainObject(dot) ? [dot.default, dot.require, dot.import].find((x): x is string => typeof x === "string")
-            : typeof pkg.main === "string" && pkg.main !== "" ? pkg.main
-            : undefined;
+            typeof exp === "string"
+                ? exp
+                : typeof dot === "string"
+                  ? dot
+                  : isPlainObject(dot)
+                    ? [dot.default, dot.require, dot.import].find((x): x is string => typeof x === "string")
+                    : typeof pkg.main === "string" && pkg.main !== ""
+                      ? pkg.main
+                      : undefined;
         if (declared !== undefined) {
             const p = path.join(root, declared);
             if (fs.existsSync(p)) entry = p;

@@ -424,7 +424,14 @@ export function toJsonReport(result: PlanResult): JsonReport {
             advisory: result.summary.advisory,
         },
         ...(result.policyPack
-            ? { policyPack: { name: result.policyPack.name, version: result.policyPack.version ?? null, configFile: result.policyPack.configFile ?? null, disabledPolicies: result.policyPack.disabled ?? [] } }
+            ? {
+                  policyPack: {
+                      name: result.policyPack.name,
+                      version: result.policyPack.version ?? null,
+                      configFile: result.policyPack.configFile ?? null,
+                      disabledPolicies: result.policyPack.disabled ?? [],
+                  },
+              }
             : {}),
         notes: result.notes ?? [],
         ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),

@@ -219,7 +219,10 @@ class RecordCollector {
 }
 
 /** The program in this process (PlanOptions.inProcess), answering as spawnProgram does. */
-async function runProgramInThisProcess(project: ProjectInfo, opts: { preview: boolean; stackTraces?: boolean; userMocks?: UserMocks; onResource?: (r: PlannedResource) => void; programDone?: () => void }): Promise<SpawnedProgram> {
+async function runProgramInThisProcess(
+    project: ProjectInfo,
+    opts: { preview: boolean; stackTraces?: boolean; userMocks?: UserMocks; onResource?: (r: PlannedResource) => void; programDone?: () => void },
+): Promise<SpawnedProgram> {
     const { runProgramHere } = await import("./program");
     const records = new RecordCollector(opts.onResource);
     const { resources: _, ...done } = await runProgramHere(project, { preview: opts.preview, stackTraces: opts.stackTraces, userMocks: opts.userMocks, onRecord: (e) => records.add(e) });
@@ -435,9 +438,7 @@ function policyConfigNote(choice: PolicyConfigChoice): string {
     }
 }
 
-type Pack =
-    | { client: PolicyPackClient; info: AnalyzerInfo; disabled: string[]; startMs: number }
-    | { error: Error; stage: "start" | "configure"; startMs: number };
+type Pack = { client: PolicyPackClient; info: AnalyzerInfo; disabled: string[]; startMs: number } | { error: Error; stage: "start" | "configure"; startMs: number };
 
 function packError(s: Extract<Pack, { error: Error }>, policyPackDir: string, configFile?: string): PlanError {
     if (s.error instanceof PolicyConfigError) {
@@ -520,36 +521,47 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         if (client !== opts.policyPack) client.kill();
     };
     let packStartedAt = 0;
-    const startPack = policyPackDir && evaluation
-        ? async (): Promise<Pack> => {
-              const t0 = performance.now();
-              let client: PolicyPackClient;
-              try {
-                  client = opts.policyPack ?? await PolicyPackClient.start(policyPackDir, { timeoutMs: policyTimeoutMs, callTimeoutMs: policyTimeoutMs, signal: abortStart.signal, stack: project.stack, project: project.name, dryRun: preview });
-              } catch (e) {
-                  return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
-              }
-              packStartedAt = performance.now();
-              const startMs = packStartedAt - t0;
-              try {
-                  // What the engine tells an analyzer about the stack before the policy config.
-                  await client
-                      .configureStack({ stack: project.stack, project: project.name, dryRun: preview, config: project.config, configSecretKeys: project.secretKeys })
-                      .catch((e: Error) => {
+    const startPack =
+        policyPackDir && evaluation
+            ? async (): Promise<Pack> => {
+                  const t0 = performance.now();
+                  let client: PolicyPackClient;
+                  try {
+                      client =
+                          opts.policyPack ??
+                          (await PolicyPackClient.start(policyPackDir, {
+                              timeoutMs: policyTimeoutMs,
+                              callTimeoutMs: policyTimeoutMs,
+                              signal: abortStart.signal,
+                              stack: project.stack,
+                              project: project.name,
+                              dryRun: preview,
+                          }));
+                  } catch (e) {
+                      return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
+                  }
+                  packStartedAt = performance.now();
+                  const startMs = packStartedAt - t0;
+                  try {
+                      // What the engine tells an analyzer about the stack before the policy config.
+                      await client.configureStack({ stack: project.stack, project: project.name, dryRun: preview, config: project.config, configSecretKeys: project.secretKeys }).catch((e: Error) => {
                           // Policy SDKs older than ConfigureStack answer UNIMPLEMENTED, as the engine tolerates.
                           if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
                       });
-                  const info = await client.info();
-                  const reconciled = await client.configure(policyConfig.config);
-                  const disabled = Object.entries(reconciled).filter(([, c]) => c.enforcementLevel === "disabled").map(([name]) => name).sort();
-                  evaluation.attach(client);
-                  return { client, info, disabled, startMs };
-              } catch (e) {
-                  stopPack(client);
-                  return { error: e as Error, stage: "configure", startMs };
+                      const info = await client.info();
+                      const reconciled = await client.configure(policyConfig.config);
+                      const disabled = Object.entries(reconciled)
+                          .filter(([, c]) => c.enforcementLevel === "disabled")
+                          .map(([name]) => name)
+                          .sort();
+                      evaluation.attach(client);
+                      return { client, info, disabled, startMs };
+                  } catch (e) {
+                      stopPack(client);
+                      return { error: e as Error, stage: "configure", startMs };
+                  }
               }
-          }
-        : undefined;
+            : undefined;
     let pack: Promise<Pack> | undefined = opts.phasesInTurn ? undefined : startPack?.();
     // A plan that fails before evaluating does not wait for the pack: its start is abandoned.
     const dropPack = () => {
@@ -574,7 +586,10 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         result.resources = spawned.resources;
         result.summary = summarize(spawned.resources, []);
         const failure = programFailure(spawned, spawned.resources);
-        return failed(result, configFails ? { kind: "config", message: mergeConfigProblems(project, { message: failure.message, config: failure.kind === "config" }), detail: failure.detail } : failure);
+        return failed(
+            result,
+            configFails ? { kind: "config", message: mergeConfigProblems(project, { message: failure.message, config: failure.kind === "config" }), detail: failure.detail } : failure,
+        );
     }
     result.resources = run.resources;
     result.outputs = run.outputs;

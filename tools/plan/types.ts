@@ -74,7 +74,7 @@ export interface ProgramRun {
     outputs: Record<string, PlanValue>;
     logs: ProgramLog[];
     /** Set when the program failed: its own message, not the SDK's wrapper. */
-    error?: { message: string; stack?: string; /** A config error (see program.ts isConfigError). */ config?: boolean };
+    error?: { message: string; stack?: string /** A config error (see program.ts isConfigError). */; config?: boolean };
     /** Packages the program could not resolve from its project and took from this repository. */
     resolvedFromRepo?: string[];
     /** cpuMs: CPU time of the program's process up to the end of the program (start-up included). */

@@ -22,9 +22,7 @@ interface WorkerRequest {
 }
 
 /** Messages to the parent, in order: any number of "records", then one "done". */
-export type WorkerMessage =
-    | { kind: "records"; events: RecordEvent[] }
-    | { kind: "done"; run: Omit<ProgramRun, "resources"> };
+export type WorkerMessage = { kind: "records"; events: RecordEvent[] } | { kind: "done"; run: Omit<ProgramRun, "resources"> };
 
 function send(message: WorkerMessage): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -83,7 +81,7 @@ async function main(): Promise<void> {
 main().then(
     () => process.exit(0),
     (e: unknown) => {
-        process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+        process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         process.exit(3);
     },
 );

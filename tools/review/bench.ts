@@ -64,11 +64,27 @@ async function main() {
         const id = members[i % members.length];
         const a = s.accounts[id];
         const name = `stray${i}`;
-        a.authorizationDetails!.UserDetailList!.push({ Path: "/", UserName: name, UserId: `AIDASTRAY${String(i).padStart(11, "0")}`, Arn: `arn:aws:iam::${id}:user/${name}`, CreateDate: "2024-01-01T00:00:00+00:00", UserPolicyList: [], GroupList: [], AttachedManagedPolicies: [], Tags: [] });
-        a.credentialReport = formatCredentialReport([...parseCredentialReport(a.credentialReport!), credentialRow(name, `arn:aws:iam::${id}:user/${name}`, "2024-01-01T00:00:00+00:00", { access_key_1_active: "true", access_key_1_last_rotated: "2024-01-01T00:00:00+00:00" })]);
+        a.authorizationDetails!.UserDetailList!.push({
+            Path: "/",
+            UserName: name,
+            UserId: `AIDASTRAY${String(i).padStart(11, "0")}`,
+            Arn: `arn:aws:iam::${id}:user/${name}`,
+            CreateDate: "2024-01-01T00:00:00+00:00",
+            UserPolicyList: [],
+            GroupList: [],
+            AttachedManagedPolicies: [],
+            Tags: [],
+        });
+        a.credentialReport = formatCredentialReport([
+            ...parseCredentialReport(a.credentialReport!),
+            credentialRow(name, `arn:aws:iam::${id}:user/${name}`, "2024-01-01T00:00:00+00:00", { access_key_1_active: "true", access_key_1_last_rotated: "2024-01-01T00:00:00+00:00" }),
+        ]);
     }
     members.forEach((id, i) => {
-        for (const region of REGIONS) s.accounts[id].instances[region].Reservations!.push(runningInstances({ accountId: id, region, type: i % 10 === 0 ? "c5d.24xlarge" : "t3.medium", count: 5, launched: COLLECTED_AT, firstId: i * 10 + REGIONS.indexOf(region) }));
+        for (const region of REGIONS)
+            s.accounts[id].instances[region].Reservations!.push(
+                runningInstances({ accountId: id, region, type: i % 10 === 0 ? "c5d.24xlarge" : "t3.medium", count: 5, launched: COLLECTED_AT, firstId: i * 10 + REGIONS.indexOf(region) }),
+            );
     });
     const dir = arg("keep", "") || fs.mkdtempSync(path.join(os.tmpdir(), "review-bench-"));
     saveSnapshot(s, dir);
@@ -89,8 +105,12 @@ async function main() {
     JSON.stringify(toJson(result));
     const t5 = performance.now();
     const ms = (x: number) => Math.round(x);
-    console.log(`estate: ${Object.keys(s.accounts).length} accounts read, ${users} IAM users, ${declared.access.roles.length + declared.reviewRoles.length} declared roles, ${REGIONS.length} regions; generated and saved in ${ms(generated)} ms (${dir})`);
-    console.log(`review: plan ${ms(t2 - t1)} ms, load snapshot ${ms(t3 - t2)} ms, compare ${ms(t4 - t3)} ms, render ${ms(t5 - t4)} ms; total ${ms(t5 - t1)} ms; ${findings.length} findings (${text.length} characters of text)`);
+    console.log(
+        `estate: ${Object.keys(s.accounts).length} accounts read, ${users} IAM users, ${declared.access.roles.length + declared.reviewRoles.length} declared roles, ${REGIONS.length} regions; generated and saved in ${ms(generated)} ms (${dir})`,
+    );
+    console.log(
+        `review: plan ${ms(t2 - t1)} ms, load snapshot ${ms(t3 - t2)} ms, compare ${ms(t4 - t3)} ms, render ${ms(t5 - t4)} ms; total ${ms(t5 - t1)} ms; ${findings.length} findings (${text.length} characters of text)`,
+    );
     if (!arg("keep", "")) fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -125,7 +125,10 @@ export function parseArgs(argv: string[]): CliArgs {
                 break;
             }
             case "--regions": {
-                const rs = value().split(",").map((x) => x.trim()).filter(Boolean);
+                const rs = value()
+                    .split(",")
+                    .map((x) => x.trim())
+                    .filter(Boolean);
                 const bad = rs.filter((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
                 if (!rs.length || bad.length) throw new UsageError(`--regions must be region codes such as eu-west-1,us-east-1${bad.length ? `, not '${bad.join(",")}'` : ""}`);
                 a.regions = rs;
@@ -170,10 +173,13 @@ function toolVersion(): string {
     return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
 
-export async function main(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void } = {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-}): Promise<number> {
+export async function main(
+    argv: string[],
+    io: { stdout: (s: string) => void; stderr: (s: string) => void } = {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+    },
+): Promise<number> {
     let args: CliArgs;
     try {
         args = parseArgs(argv);

@@ -11,12 +11,7 @@
  */
 import { BudgetsClient, paginateDescribeBudgets } from "@aws-sdk/client-budgets";
 import { DescribeRegionsCommand, EC2Client, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import {
-    GenerateCredentialReportCommand,
-    GetCredentialReportCommand,
-    IAMClient,
-    paginateGetAccountAuthorizationDetails,
-} from "@aws-sdk/client-iam";
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, paginateGetAccountAuthorizationDetails } from "@aws-sdk/client-iam";
 import {
     DescribeOrganizationCommand,
     DescribePolicyCommand,
@@ -104,9 +99,7 @@ export async function collect(o: CollectOptions): Promise<Snapshot> {
     const partition = identity.Arn?.split(":")[1] ?? "aws";
 
     const assume = async (accountId: string) => {
-        const r = await caller.sts().send(
-            new AssumeRoleCommand({ RoleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`, RoleSessionName: "landing-zone-review", DurationSeconds: 3600 }),
-        );
+        const r = await caller.sts().send(new AssumeRoleCommand({ RoleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`, RoleSessionName: "landing-zone-review", DurationSeconds: 3600 }));
         const c = r.Credentials!;
         return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken, expiration: c.Expiration };
     };
@@ -145,7 +138,10 @@ export async function collect(o: CollectOptions): Promise<Snapshot> {
     if (!regions?.length) {
         try {
             const r = await clients(callerCreds).ec2(o.homeRegion).send(new DescribeRegionsCommand({}));
-            regions = (r.Regions ?? []).map((x) => x.RegionName!).filter(Boolean).sort();
+            regions = (r.Regions ?? [])
+                .map((x) => x.RegionName!)
+                .filter(Boolean)
+                .sort();
         } catch (e) {
             callerErrors.push(errorOf(e, "DescribeRegions", o.homeRegion));
             regions = [o.homeRegion];

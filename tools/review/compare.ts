@@ -140,17 +140,35 @@ class Review {
 
     private collection(): void {
         for (const e of this.s.manifest.errors) {
-            this.add("organization-unreadable", undefined, "AWS Organizations", `${e.operation} failed: ${e.code}: ${e.message}`, "the organization is read with the management account's review role",
-                "Check that the review runs with management-account credentials that may assume landing-zone/lz-review there, and that lz-review is deployed (pulumi up).");
+            this.add(
+                "organization-unreadable",
+                undefined,
+                "AWS Organizations",
+                `${e.operation} failed: ${e.code}: ${e.message}`,
+                "the organization is read with the management account's review role",
+                "Check that the review runs with management-account credentials that may assume landing-zone/lz-review there, and that lz-review is deployed (pulumi up).",
+            );
         }
         for (const a of this.s.manifest.accounts) {
             for (const e of a.errors) {
                 if (e.operation === "AssumeRole") {
-                    this.add("account-unreadable", a.id, this.s.manifest.roleName, `AssumeRole failed: ${e.code}: ${e.message}`, `role ${this.s.manifest.roleName} deployed and assumable by the CI review role`,
-                        "Deploy the review role to the account (pulumi up), or check its trust policy and any SCP or permissions boundary blocking sts:AssumeRole.");
+                    this.add(
+                        "account-unreadable",
+                        a.id,
+                        this.s.manifest.roleName,
+                        `AssumeRole failed: ${e.code}: ${e.message}`,
+                        `role ${this.s.manifest.roleName} deployed and assumable by the CI review role`,
+                        "Deploy the review role to the account (pulumi up), or check its trust policy and any SCP or permissions boundary blocking sts:AssumeRole.",
+                    );
                 } else {
-                    this.add("partial-read", a.id, e.operation, `${e.operation}${e.region ? ` in ${e.region}` : ""} failed: ${e.code}: ${e.message}`, "every review call succeeds",
-                        `Check the review role's permissions for ${e.operation} (and SCPs such as a region or service allow-list that deny it).`);
+                    this.add(
+                        "partial-read",
+                        a.id,
+                        e.operation,
+                        `${e.operation}${e.region ? ` in ${e.region}` : ""} failed: ${e.code}: ${e.message}`,
+                        "every review call succeeds",
+                        `Check the review role's permissions for ${e.operation} (and SCPs such as a region or service allow-list that deny it).`,
+                    );
                 }
             }
         }
@@ -181,28 +199,44 @@ class Review {
         for (const type of plan.organization?.enabledPolicyTypes ?? []) {
             const st = root?.PolicyTypes?.find((p) => p.Type === type)?.Status;
             if (st !== "ENABLED") {
-                this.add("policy-type-disabled", undefined, type, `policy type ${type} is ${st ?? "not enabled"} at the root`, `landing-zone:organization.enabledPolicyTypes includes ${type}`,
-                    `aws organizations enable-policy-type --root-id ${root?.Id ?? "<root-id>"} --policy-type ${type}, then pulumi up to re-create and attach its policies.`);
+                this.add(
+                    "policy-type-disabled",
+                    undefined,
+                    type,
+                    `policy type ${type} is ${st ?? "not enabled"} at the root`,
+                    `landing-zone:organization.enabledPolicyTypes includes ${type}`,
+                    `aws organizations enable-policy-type --root-id ${root?.Id ?? "<root-id>"} --policy-type ${type}, then pulumi up to re-create and attach its policies.`,
+                );
             }
         }
 
         // OUs, from the root down.
         for (const ou of plan.organizationalUnits) {
             const parentLive = ou.parentKey === undefined ? this.rootId : this.ouKeyToId.get(ou.parentKey);
-            const live = ou.existingId
-                ? this.ous.get(ou.existingId)
-                : [...this.ous.values()].find((o) => o.parentId === parentLive && o.name === ou.name);
+            const live = ou.existingId ? this.ous.get(ou.existingId) : [...this.ous.values()].find((o) => o.parentId === parentLive && o.name === ou.name);
             if (live) this.ouKeyToId.set(ou.key, live.id);
             else if (parentLive !== undefined || ou.parentKey === undefined) {
-                this.add("ou-missing", undefined, `OU ${ou.path}`, "no such OU in the organization", `landing-zone:organizationalUnits.${ou.key} (${ou.path})`,
-                    "pulumi up creates it; if it was renamed or moved in the console, set existingId to adopt it.");
+                this.add(
+                    "ou-missing",
+                    undefined,
+                    `OU ${ou.path}`,
+                    "no such OU in the organization",
+                    `landing-zone:organizationalUnits.${ou.key} (${ou.path})`,
+                    "pulumi up creates it; if it was renamed or moved in the console, set existingId to adopt it.",
+                );
             }
         }
         const mappedOus = new Set(this.ouKeyToId.values());
         for (const ou of this.ous.values()) {
             if (!mappedOus.has(ou.id)) {
-                this.add("ou-not-in-config", undefined, `OU ${this.ouPath(ou.id)} (${ou.id})`, "OU exists in the organization", "not in landing-zone:organizationalUnits",
-                    `Declare it under landing-zone:organizationalUnits with existingId: ${ou.id}, or move its accounts out and delete it (aws organizations delete-organizational-unit --organizational-unit-id ${ou.id}).`);
+                this.add(
+                    "ou-not-in-config",
+                    undefined,
+                    `OU ${this.ouPath(ou.id)} (${ou.id})`,
+                    "OU exists in the organization",
+                    "not in landing-zone:organizationalUnits",
+                    `Declare it under landing-zone:organizationalUnits with existingId: ${ou.id}, or move its accounts out and delete it (aws organizations delete-organizational-unit --organizational-unit-id ${ou.id}).`,
+                );
             }
         }
 
@@ -212,26 +246,52 @@ class Review {
         for (const a of plan.accounts) {
             const live = a.existingId ? this.accounts.get(a.existingId) : (byEmail.get(a.email.toLowerCase()) ?? byName.get(a.name));
             if (!live || live.id === this.mgmtId) {
-                this.add("account-missing", undefined, `account ${a.name}`, a.existingId ? `no account ${a.existingId} in the organization` : `no account with email ${a.email} or name ${a.name}`,
-                    `landing-zone:accounts.${a.key}`, "pulumi up creates it (or set existingId to adopt the existing account); if it left the organization, invite it back.");
+                this.add(
+                    "account-missing",
+                    undefined,
+                    `account ${a.name}`,
+                    a.existingId ? `no account ${a.existingId} in the organization` : `no account with email ${a.email} or name ${a.name}`,
+                    `landing-zone:accounts.${a.key}`,
+                    "pulumi up creates it (or set existingId to adopt the existing account); if it left the organization, invite it back.",
+                );
                 continue;
             }
             live.key = a.key;
             this.keyToId.set(a.key, live.id);
             const expected = a.ouKey === undefined ? this.rootId : this.ouKeyToId.get(a.ouKey);
             if (expected !== undefined && live.parentId !== undefined && live.parentId !== expected) {
-                this.add("account-wrong-ou", live.id, `account ${a.name}`, `in ${this.parentPath(live.parentId)}`, `landing-zone:accounts.${a.key}.ou: ${a.ouKey ?? "(root)"} (${this.parentPath(expected)})`,
-                    `aws organizations move-account --account-id ${live.id} --source-parent-id ${live.parentId} --destination-parent-id ${expected} (or pulumi up).`);
+                this.add(
+                    "account-wrong-ou",
+                    live.id,
+                    `account ${a.name}`,
+                    `in ${this.parentPath(live.parentId)}`,
+                    `landing-zone:accounts.${a.key}.ou: ${a.ouKey ?? "(root)"} (${this.parentPath(expected)})`,
+                    `aws organizations move-account --account-id ${live.id} --source-parent-id ${live.parentId} --destination-parent-id ${expected} (or pulumi up).`,
+                );
             }
         }
         for (const a of this.accounts.values()) {
             if (a.status && a.status !== "ACTIVE") {
-                this.add("account-suspended", a.id, `account ${a.name ?? a.id}`, `status ${a.status}`, "ACTIVE",
-                    a.key ? `Remove landing-zone:accounts.${a.key} once the account is closed (pulumi state unprotect, then pulumi up; the account is retained), or reopen it with AWS Support.` : "Confirm the closure was intended; no config declares this account.");
+                this.add(
+                    "account-suspended",
+                    a.id,
+                    `account ${a.name ?? a.id}`,
+                    `status ${a.status}`,
+                    "ACTIVE",
+                    a.key
+                        ? `Remove landing-zone:accounts.${a.key} once the account is closed (pulumi state unprotect, then pulumi up; the account is retained), or reopen it with AWS Support.`
+                        : "Confirm the closure was intended; no config declares this account.",
+                );
             }
             if (!a.key && a.id !== this.mgmtId) {
-                this.add("account-not-in-config", a.id, `account ${a.name ?? a.id}`, `${a.email ?? ""} in ${a.parentId ? this.parentPath(a.parentId) : "the organization"}`.trim(), "not in landing-zone:accounts",
-                    `Declare it under landing-zone:accounts with existingId: "${a.id}" (it is then adopted, not recreated), or remove it from the organization.`);
+                this.add(
+                    "account-not-in-config",
+                    a.id,
+                    `account ${a.name ?? a.id}`,
+                    `${a.email ?? ""} in ${a.parentId ? this.parentPath(a.parentId) : "the organization"}`.trim(),
+                    "not in landing-zone:accounts",
+                    `Declare it under landing-zone:accounts with existingId: "${a.id}" (it is then adopted, not recreated), or remove it from the organization.`,
+                );
             }
         }
     }
@@ -257,7 +317,12 @@ class Review {
 
     private organizationPolicies(): void {
         const org = this.s.organization!;
-        interface DeclaredPolicy { name: string; type: string; content: string; targets: { label: string; id?: string }[] }
+        interface DeclaredPolicy {
+            name: string;
+            type: string;
+            content: string;
+            targets: { label: string; id?: string }[];
+        }
         const declared = new Map<string, DeclaredPolicy>();
         const declare = (name: string, type: string, content: string, label: string, id: string | undefined) => {
             const p = declared.get(name) ?? { name, type, content, targets: [] };
@@ -280,15 +345,29 @@ class Review {
             const l = live.find((x) => x.Name === p.name && x.Type === p.type && !x.AwsManaged);
             const where = p.targets.map((t) => t.label).join(", ");
             if (!l?.Id) {
-                this.add("org-policy-missing", undefined, `${p.type} ${p.name}`, "no such policy in the organization", `attached to ${where}`, "pulumi up re-creates and attaches it; check CloudTrail (DeletePolicy) for who removed it.");
+                this.add(
+                    "org-policy-missing",
+                    undefined,
+                    `${p.type} ${p.name}`,
+                    "no such policy in the organization",
+                    `attached to ${where}`,
+                    "pulumi up re-creates and attaches it; check CloudTrail (DeletePolicy) for who removed it.",
+                );
                 continue;
             }
             const content = org.describePolicy[l.Id]?.Policy?.Content;
             if (content !== undefined) {
                 const diff = p.type === "TAG_POLICY" ? jsonDiff(p.content, content) : statementDiff(p.content, content);
                 if (diff.length) {
-                    this.add("org-policy-drift", undefined, `${p.type} ${p.name} (${l.Id})`, `content differs in ${diff.length} place(s)`, `the plan's document for ${where}`,
-                        `pulumi up restores the declared content; check CloudTrail (UpdatePolicy on ${l.Id}) for who changed it.`, { detail: diff });
+                    this.add(
+                        "org-policy-drift",
+                        undefined,
+                        `${p.type} ${p.name} (${l.Id})`,
+                        `content differs in ${diff.length} place(s)`,
+                        `the plan's document for ${where}`,
+                        `pulumi up restores the declared content; check CloudTrail (UpdatePolicy on ${l.Id}) for who changed it.`,
+                        { detail: diff },
+                    );
                 }
             }
             const targets = targetsOf(l.Id);
@@ -296,8 +375,14 @@ class Review {
             const liveIds = new Set(targets.map((t) => t.TargetId));
             for (const t of p.targets) {
                 if (t.id && !liveIds.has(t.id)) {
-                    this.add("attachment-missing", undefined, `${p.type} ${p.name} (${l.Id})`, `not attached to ${t.label} (${t.id})`, `attached to ${t.label}`,
-                        `aws organizations attach-policy --policy-id ${l.Id} --target-id ${t.id} (or pulumi up).`);
+                    this.add(
+                        "attachment-missing",
+                        undefined,
+                        `${p.type} ${p.name} (${l.Id})`,
+                        `not attached to ${t.label} (${t.id})`,
+                        `attached to ${t.label}`,
+                        `aws organizations attach-policy --policy-id ${l.Id} --target-id ${t.id} (or pulumi up).`,
+                    );
                 }
             }
             // A declared target that is not in the organization (a renamed OU) is reported as such, not as extra attachments.
@@ -305,8 +390,14 @@ class Review {
             const declaredIds = new Set(p.targets.map((t) => t.id));
             for (const t of targets) {
                 if (!declaredIds.has(t.TargetId)) {
-                    this.add("attachment-extra", undefined, `${p.type} ${p.name} (${l.Id})`, `also attached to ${describe(t)}`, `attached to ${where} only`,
-                        `aws organizations detach-policy --policy-id ${l.Id} --target-id ${t.TargetId}, or declare the attachment in landing-zone:guardrails.attachments.`);
+                    this.add(
+                        "attachment-extra",
+                        undefined,
+                        `${p.type} ${p.name} (${l.Id})`,
+                        `also attached to ${describe(t)}`,
+                        `attached to ${where} only`,
+                        `aws organizations detach-policy --policy-id ${l.Id} --target-id ${t.TargetId}, or declare the attachment in landing-zone:guardrails.attachments.`,
+                    );
                 }
             }
         }
@@ -314,8 +405,14 @@ class Review {
         for (const l of live) {
             if (l.AwsManaged || !l.Id || declared.has(l.Name ?? "")) continue;
             const targets = targetsOf(l.Id) ?? [];
-            this.add("unmanaged-org-policy", undefined, `${l.Type} ${l.Name} (${l.Id})`, targets.length ? `attached to ${targets.map(describe).join(", ")}` : "not attached", "not declared by the stack",
-                `Declare what it does in landing-zone:guardrails (or delete it: aws organizations ${targets.length ? "detach-policy, then " : ""}delete-policy --policy-id ${l.Id}).`);
+            this.add(
+                "unmanaged-org-policy",
+                undefined,
+                `${l.Type} ${l.Name} (${l.Id})`,
+                targets.length ? `attached to ${targets.map(describe).join(", ")}` : "not attached",
+                "not declared by the stack",
+                `Declare what it does in landing-zone:guardrails (or delete it: aws organizations ${targets.length ? "detach-policy, then " : ""}delete-policy --policy-id ${l.Id}).`,
+            );
         }
 
         // Allow-list targets: FullAWSAccess must be gone, or the allow-list has no effect.
@@ -325,8 +422,14 @@ class Review {
             if (t.strategy !== "allow-list") continue;
             const id = this.targetId(t.kind, t.ref);
             if (id && fullTargets.has(id)) {
-                this.add("full-aws-access-attached", undefined, `${t.label} (${id})`, "FullAWSAccess is attached, so the service allow-list has no effect", `landing-zone:guardrails.serviceAllowLists.${t.ref}: only the listed services`,
-                    `aws organizations detach-policy --policy-id ${full!.Id} --target-id ${id}`);
+                this.add(
+                    "full-aws-access-attached",
+                    undefined,
+                    `${t.label} (${id})`,
+                    "FullAWSAccess is attached, so the service allow-list has no effect",
+                    `landing-zone:guardrails.serviceAllowLists.${t.ref}: only the listed services`,
+                    `aws organizations detach-policy --policy-id ${full!.Id} --target-id ${id}`,
+                );
             }
         }
     }
@@ -341,7 +444,17 @@ class Review {
         const groups = inAccount(a.groups);
         const roles = [
             ...inAccount(a.roles).map((r) => ({ ...r, inline: [] as { name: string; document: unknown }[] })),
-            ...inAccount(this.d.reviewRoles).map((r) => ({ key: r.key, account: r.account, name: r.name, path: r.path, trust: r.trust, managedPolicyArns: [] as string[], policyKeys: [] as string[], boundaryKey: undefined as string | undefined, inline: [{ name: r.policyName, document: r.policy }] })),
+            ...inAccount(this.d.reviewRoles).map((r) => ({
+                key: r.key,
+                account: r.account,
+                name: r.name,
+                path: r.path,
+                trust: r.trust,
+                managedPolicyArns: [] as string[],
+                policyKeys: [] as string[],
+                boundaryKey: undefined as string | undefined,
+                inline: [{ name: r.policyName, document: r.policy }],
+            })),
         ];
         const policies = inAccount(a.policies);
         const policyArn = (policyKey: string) => {
@@ -358,7 +471,8 @@ class Review {
         };
         const report = this.credentialRows(id);
         const inLz = (path: string | undefined) => (path ?? "/").startsWith(LZ_PATH);
-        const iamAdminFix = (kind: string, name: string) => `Detach it (aws iam detach-${kind}-policy / delete-${kind}-policy --${kind}-name ${name}); admin access goes through the landing zone's admin roles with MFA.`;
+        const iamAdminFix = (kind: string, name: string) =>
+            `Detach it (aws iam detach-${kind}-policy / delete-${kind}-policy --${kind}-name ${name}); admin access goes through the landing zone's admin roles with MFA.`;
 
         // Users: leavers and movers.
         const declaredUsers = new Map(users.map((u) => [u.name, u]));
@@ -367,28 +481,53 @@ class Review {
             const plan = declaredUsers.get(name);
             if (!plan) {
                 const row = report?.get(name);
-                this.add("undeclared-user", id, `user ${name}`, `exists; created ${u.CreateDate?.slice(0, 10) ?? "?"}, last activity ${lastActivity(row)}${row ? `, console ${row.password_enabled === "true" ? "on" : "off"}, active keys ${activeKeys(row).length}` : ""}`,
+                this.add(
+                    "undeclared-user",
+                    id,
+                    `user ${name}`,
+                    `exists; created ${u.CreateDate?.slice(0, 10) ?? "?"}, last activity ${lastActivity(row)}${row ? `, console ${row.password_enabled === "true" ? "on" : "off"}, active keys ${activeKeys(row).length}` : ""}`,
                     key === undefined ? "account not in config" : `not in landing-zone:users${key !== a.identityAccount ? ` (people live in the identity account only)` : ""}`,
-                    `If they left: delete the user (aws iam delete-login-profile, delete-access-key, deactivate-mfa-device, remove-user-from-group, then delete-user --user-name ${name}). If they stay: add landing-zone:users.${name} with their teams.`);
+                    `If they left: delete the user (aws iam delete-login-profile, delete-access-key, deactivate-mfa-device, remove-user-from-group, then delete-user --user-name ${name}). If they stay: add landing-zone:users.${name} with their teams.`,
+                );
             } else {
                 const want = plan.groupKeys.map((g) => a.groups.find((x) => x.key === g && x.account === plan.account)?.name ?? g);
                 const have = u.GroupList ?? [];
                 const extra = have.filter((g) => !want.includes(g));
                 const missing = want.filter((g) => !have.includes(g));
                 if (extra.length || missing.length) {
-                    this.add("user-groups-differ", id, `user ${name}`, `groups ${have.join(", ") || "(none)"}${extra.length ? `; not declared: ${extra.join(", ")}` : ""}${missing.length ? `; missing: ${missing.join(", ")}` : ""}`,
+                    this.add(
+                        "user-groups-differ",
+                        id,
+                        `user ${name}`,
+                        `groups ${have.join(", ") || "(none)"}${extra.length ? `; not declared: ${extra.join(", ")}` : ""}${missing.length ? `; missing: ${missing.join(", ")}` : ""}`,
                         `landing-zone:users.${name}.teams → groups ${want.join(", ")}`,
-                        extra.length ? `aws iam remove-user-from-group --user-name ${name} --group-name <group> for ${extra.join(", ")} (or pulumi up), or add the team to landing-zone:users.${name}.teams if they still belong to it.` : "pulumi up restores the memberships.",
-                        { severity: extra.length ? "high" : "medium" });
+                        extra.length
+                            ? `aws iam remove-user-from-group --user-name ${name} --group-name <group> for ${extra.join(", ")} (or pulumi up), or add the team to landing-zone:users.${name}.teams if they still belong to it.`
+                            : "pulumi up restores the memberships.",
+                        { severity: extra.length ? "high" : "medium" },
+                    );
                 }
             }
             const direct = [...(u.UserPolicyList ?? []).map((p) => `inline ${p.PolicyName}`), ...(u.AttachedManagedPolicies ?? []).map((p) => `attached ${p.PolicyArn}`)];
             if (direct.length) {
-                this.add("user-direct-policy", id, `user ${name}`, direct.join("; "), "no policies on users: permissions come from team groups",
-                    `Remove them (aws iam detach-user-policy / delete-user-policy --user-name ${name}); grant access through a team in landing-zone:users.${name}.teams.`);
+                this.add(
+                    "user-direct-policy",
+                    id,
+                    `user ${name}`,
+                    direct.join("; "),
+                    "no policies on users: permissions come from team groups",
+                    `Remove them (aws iam detach-user-policy / delete-user-policy --user-name ${name}); grant access through a team in landing-zone:users.${name}.teams.`,
+                );
             }
             if (isAdmin(u.AttachedManagedPolicies, u.UserPolicyList, defaultDoc, this.partition)) {
-                this.add("admin-outside-landing-zone", id, `user ${name}`, "admin-equivalent policy attached to a user", "admin access only through the landing zone's admin roles", iamAdminFix("user", name));
+                this.add(
+                    "admin-outside-landing-zone",
+                    id,
+                    `user ${name}`,
+                    "admin-equivalent policy attached to a user",
+                    "admin access only through the landing zone's admin roles",
+                    iamAdminFix("user", name),
+                );
             }
         }
         const liveUserNames = new Set(liveUsers.map((u) => u.UserName));
@@ -402,16 +541,42 @@ class Review {
         for (const g of liveGroups) {
             const plan = groups.find((x) => x.name === g.GroupName);
             if (!plan) {
-                if (inLz(g.Path)) this.add("unmanaged-group", id, `group ${g.Path}${g.GroupName}`, "exists in the landing zone's path", "not declared by the stack",
-                    `Delete it (aws iam delete-group --group-name ${g.GroupName}, after removing its users and policies) or declare the team in landing-zone:teams.`);
+                if (inLz(g.Path))
+                    this.add(
+                        "unmanaged-group",
+                        id,
+                        `group ${g.Path}${g.GroupName}`,
+                        "exists in the landing zone's path",
+                        "not declared by the stack",
+                        `Delete it (aws iam delete-group --group-name ${g.GroupName}, after removing its users and policies) or declare the team in landing-zone:teams.`,
+                    );
                 if (isAdmin(g.AttachedManagedPolicies, g.GroupPolicyList, defaultDoc, this.partition)) {
-                    this.add("admin-outside-landing-zone", id, `group ${g.GroupName}`, "admin-equivalent policy attached to a group the stack does not declare", "admin access only through the landing zone's admin roles", iamAdminFix("group", g.GroupName ?? ""));
+                    this.add(
+                        "admin-outside-landing-zone",
+                        id,
+                        `group ${g.GroupName}`,
+                        "admin-equivalent policy attached to a group the stack does not declare",
+                        "admin access only through the landing zone's admin roles",
+                        iamAdminFix("group", g.GroupName ?? ""),
+                    );
                 }
                 continue;
             }
-            const diff = setDiff(plan.policyKeys.map(policyArn), (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ""));
+            const diff = setDiff(
+                plan.policyKeys.map(policyArn),
+                (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ""),
+            );
             for (const p of g.GroupPolicyList ?? []) diff.push(`+ inline policy ${p.PolicyName}`);
-            if (diff.length) this.add("principal-drift", id, `group ${g.GroupName}`, "attached policies differ", `the plan's policies of group ${plan.name}`, "pulumi up restores them; check CloudTrail for who changed them.", { detail: diff });
+            if (diff.length)
+                this.add(
+                    "principal-drift",
+                    id,
+                    `group ${g.GroupName}`,
+                    "attached policies differ",
+                    `the plan's policies of group ${plan.name}`,
+                    "pulumi up restores them; check CloudTrail for who changed them.",
+                    { detail: diff },
+                );
         }
         for (const g of groups) {
             if (!liveGroups.some((x) => x.GroupName === g.name)) {
@@ -423,23 +588,40 @@ class Review {
         for (const r of liveRoles) {
             const plan = roles.find((x) => x.name === r.RoleName && x.path === r.Path);
             if (!plan) {
-                if (inLz(r.Path)) this.add("unmanaged-role", id, `role ${r.Path}${r.RoleName}`, `exists in the landing zone's path (created ${r.CreateDate?.slice(0, 10) ?? "?"}, last used ${r.RoleLastUsed?.LastUsedDate?.slice(0, 10) ?? "never"})`, "not declared by the stack",
-                    `Delete it (aws iam delete-role --role-name ${r.RoleName}, after its policies and instance profiles), or declare it (serviceRoles, teams).`);
+                if (inLz(r.Path))
+                    this.add(
+                        "unmanaged-role",
+                        id,
+                        `role ${r.Path}${r.RoleName}`,
+                        `exists in the landing zone's path (created ${r.CreateDate?.slice(0, 10) ?? "?"}, last used ${r.RoleLastUsed?.LastUsedDate?.slice(0, 10) ?? "never"})`,
+                        "not declared by the stack",
+                        `Delete it (aws iam delete-role --role-name ${r.RoleName}, after its policies and instance profiles), or declare it (serviceRoles, teams).`,
+                    );
                 const exempt = this.d.platformRoleNames.includes(r.RoleName ?? "") || (r.Path ?? "").startsWith("/aws-service-role/");
                 if (!exempt && isAdmin(r.AttachedManagedPolicies, r.RolePolicyList, defaultDoc, this.partition)) {
-                    this.add("admin-outside-landing-zone", id, `role ${r.Path}${r.RoleName}`, "admin-equivalent policy attached to a role the stack does not declare", "admin access only through the landing zone's admin roles (lz-<env>-admin) and the organization access role", iamAdminFix("role", r.RoleName ?? ""));
+                    this.add(
+                        "admin-outside-landing-zone",
+                        id,
+                        `role ${r.Path}${r.RoleName}`,
+                        "admin-equivalent policy attached to a role the stack does not declare",
+                        "admin access only through the landing zone's admin roles (lz-<env>-admin) and the organization access role",
+                        iamAdminFix("role", r.RoleName ?? ""),
+                    );
                 }
                 continue;
             }
             const detail: string[] = [];
             const trust = this.render(JSON.stringify(plan.trust));
             if (trust !== undefined && r.AssumeRolePolicyDocument) detail.push(...statementDiff(trust, r.AssumeRolePolicyDocument).map((l) => `trust ${l}`));
-            detail.push(...setDiff(
-                [...plan.managedPolicyArns.map((x) => this.render(x) ?? x), ...plan.policyKeys.map(policyArn)],
-                (r.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ""),
-            ));
+            detail.push(
+                ...setDiff(
+                    [...plan.managedPolicyArns.map((x) => this.render(x) ?? x), ...plan.policyKeys.map(policyArn)],
+                    (r.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn ?? ""),
+                ),
+            );
             const boundary = plan.boundaryKey ? policyArn(plan.boundaryKey) : undefined;
-            if (boundary !== r.PermissionsBoundary?.PermissionsBoundaryArn) detail.push(`~ permissions boundary: declared ${boundary ?? "(none)"}, live ${r.PermissionsBoundary?.PermissionsBoundaryArn ?? "(none)"}`);
+            if (boundary !== r.PermissionsBoundary?.PermissionsBoundaryArn)
+                detail.push(`~ permissions boundary: declared ${boundary ?? "(none)"}, live ${r.PermissionsBoundary?.PermissionsBoundaryArn ?? "(none)"}`);
             for (const p of r.RolePolicyList ?? []) {
                 const want = plan.inline.find((x) => x.name === p.PolicyName);
                 if (!want) detail.push(`+ inline policy ${p.PolicyName}`);
@@ -449,7 +631,16 @@ class Review {
                 }
             }
             for (const want of plan.inline) if (!(r.RolePolicyList ?? []).some((p) => p.PolicyName === want.name)) detail.push(`- inline policy ${want.name}`);
-            if (detail.length) this.add("principal-drift", id, `role ${r.Path}${r.RoleName}`, "differs from the plan", `the plan's role ${plan.path}${plan.name}`, "pulumi up restores it; check CloudTrail for who changed it.", { detail });
+            if (detail.length)
+                this.add(
+                    "principal-drift",
+                    id,
+                    `role ${r.Path}${r.RoleName}`,
+                    "differs from the plan",
+                    `the plan's role ${plan.path}${plan.name}`,
+                    "pulumi up restores it; check CloudTrail for who changed it.",
+                    { detail },
+                );
         }
         for (const r of roles) {
             if (!liveRoles.some((x) => x.RoleName === r.name && x.Path === r.path)) {
@@ -461,15 +652,31 @@ class Review {
         for (const p of livePolicies) {
             const plan = policies.find((x) => x.name === p.PolicyName && x.path === p.Path);
             if (!plan) {
-                if (inLz(p.Path)) this.add("unmanaged-policy", id, `policy ${p.Path}${p.PolicyName}`, `exists in the landing zone's path, attached ${p.AttachmentCount ?? 0} time(s)`, "not declared by the stack",
-                    `Delete it (aws iam delete-policy --policy-arn ${p.Arn}, after detaching it) or declare what it grants in config.`);
+                if (inLz(p.Path))
+                    this.add(
+                        "unmanaged-policy",
+                        id,
+                        `policy ${p.Path}${p.PolicyName}`,
+                        `exists in the landing zone's path, attached ${p.AttachmentCount ?? 0} time(s)`,
+                        "not declared by the stack",
+                        `Delete it (aws iam delete-policy --policy-arn ${p.Arn}, after detaching it) or declare what it grants in config.`,
+                    );
                 continue;
             }
             const doc = this.render(JSON.stringify(plan.document));
             const live = p.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document;
             if (doc !== undefined && live !== undefined) {
                 const diff = statementDiff(doc, live);
-                if (diff.length) this.add("principal-drift", id, `policy ${p.Path}${p.PolicyName}`, `document (version ${p.DefaultVersionId}) differs`, `the plan's document of ${plan.name}`, "pulumi up restores it; check CloudTrail (CreatePolicyVersion) for who changed it.", { detail: diff });
+                if (diff.length)
+                    this.add(
+                        "principal-drift",
+                        id,
+                        `policy ${p.Path}${p.PolicyName}`,
+                        `document (version ${p.DefaultVersionId}) differs`,
+                        `the plan's document of ${plan.name}`,
+                        "pulumi up restores it; check CloudTrail (CreatePolicyVersion) for who changed it.",
+                        { detail: diff },
+                    );
             }
         }
         for (const p of policies) {
@@ -498,41 +705,95 @@ class Review {
         for (const row of rows.values()) {
             const keys = activeKeys(row);
             if (row.user === ROOT_USER) {
-                if (keys.length) this.add("root-access-key", id, "root user", `active access key(s) ${keys.map((k) => k.n).join(", ")}`, "no root access keys",
-                    "Delete the root user's access keys (sign in as root: Security credentials), or remove root credentials centrally (IAM: Root access management).");
-                if (row.mfa_active !== "true") this.add("root-without-mfa", id, "root user", "no MFA on the root user", "root user with MFA (or without credentials)",
-                    "Enable MFA for the root user, or remove root credentials centrally (IAM: Root access management).", { severity: id === this.mgmtId ? "high" : "medium" });
+                if (keys.length)
+                    this.add(
+                        "root-access-key",
+                        id,
+                        "root user",
+                        `active access key(s) ${keys.map((k) => k.n).join(", ")}`,
+                        "no root access keys",
+                        "Delete the root user's access keys (sign in as root: Security credentials), or remove root credentials centrally (IAM: Root access management).",
+                    );
+                if (row.mfa_active !== "true")
+                    this.add(
+                        "root-without-mfa",
+                        id,
+                        "root user",
+                        "no MFA on the root user",
+                        "root user with MFA (or without credentials)",
+                        "Enable MFA for the root user, or remove root credentials centrally (IAM: Root access management).",
+                        { severity: id === this.mgmtId ? "high" : "medium" },
+                    );
                 continue;
             }
             const who = `user ${row.user}`;
             if (row.password_enabled === "true" && row.mfa_active !== "true") {
-                this.add("console-without-mfa", id, who, "console password without MFA", "every person signs in with MFA (lz-all-users denies everything else without it)",
-                    `Have ${row.user} register an MFA device, or delete the login profile (aws iam delete-login-profile --user-name ${row.user}).`);
+                this.add(
+                    "console-without-mfa",
+                    id,
+                    who,
+                    "console password without MFA",
+                    "every person signs in with MFA (lz-all-users denies everything else without it)",
+                    `Have ${row.user} register an MFA device, or delete the login profile (aws iam delete-login-profile --user-name ${row.user}).`,
+                );
             }
             if (row.password_enabled === "true") {
                 const used = reportDate(row.password_last_used) ?? reportDate(row.user_creation_time);
                 const days = this.daysSince(used);
                 if (days !== undefined && days > o.passwordUnusedDays) {
-                    this.add("unused-password", id, who, `console password ${reportDate(row.password_last_used) ? `last used ${days} days ago` : `never used in ${days} days`}`, `passwords used within ${o.passwordUnusedDays} days`,
-                        `aws iam delete-login-profile --user-name ${row.user} (and check whether ${row.user} has left).`);
+                    this.add(
+                        "unused-password",
+                        id,
+                        who,
+                        `console password ${reportDate(row.password_last_used) ? `last used ${days} days ago` : `never used in ${days} days`}`,
+                        `passwords used within ${o.passwordUnusedDays} days`,
+                        `aws iam delete-login-profile --user-name ${row.user} (and check whether ${row.user} has left).`,
+                    );
                 }
             }
             if (keys.length && !this.d.serviceUsers.includes(row.user)) {
-                this.add("access-key-of-person", id, who, `active access key(s) ${keys.map((k) => k.n).join(", ")}`, "people use roles with MFA, never access keys (policy pack: iam-no-user-access-keys)",
-                    `aws iam delete-access-key --user-name ${row.user} --access-key-id <id> (aws iam list-access-keys --user-name ${row.user} names them).`);
+                this.add(
+                    "access-key-of-person",
+                    id,
+                    who,
+                    `active access key(s) ${keys.map((k) => k.n).join(", ")}`,
+                    "people use roles with MFA, never access keys (policy pack: iam-no-user-access-keys)",
+                    `aws iam delete-access-key --user-name ${row.user} --access-key-id <id> (aws iam list-access-keys --user-name ${row.user} names them).`,
+                );
             }
             if (keys.length === 2) {
-                this.add("two-active-keys", id, who, "two active access keys", "at most one active key (two only while rotating)", `Deactivate the older key: aws iam update-access-key --user-name ${row.user} --access-key-id <id> --status Inactive.`);
+                this.add(
+                    "two-active-keys",
+                    id,
+                    who,
+                    "two active access keys",
+                    "at most one active key (two only while rotating)",
+                    `Deactivate the older key: aws iam update-access-key --user-name ${row.user} --access-key-id <id> --status Inactive.`,
+                );
             }
             for (const k of keys) {
                 const age = this.daysSince(reportDate(k.rotated));
                 if (age !== undefined && age > o.keyMaxAgeDays) {
-                    this.add("old-access-key", id, `${who} key ${k.n}`, `last rotated ${age} days ago`, `rotated within ${o.keyMaxAgeDays} days`, `Rotate or delete it (aws iam create-access-key, then delete-access-key for user ${row.user}).`);
+                    this.add(
+                        "old-access-key",
+                        id,
+                        `${who} key ${k.n}`,
+                        `last rotated ${age} days ago`,
+                        `rotated within ${o.keyMaxAgeDays} days`,
+                        `Rotate or delete it (aws iam create-access-key, then delete-access-key for user ${row.user}).`,
+                    );
                 }
                 const lastUsed = reportDate(k.used);
                 const idle = this.daysSince(lastUsed ?? reportDate(k.rotated));
                 if (idle !== undefined && idle > o.keyUnusedDays) {
-                    this.add("unused-access-key", id, `${who} key ${k.n}`, lastUsed ? `last used ${idle} days ago` : `never used in ${idle} days`, `used within ${o.keyUnusedDays} days`, `aws iam delete-access-key --user-name ${row.user} --access-key-id <id>`);
+                    this.add(
+                        "unused-access-key",
+                        id,
+                        `${who} key ${k.n}`,
+                        lastUsed ? `last used ${idle} days ago` : `never used in ${idle} days`,
+                        `used within ${o.keyUnusedDays} days`,
+                        `aws iam delete-access-key --user-name ${row.user} --access-key-id <id>`,
+                    );
                 }
             }
         }
@@ -564,11 +825,23 @@ class Review {
             for (const [type, n] of [...counts].sort()) {
                 const found = `${n} running ${type} in ${region}`;
                 if (!allowed.some((p) => globMatch(p, type))) {
-                    this.add("instance-type-not-allowed", id, `${type} in ${region}`, found, `non-production types: ${allowed.join(", ")} (landing-zone:guardrails.nonProductionInstanceTypes)`,
-                        `Stop or terminate them (aws ec2 describe-instances --region ${region} --filters Name=instance-type,Values=${type}); check the instance-type-allow-list SCP is attached above this account and find who launched them (CloudTrail RunInstances).`);
+                    this.add(
+                        "instance-type-not-allowed",
+                        id,
+                        `${type} in ${region}`,
+                        found,
+                        `non-production types: ${allowed.join(", ")} (landing-zone:guardrails.nonProductionInstanceTypes)`,
+                        `Stop or terminate them (aws ec2 describe-instances --region ${region} --filters Name=instance-type,Values=${type}); check the instance-type-allow-list SCP is attached above this account and find who launched them (CloudTrail RunInstances).`,
+                    );
                 } else if (sizeRank(type.split(".")[1] ?? "") > maxRank) {
-                    this.add("instance-too-large", id, `${type} in ${region}`, found, `non-production instances up to ${this.o.maxInstanceSize}`,
-                        `Right-size or stop them (aws ec2 describe-instances --region ${region} --filters Name=instance-type,Values=${type}), or narrow landing-zone:guardrails.nonProductionInstanceTypes.`);
+                    this.add(
+                        "instance-too-large",
+                        id,
+                        `${type} in ${region}`,
+                        found,
+                        `non-production instances up to ${this.o.maxInstanceSize}`,
+                        `Right-size or stop them (aws ec2 describe-instances --region ${region} --filters Name=instance-type,Values=${type}), or narrow landing-zone:guardrails.nonProductionInstanceTypes.`,
+                    );
                 }
             }
         }
@@ -579,7 +852,14 @@ class Review {
         if (!budgets) return;
         for (const b of this.d.guardrails.budgets) {
             if (!budgets.some((x) => x.BudgetName === b.name)) {
-                this.add("budget-missing", this.mgmtId, `budget ${b.name}`, "no such budget", `landing-zone:budgets (${b.environment}: ${b.amount} ${b.currency} a month)`, "pulumi up creates it; check CloudTrail (DeleteBudget) for who removed it.");
+                this.add(
+                    "budget-missing",
+                    this.mgmtId,
+                    `budget ${b.name}`,
+                    "no such budget",
+                    `landing-zone:budgets (${b.environment}: ${b.amount} ${b.currency} a month)`,
+                    "pulumi up creates it; check CloudTrail (DeleteBudget) for who removed it.",
+                );
             }
         }
         const covered = new Set(budgets.flatMap(linkedAccounts));
@@ -589,8 +869,16 @@ class Review {
         for (const id of candidates) {
             if (covered.has(id) || (single && unfiltered)) continue;
             const key = this.keyOf(id);
-            this.add("account-without-budget", id, `account ${this.accounts.get(id)?.name ?? id}`, "no budget in the management account filters on this account", "every account under a budget",
-                key && key !== DEPLOYMENT_ACCOUNT ? `Declare landing-zone:budgets (accountMonthlyLimits.${key} if it hosts no environment) and pulumi up.` : "Declare the account in config with a budget, or create one filtered on it (aws budgets create-budget).");
+            this.add(
+                "account-without-budget",
+                id,
+                `account ${this.accounts.get(id)?.name ?? id}`,
+                "no budget in the management account filters on this account",
+                "every account under a budget",
+                key && key !== DEPLOYMENT_ACCOUNT
+                    ? `Declare landing-zone:budgets (accountMonthlyLimits.${key} if it hosts no environment) and pulumi up.`
+                    : "Declare the account in config with a budget, or create one filtered on it (aws budgets create-budget).",
+            );
         }
     }
 }
@@ -616,12 +904,7 @@ function setDiff(declared: string[], live: string[]): string[] {
     return [...declared.filter((x) => !live.includes(x)).map((x) => `- attached ${x}`), ...live.filter((x) => !declared.includes(x)).map((x) => `+ attached ${x}`)];
 }
 
-function isAdmin(
-    attached: { PolicyArn?: string }[] | undefined,
-    inline: { PolicyDocument?: string }[] | undefined,
-    defaultDoc: (arn: string) => string | undefined,
-    partition: string,
-): boolean {
+function isAdmin(attached: { PolicyArn?: string }[] | undefined, inline: { PolicyDocument?: string }[] | undefined, defaultDoc: (arn: string) => string | undefined, partition: string): boolean {
     for (const p of attached ?? []) {
         const arn = p.PolicyArn ?? "";
         if (ADMIN_MANAGED_POLICIES.some((n) => arn === `arn:${partition}:iam::aws:policy/${n}`)) return true;
@@ -646,7 +929,12 @@ function linkedAccounts(b: Json<Budget>): string[] {
 
 /** `*` matches any run of characters, as in the SCP's StringLike. */
 export function globMatch(pattern: string, value: string): boolean {
-    const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const re = new RegExp(
+        `^${pattern
+            .split("*")
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
     return re.test(value);
 }
 

@@ -71,7 +71,5 @@ function serviceUsersOf(dir: string, stack: string): string[] {
     if (!fs.existsSync(file)) return [];
     const cfg = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
     const entry = cfg["iam-no-user-access-keys"];
-    return entry && typeof entry === "object" && Array.isArray((entry as { serviceUsers?: unknown }).serviceUsers)
-        ? ((entry as { serviceUsers: string[] }).serviceUsers)
-        : [];
+    return entry && typeof entry === "object" && Array.isArray((entry as { serviceUsers?: unknown }).serviceUsers) ? (entry as { serviceUsers: string[] }).serviceUsers : [];
 }

@@ -14,7 +14,11 @@ export function canonical(value: unknown): string {
 function sortKeys(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(sortKeys);
     if (v && typeof v === "object") {
-        return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+        return Object.fromEntries(
+            Object.keys(v as object)
+                .sort()
+                .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+        );
     }
     return v;
 }
@@ -141,11 +145,7 @@ export function jsonDiff(declared: unknown, live: unknown): string[] {
 export function grantsEverything(doc: unknown): boolean {
     const p = normalizePolicy(doc);
     return !!p?.statements.some(
-        (s) =>
-            s.Effect === "Allow" &&
-            !s.Condition &&
-            ((s.Action as string[] | undefined) ?? []).some((a) => a === "*" || a === "iam:*") &&
-            ((s.Resource as string[] | undefined) ?? []).includes("*"),
+        (s) => s.Effect === "Allow" && !s.Condition && ((s.Action as string[] | undefined) ?? []).some((a) => a === "*" || a === "iam:*") && ((s.Resource as string[] | undefined) ?? []).includes("*"),
     );
 }
 

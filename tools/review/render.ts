@@ -25,9 +25,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
 
 export function summarize(findings: Finding[]) {
     const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-    const byCategory = Object.fromEntries(
-        CATEGORIES.map((c) => [c, Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.category === c && f.severity === s).length]))]),
-    ) as Record<(typeof CATEGORIES)[number], Record<Severity, number>>;
+    const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.category === c && f.severity === s).length]))])) as Record<
+        (typeof CATEGORIES)[number],
+        Record<Severity, number>
+    >;
     return { total: findings.length, ...bySeverity, byCategory };
 }
 

@@ -39,12 +39,7 @@ const THROTTLING = new Set([
 export function isThrottling(e: unknown): boolean {
     if (!e || typeof e !== "object") return false;
     const err = e as { name?: string; Code?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } };
-    return (
-        THROTTLING.has(err.name ?? "") ||
-        THROTTLING.has(err.Code ?? "") ||
-        err.$retryable?.throttling === true ||
-        err.$metadata?.httpStatusCode === 429
-    );
+    return THROTTLING.has(err.name ?? "") || THROTTLING.has(err.Code ?? "") || err.$retryable?.throttling === true || err.$metadata?.httpStatusCode === 429;
 }
 
 export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions = DEFAULT_RETRY): Promise<T> {

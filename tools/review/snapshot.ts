@@ -89,7 +89,11 @@ function readJson(file: string): unknown {
 function readDir(dir: string): Record<string, unknown> {
     if (!fs.existsSync(dir)) return {};
     return Object.fromEntries(
-        fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => [f.slice(0, -5), readJson(path.join(dir, f))]),
+        fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".json"))
+            .sort()
+            .map((f) => [f.slice(0, -5), readJson(path.join(dir, f))]),
     );
 }
 

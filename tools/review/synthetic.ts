@@ -74,8 +74,7 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
     const mgmt = ids.managementAccountId;
     const created = daysBefore(o.collectedAt, 400);
     const accountId = (key: string) => (key === DEPLOYMENT_ACCOUNT ? mgmt : ids.accounts[key]);
-    const render = (text: string) =>
-        renderText(text, { partition: p, managementAccountId: mgmt, accountIds: Object.fromEntries(Object.keys(ids.accounts).map((k) => [k, ids.accounts[k]])) });
+    const render = (text: string) => renderText(text, { partition: p, managementAccountId: mgmt, accountIds: Object.fromEntries(Object.keys(ids.accounts).map((k) => [k, ids.accounts[k]])) });
     const accountKeys = plan.organization ? [DEPLOYMENT_ACCOUNT, ...plan.accounts.map((a) => a.key)] : [DEPLOYMENT_ACCOUNT];
     let seq = 0;
     const uid = (prefix: string) => `${prefix}${String(++seq).padStart(17, "0")}`;
@@ -142,9 +141,7 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
                         ...(r.boundaryKey ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: policyArn(r.boundaryKey) } } : {}),
                     }),
                 ),
-            ...d.reviewRoles
-                .filter((r) => r.account === key)
-                .map((r) => role(r, 7, { RolePolicyList: [{ PolicyName: r.policyName, PolicyDocument: enc(render(JSON.stringify(r.policy))) }] })),
+            ...d.reviewRoles.filter((r) => r.account === key).map((r) => role(r, 7, { RolePolicyList: [{ PolicyName: r.policyName, PolicyDocument: enc(render(JSON.stringify(r.policy))) }] })),
         ];
         const memberPlan = plan.accounts.find((a) => a.key === key);
         if (memberPlan) {
@@ -176,7 +173,13 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
                 Tags: Object.entries(u.tags).map(([Key, Value]) => ({ Key, Value })),
             }));
         const rows = [
-            credentialRow(ROOT_USER, `arn:${p}:iam::${id}:root`, created, { password_enabled: "not_supported", password_last_used: "no_information", password_last_changed: "not_supported", password_next_rotation: "not_supported", mfa_active: "true" }),
+            credentialRow(ROOT_USER, `arn:${p}:iam::${id}:root`, created, {
+                password_enabled: "not_supported",
+                password_last_used: "no_information",
+                password_last_changed: "not_supported",
+                password_next_rotation: "not_supported",
+                mfa_active: "true",
+            }),
             ...users.map((u) =>
                 credentialRow(u.UserName!, u.Arn!, created, {
                     password_enabled: "true",
@@ -275,7 +278,14 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
     let pn = 1000;
     const addPolicy = (type: string, name: string, description: string, content: string, targets: Json<PolicyTargetSummary>[]) => {
         const id = policyId(++pn);
-        const summary: Json<PolicySummary> = { Id: id, Arn: `arn:${p}:organizations::${mgmt}:policy/${ids.organizationId}/${type.toLowerCase()}/${id}`, Name: name, Description: description, Type: type as never, AwsManaged: false };
+        const summary: Json<PolicySummary> = {
+            Id: id,
+            Arn: `arn:${p}:organizations::${mgmt}:policy/${ids.organizationId}/${type.toLowerCase()}/${id}`,
+            Name: name,
+            Description: description,
+            Type: type as never,
+            AwsManaged: false,
+        };
         listPolicies[type]?.Policies.push(summary);
         describePolicy[id] = { Policy: { PolicySummary: summary, Content: content } };
         listTargetsForPolicy[id] = { Targets: targets };
@@ -287,7 +297,14 @@ export function declaredEstate(d: Declared, o: EstateOptions): Snapshot {
     if (listPolicies.SERVICE_CONTROL_POLICY) {
         // FullAWSAccess: on every root, OU and account, detached where an allow-list replaces it.
         const allowList = new Set(d.guardrails.targets.filter((t) => t.strategy === "allow-list").map((t) => targetOf(t.kind, t.ref).TargetId));
-        listPolicies.SERVICE_CONTROL_POLICY.Policies.unshift({ Id: "p-FullAWSAccess", Arn: `arn:${p}:organizations::aws:policy/service_control_policy/p-FullAWSAccess`, Name: "FullAWSAccess", Description: "Allows access to every operation", Type: "SERVICE_CONTROL_POLICY", AwsManaged: true });
+        listPolicies.SERVICE_CONTROL_POLICY.Policies.unshift({
+            Id: "p-FullAWSAccess",
+            Arn: `arn:${p}:organizations::aws:policy/service_control_policy/p-FullAWSAccess`,
+            Name: "FullAWSAccess",
+            Description: "Allows access to every operation",
+            Type: "SERVICE_CONTROL_POLICY",
+            AwsManaged: true,
+        });
         listTargetsForPolicy["p-FullAWSAccess"] = {
             Targets: [
                 targetOf("root"),

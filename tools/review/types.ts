@@ -16,13 +16,7 @@ import type {
 } from "@aws-sdk/client-organizations";
 
 /** An SDK output as it reads back from JSON: dates are ISO strings, no `$metadata`. */
-export type Json<T> = T extends Date
-    ? string
-    : T extends (infer U)[]
-      ? Json<U>[]
-      : T extends object
-        ? { [K in keyof T as K extends "$metadata" ? never : K]: Json<T[K]> }
-        : T;
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T as K extends "$metadata" ? never : K]: Json<T[K]> } : T;
 
 /** What went wrong reading one thing; each becomes a finding. */
 export interface CollectionError {
