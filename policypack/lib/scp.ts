@@ -1,6 +1,6 @@
 // What SCP statements say, independent of their names.
-import { actionMatches, conditionValues, isUnrestrictedResource, parseDocument, ParsedDocument, Statement } from "./policyDocument";
-import { nodeLabel, OrgNode, OrgTree } from "./orgTree";
+import { actionMatches, conditionValues, isUnrestrictedResource, parseDocument, ParsedDocument, Statement } from "./policy-document";
+import { nodeLabel, OrgNode, OrgTree } from "./org-tree";
 import { displayName, Res } from "./stack";
 
 /**

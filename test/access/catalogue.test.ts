@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { actionMatches } from "../../policypack/lib/policyDocument";
+import { actionMatches } from "../../policypack/lib/policy-document";
 import { ActionInfo, buildTable, compress, CREATE_INTENT, ESCALATION_ACTIONS, GENERATED_FILE, isReadLevel, readCatalogue, renderTable } from "../../components/access/catalogue";
 import { CREATE_PATTERNS, LIST_ONLY_PATTERNS, MANAGE_PATTERNS, PERMISSIONS_MANAGEMENT_ACTIONS, PERMISSIONS_MANAGEMENT_PATTERNS, UNTAGGABLE_ACTIONS } from "../../components/access/catalogue.generated";
 import { READ_TAGGED_PATTERNS } from "../../components/access/policies";

@@ -4,8 +4,8 @@
  */
 import { strict as assert } from "assert";
 import { checkStatement } from "../../policypack/lib/catalogue";
-import { isForceMfaDeny, minifiedLength, parseDocument, requiresMfa, Statement } from "../../policypack/lib/policyDocument";
-import { passRoleOnStar } from "../../policypack/policies/noPassRoleWildcard";
+import { isForceMfaDeny, minifiedLength, parseDocument, requiresMfa, Statement } from "../../policypack/lib/policy-document";
+import { passRoleOnStar } from "../../policypack/policies/no-pass-role-wildcard";
 import { LANDING_ZONE_ADMIN_TAG } from "../../components/access/tags";
 import { loadStack, MANAGEMENT_ID, render, Stack, STACKS } from "./support";
 

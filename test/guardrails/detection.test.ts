@@ -10,7 +10,7 @@ import { buildDetectionTable, GENERATED_FILE, renderDetectionTable } from "../..
 import { SECURITY_SERVICE_CANDIDATES } from "../../components/guardrails/catalogue.generated";
 import { PROTECTED_SECURITY_ACTIONS, REVIEWED_SECURITY_ACTIONS } from "../../components/guardrails/detection";
 import { planFromRawConfig } from "../../components/plan";
-import { actionMatches } from "../../policypack/lib/policyDocument";
+import { actionMatches } from "../../policypack/lib/policy-document";
 import { ADMINISTRATOR_ACCESS, simulate } from "../helpers/simulate";
 import { serviceActions } from "../access/proof";
 import { fakeAccountId, rawStackConfig } from "../helpers/program";

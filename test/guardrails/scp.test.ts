@@ -10,7 +10,7 @@ import * as scp from "../../components/guardrails/scp";
 import { minifiedSize, SCP_MAX_CHARACTERS } from "../../components/guardrails/packing";
 import { planFromRawConfig } from "../../components/plan";
 import { rawStackConfig } from "../helpers/program";
-import { actionMatches } from "../../policypack/lib/policyDocument";
+import { actionMatches } from "../../policypack/lib/policy-document";
 
 const PLATFORM = ["arn:aws:iam::*:role/OrganizationAccountAccessRole"];
 const PARAMS: scp.GuardrailParameters = {

@@ -9,8 +9,8 @@ import { planFromRawConfig } from "../../components/plan";
 import { rawStackConfig } from "../helpers/program";
 import { decide, IDENTITY_CENTER_STACKS, loadStack, mfaContext, render, Stack } from "../access/support";
 import { checkStatement } from "../../policypack/lib/catalogue";
-import { minifiedLength, parseDocument } from "../../policypack/lib/policyDocument";
-import { passRoleOnStar } from "../../policypack/policies/noPassRoleWildcard";
+import { minifiedLength, parseDocument } from "../../policypack/lib/policy-document";
+import { passRoleOnStar } from "../../policypack/policies/no-pass-role-wildcard";
 import { GROUP_ID, hybridSso, prodSso, shippedTeams, withIdentity } from "./support";
 
 const identityOf = (raw: Record<string, unknown>): IdentityPlan => {

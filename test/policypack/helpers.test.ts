@@ -3,11 +3,11 @@ import * as assert from "assert";
 import { durationSeconds, encodeValue, parsePolicyPackConfig, secret, UNKNOWN as CLIENT_UNKNOWN, UNKNOWN_SENTINEL } from "../../tools/lib/analyzer";
 import { checkAction, checkConditionKey, checkOperator, closest, editDistance, supportsResourceTag } from "../../policypack/lib/catalogue";
 import { resolveConfig } from "../../policypack/lib/config";
-import { OrgTree } from "../../policypack/lib/orgTree";
-import { actionMatches, isForceMfaDeny, isUnrestrictedArn, isUnrestrictedResource, minifiedLength, parseDocument, requiresMfa } from "../../policypack/lib/policyDocument";
+import { OrgTree } from "../../policypack/lib/org-tree";
+import { actionMatches, isForceMfaDeny, isUnrestrictedArn, isUnrestrictedResource, minifiedLength, parseDocument, requiresMfa } from "../../policypack/lib/policy-document";
 import { Res, StackView } from "../../policypack/lib/stack";
 import { isUnknown, toPlain, UNKNOWN } from "../../policypack/lib/unknown";
-import { escalationGrants } from "../../policypack/policies/privilegeEscalation";
+import { escalationGrants } from "../../policypack/policies/privilege-escalation";
 import { FORCE_MFA, MFA_TRUST } from "./support";
 
 const stmt0 = (d: unknown) => {

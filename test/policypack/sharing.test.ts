@@ -2,7 +2,7 @@
 // the resources are the same, documents parsed once per text, matches returned in stack order.
 import * as assert from "assert";
 import { PolicyResource } from "@pulumi/policy";
-import { parseDocument } from "../../policypack/lib/policyDocument";
+import { parseDocument } from "../../policypack/lib/policy-document";
 import { Res, stackViewOf, StackView } from "../../policypack/lib/stack";
 import { matchesPlainProps, plainProps, UNKNOWN } from "../../policypack/lib/unknown";
 

@@ -4,7 +4,7 @@
 // used here, in tests, only; the pack itself never imports it.
 import * as assert from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { parseDocument } from "../../policypack/lib/policyDocument";
+import { parseDocument } from "../../policypack/lib/policy-document";
 import { deniesLeaveOrganization, deniesRootUser, restrictsInstanceTypes } from "../../policypack/lib/scp";
 import { BASELINE_SCP, INSTANCE_TYPES_SCP } from "./support";
 
@@ -119,7 +119,7 @@ describe("escalation wildcard expansion agrees with an IAM simulator", function 
     };
     for (const [name, actions] of Object.entries(docs)) {
         it(`${name}: escalationGrants names exactly the actions the simulator allows`, async () => {
-            const { escalationGrants, ESCALATION_ACTIONS } = await import("../../policypack/policies/privilegeEscalation");
+            const { escalationGrants, ESCALATION_ACTIONS } = await import("../../policypack/policies/privilege-escalation");
             const doc = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
             const flagged = new Set(escalationGrants(parseDocument(doc)).actions);
             for (const action of ESCALATION_ACTIONS) {
@@ -162,7 +162,7 @@ describe("what grants nothing agrees with an IAM simulator", function () {
     };
     for (const [name, { doc, contexts }] of Object.entries(nothing)) {
         it(`${name}: no escalation, and the simulator allows the action in none of the contexts`, async () => {
-            const { escalationGrants } = await import("../../policypack/policies/privilegeEscalation");
+            const { escalationGrants } = await import("../../policypack/policies/privilege-escalation");
             assert.deepStrictEqual(escalationGrants(parseDocument(doc)).actions, []);
             for (const contextVariables of contexts) {
                 const response = await runSimulation(
@@ -180,7 +180,7 @@ describe("what grants nothing agrees with an IAM simulator", function () {
         });
     }
     it("the same statement without the impossible condition is an escalation the simulator allows", async () => {
-        const { escalationGrants } = await import("../../policypack/policies/privilegeEscalation");
+        const { escalationGrants } = await import("../../policypack/policies/privilege-escalation");
         const doc = { Version: "2012-10-17", Statement: [allow({ Condition: { DateLessThan: { "aws:CurrentTime": "2999-01-01T00:00:00Z" } } })] };
         assert.deepStrictEqual(escalationGrants(parseDocument(doc)).actions, [action]);
         const response = await runSimulation(

@@ -2,7 +2,7 @@
 // policy (PassRole, NotAction, sizes, full admin, escalation through inline, AWS and customer
 // managed policies, capped by the set's boundary), session durations, and where assignments go.
 import * as assert from "assert";
-import { durationSeconds } from "../../policypack/policies/ssoPermissionSets";
+import { durationSeconds } from "../../policypack/policies/sso-permission-sets";
 import { analyzeEach, cleanStack, doc, expectNone, expectViolation, find, mandatory, res, T as BASE, UNKNOWN, usePack } from "./support";
 import type { AnalyzerResource } from "../../tools/lib/analyzer";
 

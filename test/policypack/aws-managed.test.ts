@@ -1,12 +1,12 @@
 // The reviewed table of AWS managed policies the pack judges attachments by
-// (policypack/lib/awsManagedPolicies.ts): well-formed ARNs that agree with @pulumi/aws's own list,
+// (policypack/lib/aws-managed-policies.ts): well-formed ARNs that agree with @pulumi/aws's own list,
 // statements that parse, and actions that exist in the action catalogue.
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { AWS_MANAGED_POLICIES, awsManagedDocument, awsManagedPolicy } from "../../policypack/lib/awsManagedPolicies";
+import { AWS_MANAGED_POLICIES, awsManagedDocument, awsManagedPolicy } from "../../policypack/lib/aws-managed-policies";
 import { checkStatement } from "../../policypack/lib/catalogue";
-import { escalationGrants } from "../../policypack/policies/privilegeEscalation";
-import { isFullAdmin, parseDocument } from "../../policypack/lib/policyDocument";
+import { escalationGrants } from "../../policypack/policies/privilege-escalation";
+import { isFullAdmin, parseDocument } from "../../policypack/lib/policy-document";
 
 const ARN = /^arn:aws:iam::aws:policy\/((service-role|job-function)\/)?[A-Za-z0-9+=,.@_-]{1,128}$/;
 

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { OrgTree, orgTreeOf } from "../lib/orgTree";
+import { OrgTree, orgTreeOf } from "../lib/org-tree";
 import { accountNode, deniesLeaveOrganization, deniesRootUser, governance } from "../lib/scp";
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";

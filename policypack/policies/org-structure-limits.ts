@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { nodeKey, nodeLabel, OrgNode, OrgTree, orgTreeOf } from "../lib/orgTree";
+import { nodeKey, nodeLabel, OrgNode, OrgTree, orgTreeOf } from "../lib/org-tree";
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck } from "../lib/unknown";
 

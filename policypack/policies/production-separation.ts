@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, isProduction, resolveConfig } from "../lib/config";
 import { msg } from "../lib/policy";
-import { nodeLabel, OrgTree, orgTreeOf } from "../lib/orgTree";
+import { nodeLabel, OrgTree, orgTreeOf } from "../lib/org-tree";
 import { displayName, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";
 import { cannotCheck, isUnknown } from "../lib/unknown";

@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { checkStatement } from "../lib/catalogue";
 import { msg } from "../lib/policy";
-import { hasUnknownAction, parseDocument, stmtLabel } from "../lib/policyDocument";
-import { allDocs, IDENTITY_DOC_TYPES } from "../lib/resourceDocs";
+import { hasUnknownAction, parseDocument, stmtLabel } from "../lib/policy-document";
+import { allDocs, IDENTITY_DOC_TYPES } from "../lib/resource-docs";
 import { T } from "../lib/types";
 import { cannotCheck, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 

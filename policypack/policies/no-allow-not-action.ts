@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { canApply } from "../lib/conditions";
 import { msg } from "../lib/policy";
-import { parseDocument, stmtLabel } from "../lib/policyDocument";
-import { allDocs, IDENTITY_DOC_TYPES } from "../lib/resourceDocs";
+import { parseDocument, stmtLabel } from "../lib/policy-document";
+import { allDocs, IDENTITY_DOC_TYPES } from "../lib/resource-docs";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
-import { iamGraphOf, IamGraph } from "../lib/iamGraph";
+import { iamGraphOf, IamGraph } from "../lib/iam-graph";
 import { Finding, msg } from "../lib/policy";
 import { displayName, Res, resolveRef, StackView, stackViewOf } from "../lib/stack";
 import { T } from "../lib/types";

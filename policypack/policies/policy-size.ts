@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { parseDocument } from "../lib/policyDocument";
-import { identityDocs } from "../lib/resourceDocs";
+import { parseDocument } from "../lib/policy-document";
+import { identityDocs } from "../lib/resource-docs";
 import { T } from "../lib/types";
 import { cannotCheck, countUnknown, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_CHARS, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 

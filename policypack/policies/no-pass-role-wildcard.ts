@@ -2,8 +2,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { boundedBy, canApply } from "../lib/conditions";
 import { deniedEverywhere } from "../lib/escalation";
 import { msg } from "../lib/policy";
-import { actionMatches, hasUnknownAction, isAllow, isUnrestrictedResource, parseDocument, Statement, stmtLabel } from "../lib/policyDocument";
-import { IDENTITY_DOC_TYPES, identityDocs } from "../lib/resourceDocs";
+import { actionMatches, hasUnknownAction, isAllow, isUnrestrictedResource, parseDocument, Statement, stmtLabel } from "../lib/policy-document";
+import { IDENTITY_DOC_TYPES, identityDocs } from "../lib/resource-docs";
 import { cannotCheck, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 
 const REMEDIATION = "List the role ARNs that may be passed (Resource: arn:aws:iam::<account>:role/<name>) and restrict iam:PassedToService.";

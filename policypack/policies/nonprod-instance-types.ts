@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, isProduction, resolveConfig } from "../lib/config";
 import { msg } from "../lib/policy";
-import { OrgTree, orgTreeOf } from "../lib/orgTree";
+import { OrgTree, orgTreeOf } from "../lib/org-tree";
 import { accountNode, governance, restrictsInstanceTypes } from "../lib/scp";
 import { displayName, stackViewOf } from "../lib/stack";
 import { readTag } from "../lib/tags";

@@ -1,9 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { entityLabel, iamGraphOf, IamGraph } from "../lib/iamGraph";
+import { entityLabel, iamGraphOf, IamGraph } from "../lib/iam-graph";
 import { Finding, msg } from "../lib/policy";
 import { stackViewOf } from "../lib/stack";
 import { cannotCheck, countUnknown, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_CHARS, UNKNOWN_VALUE_FIX } from "../lib/unknown";
-import { IAM_LIMITS } from "./policySize";
+import { IAM_LIMITS } from "./policy-size";
 
 const LIMITS: Record<string, number> = { user: IAM_LIMITS.inlineUser, group: IAM_LIMITS.inlineGroup, role: IAM_LIMITS.inlineRole, "permission-set": IAM_LIMITS.permissionSetInlineNonWhitespace };
 const REMEDIATION = "Move inline policies into managed policies (each up to 6,144 characters) attached to the group or role.";

@@ -5,7 +5,7 @@
 // was reviewed and grants nothing that escalates. Attachments of AWS managed policies not listed
 // here are not judged (see docs/policy-pack.md). To add or refresh an entry, take the policy's
 // current default version (aws iam get-policy-version) and keep its statements that name iam:*,
-// sts:AssumeRole, iam:PassRole or an action of lib/escalation.ts; test/policypack/awsManaged.test.ts
+// sts:AssumeRole, iam:PassRole or an action of lib/escalation.ts; test/policypack/aws-managed.test.ts
 // checks the ARNs and the actions.
 
 export interface AwsManagedPolicy {

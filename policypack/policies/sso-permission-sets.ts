@@ -1,7 +1,7 @@
 // IAM Identity Center: permission sets' sessions, and where account assignments may go. The
 // permission sets' policies themselves (inline, AWS and customer managed, boundary) are judged
-// with every other identity policy: see lib/iamGraph.ts (escalation, full admin, sizes) and
-// lib/resourceDocs.ts (PassRole, NotAction, valid elements, tag isolation).
+// with every other identity policy: see lib/iam-graph.ts (escalation, full admin, sizes) and
+// lib/resource-docs.ts (PassRole, NotAction, valid elements, tag isolation).
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, isProduction, resolveConfig } from "../lib/config";
 import { Finding, forType, msg } from "../lib/policy";

@@ -1,9 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { DocStatement, escalations, EscalationGrant, ESCALATION_ACTION_NAMES, keepActions } from "../lib/escalation";
-import { EntityRef, entityLabel, iamGraphOf, IamGraph, IdentityDoc } from "../lib/iamGraph";
+import { EntityRef, entityLabel, iamGraphOf, IamGraph, IdentityDoc } from "../lib/iam-graph";
 import { Finding, msg } from "../lib/policy";
-import { actionMatches, isFullAdmin, ParsedDocument } from "../lib/policyDocument";
+import { actionMatches, isFullAdmin, ParsedDocument } from "../lib/policy-document";
 import { displayName, stackViewOf } from "../lib/stack";
 import { cannotCheck, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 

@@ -1,9 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { msg } from "../lib/policy";
-import { actionMatches, isAllow, parseDocument, toArray, type Statement } from "../lib/policyDocument";
+import { actionMatches, isAllow, parseDocument, toArray, type Statement } from "../lib/policy-document";
 import { displayName, resolveRef, Res, StackView, stackViewOf } from "../lib/stack";
 import { cannotCheck, isUnknown } from "../lib/unknown";
-import { TRAIL } from "./organizationTrail";
+import { TRAIL } from "./organization-trail";
 
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const BUCKET_FIELDS = ["bucket", "id"];

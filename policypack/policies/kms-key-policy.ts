@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forType, msg } from "../lib/policy";
-import { isAllow, parseDocument, stmtLabel, toArray, type Statement } from "../lib/policyDocument";
+import { isAllow, parseDocument, stmtLabel, toArray, type Statement } from "../lib/policy-document";
 import { cannotCheck, isUnknown, plainProps, UNKNOWN_DOCUMENT_FIX } from "../lib/unknown";
 
 const KEY = "aws:kms/key:Key";

@@ -1,9 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, GuardrailConfig, resolveConfig } from "../lib/config";
 import { canApply } from "../lib/conditions";
-import { entityLabel, iamGraphOf, IamGraph } from "../lib/iamGraph";
+import { entityLabel, iamGraphOf, IamGraph } from "../lib/iam-graph";
 import { Finding, msg } from "../lib/policy";
-import { hasUnknownAction, isAllow, isFullAdmin, requiresMfa, stmtLabel } from "../lib/policyDocument";
+import { hasUnknownAction, isAllow, isFullAdmin, requiresMfa, stmtLabel } from "../lib/policy-document";
 import { stackViewOf } from "../lib/stack";
 import { cannotCheck, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 

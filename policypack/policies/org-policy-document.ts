@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forType, msg } from "../lib/policy";
-import { parseDocument, stmtLabel } from "../lib/policyDocument";
+import { parseDocument, stmtLabel } from "../lib/policy-document";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";
 

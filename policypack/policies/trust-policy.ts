@@ -2,7 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { federatedProviders, OIDC_CLAIMS } from "../lib/catalogue";
 import { canApply, conditionBlocks } from "../lib/conditions";
 import { forType, msg } from "../lib/policy";
-import { conditionKeys, parseDocument, requiresMfa, Statement, stmtLabel, toArray } from "../lib/policyDocument";
+import { conditionKeys, parseDocument, requiresMfa, Statement, stmtLabel, toArray } from "../lib/policy-document";
 import { providerAccounts } from "../lib/stack";
 import { T } from "../lib/types";
 import { cannotCheck, isUnknown, plainProps, UNKNOWN_DOCUMENT_FIX, UNKNOWN_VALUE_FIX } from "../lib/unknown";

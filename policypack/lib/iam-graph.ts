@@ -1,10 +1,10 @@
 // Which identity policy documents apply to which IAM entities, across the stack.
 
-import { awsManagedDocument, awsManagedPolicy } from "./awsManagedPolicies";
+import { awsManagedDocument, awsManagedPolicy } from "./aws-managed-policies";
 import { GuardrailConfig } from "./config";
 import { canApply } from "./conditions";
 import { DocStatement, escalations } from "./escalation";
-import { actionMatches, conditionValues, isForceMfaDeny, isFullAdmin, parseDocument, ParsedDocument, requiresMfa, toArray } from "./policyDocument";
+import { actionMatches, conditionValues, isForceMfaDeny, isFullAdmin, parseDocument, ParsedDocument, requiresMfa, toArray } from "./policy-document";
 import { displayName, Ref, Res, resolveRef, resolveRefList, StackView } from "./stack";
 import { readTag } from "./tags";
 import { T } from "./types";
