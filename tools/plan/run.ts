@@ -449,12 +449,19 @@ function packError(s: Extract<Pack, { error: Error }>, policyPackDir: string, co
     return { kind: "policy-pack", message, detail: s.error.stack };
 }
 
-export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
-    const started = performance.now();
-    const dir = path.resolve(opts.dir);
-    const base = (): PlanResult => ({
+/** What a plan settles before the program runs: the project, the pack and its config, the mocks. */
+interface Setup {
+    project: ProjectInfo;
+    policyPackDir?: string;
+    policyConfig: PolicyConfigChoice;
+    userMocks?: UserMocks;
+}
+
+/** A plan result with nothing in it yet (exit code 2 until the plan completes). */
+function emptyResult(stack: string, dir: string): PlanResult {
+    return {
         project: "",
-        stack: opts.stack,
+        stack,
         dir,
         resources: [],
         outputs: {},
@@ -465,132 +472,116 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
         notes: [],
         timings: { programMs: 0, programLoadMs: 0, policyStartMs: 0, policyMs: 0, analyzeMs: 0, analyzeStackMs: 0, totalMs: 0 },
         peakRssMb: 0,
-    });
-    const failed = (result: PlanResult, error: PlanError): PlanResult => {
-        result.error = error;
-        result.exitCode = 2;
-        result.timings.totalMs = performance.now() - started;
-        return result;
     };
+}
 
-    const result = base();
-    const notes: string[] = (result.notes = []);
-    let project: ProjectInfo;
-    let policyPackDir: string | undefined;
-    let policyConfig: PolicyConfigChoice = { config: {}, source: "defaults" };
-    let userMocks: UserMocks | undefined;
+/** Step 1: the project (Pulumi.yaml, the stack file), the mocks, the policy pack and its config; an error when one cannot be used. */
+function setUp(opts: PlanOptions, dir: string, result: PlanResult): Setup | PlanError {
+    let setup: Setup;
     try {
-        project = loadProject(dir, opts.stack, { problems: "collect" });
+        const project = loadProject(dir, opts.stack, { problems: "collect" });
         result.project = project.name;
-        userMocks = opts.mocks ?? (opts.mocksFile ? loadMocksFile(path.resolve(opts.mocksFile)) : undefined);
+        setup = { project, policyConfig: { config: {}, source: "defaults" } };
+        setup.userMocks = opts.mocks ?? (opts.mocksFile ? loadMocksFile(path.resolve(opts.mocksFile)) : undefined);
         if (opts.policyPackDir !== null) {
-            policyPackDir = path.resolve(opts.policyPackDir ?? path.join(REPO_ROOT, "policypack"));
+            const policyPackDir = path.resolve(opts.policyPackDir ?? path.join(REPO_ROOT, "policypack"));
             if (!fs.existsSync(policyPackDir) || !fs.statSync(policyPackDir).isDirectory()) {
-                return failed(result, { kind: "policy-pack", message: `policy pack not found: ${policyPackDir}` });
+                return { kind: "policy-pack", message: `policy pack not found: ${policyPackDir}` };
             }
-            policyConfig = resolvePolicyConfig(opts, policyPackDir, dir);
+            setup.policyPackDir = policyPackDir;
+            setup.policyConfig = resolvePolicyConfig(opts, policyPackDir, dir);
         }
     } catch (e) {
-        if (e instanceof ConfigError) {
-            return failed(result, { kind: "config", message: e.message });
-        }
+        if (e instanceof ConfigError) return { kind: "config", message: e.message };
         throw e;
     }
-    const packages = checkPackages(project.dir);
-    notes.push(...packages.notes);
-    if (packages.refusal) {
-        return failed(result, { kind: "program", message: packages.refusal });
-    }
-    if (policyPackDir) notes.push(policyConfigNote(policyConfig));
+    const packages = checkPackages(setup.project.dir);
+    (result.notes ??= []).push(...packages.notes);
+    if (packages.refusal) return { kind: "program", message: packages.refusal };
+    if (setup.policyPackDir) (result.notes ??= []).push(policyConfigNote(setup.policyConfig));
+    return setup;
+}
 
-    const preview = opts.preview ?? true;
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const policyTimeoutMs = opts.policyTimeoutMs ?? timeoutMs;
-    // Settings the CLI would refuse make the plan a config error whatever follows: the program
-    // still runs, for its own config problems, but the pack is not started.
-    const configFails = project.problems.length > 0;
-    // The policy pack starts (another Node.js process) while the program runs, and is configured
-    // as soon as it is up; from then on each resource the program registers goes to it at once
-    // (Analyze), as the engine does at each step of a preview. AnalyzeStack waits for the
-    // program to finish. With phasesInTurn, the pack starts only once the program has finished.
-    const evaluation = policyPackDir && !configFails ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
-    const converter = new AnalyzerResourceConverter(project);
-    const abortStart = new AbortController();
-    // A pack handed in (opts.policyPack) belongs to the caller, who stops it.
-    const stopPack = (client: PolicyPackClient) => {
-        if (client !== opts.policyPack) client.kill();
-    };
-    let packStartedAt = 0;
-    const startPack =
-        policyPackDir && evaluation
-            ? async (): Promise<Pack> => {
-                  const t0 = performance.now();
-                  let client: PolicyPackClient;
-                  try {
-                      client =
-                          opts.policyPack ??
-                          (await PolicyPackClient.start(policyPackDir, {
-                              timeoutMs: policyTimeoutMs,
-                              callTimeoutMs: policyTimeoutMs,
-                              signal: abortStart.signal,
-                              stack: project.stack,
-                              project: project.name,
-                              dryRun: preview,
-                          }));
-                  } catch (e) {
-                      return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
-                  }
-                  packStartedAt = performance.now();
-                  const startMs = packStartedAt - t0;
-                  try {
-                      // What the engine tells an analyzer about the stack before the policy config.
-                      await client.configureStack({ stack: project.stack, project: project.name, dryRun: preview, config: project.config, configSecretKeys: project.secretKeys }).catch((e: Error) => {
-                          // Policy SDKs older than ConfigureStack answer UNIMPLEMENTED, as the engine tolerates.
-                          if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
-                      });
-                      const info = await client.info();
-                      const reconciled = await client.configure(policyConfig.config);
-                      const disabled = Object.entries(reconciled)
-                          .filter(([, c]) => c.enforcementLevel === "disabled")
-                          .map(([name]) => name)
-                          .sort();
-                      evaluation.attach(client);
-                      return { client, info, disabled, startMs };
-                  } catch (e) {
-                      stopPack(client);
-                      return { error: e as Error, stage: "configure", startMs };
-                  }
-              }
-            : undefined;
-    let pack: Promise<Pack> | undefined = opts.phasesInTurn ? undefined : startPack?.();
-    // A plan that fails before evaluating does not wait for the pack: its start is abandoned.
-    const dropPack = () => {
-        abortStart.abort();
-        void pack?.then((s) => ("client" in s ? stopPack(s.client) : undefined));
-    };
+/**
+ * Step 2: the policy pack's start, as a function called while the program runs (or after it,
+ * with phasesInTurn). It starts another Node.js process (unless the caller handed in a pack),
+ * tells it about the stack and the policy config, and attaches it to the evaluation, which from
+ * then on sends each registered resource to it at once (Analyze), as the engine does.
+ */
+class PackStarter {
+    /** When the pack was up (0 until then): policy time counts from here or the program's end. */
+    startedAt = 0;
+    private readonly abortStart = new AbortController();
+    private pending?: Promise<Pack>;
 
-    let programDoneAt = 0;
-    const programOptions = {
-        preview,
-        timeoutMs,
-        stackTraces: opts.stackTraces,
-        userMocks,
-        onResource: evaluation ? (r: PlannedResource) => evaluation.add(converter.convert(r)) : undefined,
-        programDone: () => (programDoneAt = performance.now()),
-    };
-    const here = opts.inProcess && (await import("./program")).cannotRunHere(project) === undefined;
-    const spawned = here ? await runProgramInThisProcess(project, programOptions) : await spawnProgram(project, programOptions);
-    const run = spawned.run;
-    if (!run) {
-        dropPack();
-        result.resources = spawned.resources;
-        result.summary = summarize(spawned.resources, []);
-        const failure = programFailure(spawned, spawned.resources);
-        return failed(
-            result,
-            configFails ? { kind: "config", message: mergeConfigProblems(project, { message: failure.message, config: failure.kind === "config" }), detail: failure.detail } : failure,
-        );
+    constructor(
+        private readonly opts: PlanOptions,
+        private readonly setup: Setup & { policyPackDir: string },
+        private readonly evaluation: StreamingEvaluation,
+        private readonly preview: boolean,
+        private readonly timeoutMs: number,
+    ) {}
+
+    /** Starts the pack once; later calls return the same start. */
+    start(): Promise<Pack> {
+        this.pending ??= this.startNow();
+        return this.pending;
     }
+
+    /** A pack handed in (opts.policyPack) belongs to the caller, who stops it. */
+    stop(client: PolicyPackClient): void {
+        if (client !== this.opts.policyPack) client.kill();
+    }
+
+    /** A plan that fails before evaluating does not wait for the pack: its start is abandoned. */
+    drop(): void {
+        this.abortStart.abort();
+        void this.pending?.then((s) => ("client" in s ? this.stop(s.client) : undefined));
+    }
+
+    private async startNow(): Promise<Pack> {
+        const { project, policyPackDir, policyConfig } = this.setup;
+        const t0 = performance.now();
+        let client: PolicyPackClient;
+        try {
+            client =
+                this.opts.policyPack ??
+                (await PolicyPackClient.start(policyPackDir, {
+                    timeoutMs: this.timeoutMs,
+                    callTimeoutMs: this.timeoutMs,
+                    signal: this.abortStart.signal,
+                    stack: project.stack,
+                    project: project.name,
+                    dryRun: this.preview,
+                }));
+        } catch (e) {
+            return { error: e as Error, stage: "start", startMs: performance.now() - t0 };
+        }
+        this.startedAt = performance.now();
+        const startMs = this.startedAt - t0;
+        try {
+            // What the engine tells an analyzer about the stack before the policy config.
+            await client.configureStack({ stack: project.stack, project: project.name, dryRun: this.preview, config: project.config, configSecretKeys: project.secretKeys }).catch((e: Error) => {
+                // Policy SDKs older than ConfigureStack answer UNIMPLEMENTED, as the engine tolerates.
+                if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
+            });
+            const info = await client.info();
+            const reconciled = await client.configure(policyConfig.config);
+            const disabled = Object.entries(reconciled)
+                .filter(([, c]) => c.enforcementLevel === "disabled")
+                .map(([name]) => name)
+                .sort();
+            this.evaluation.attach(client);
+            return { client, info, disabled, startMs };
+        } catch (e) {
+            this.stop(client);
+            return { error: e as Error, stage: "configure", startMs };
+        }
+    }
+}
+
+/** Step 3 (success): what the program registered and logged, and its timings, into the result. */
+function recordProgramRun(result: PlanResult, run: ProgramRun): void {
     result.resources = run.resources;
     result.outputs = run.outputs;
     result.logs = run.logs;
@@ -601,49 +592,117 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     result.summary = summarize(run.resources, []);
     if (run.resolvedFromRepo?.length) {
         const versions = run.resolvedFromRepo.map((p) => `${p}${repositoryVersion(p) ? ` ${repositoryVersion(p)}` : ""}`);
-        notes.unshift(`packages the project does not have, taken from this repository: ${versions.join(", ")}`);
+        (result.notes ??= []).unshift(`packages the project does not have, taken from this repository: ${versions.join(", ")}`);
     }
-    if (run.error) {
-        dropPack();
-        return failed(result, programError(run.error, project));
-    }
-    if (configFails) {
-        return failed(result, { kind: "config", message: mergeConfigProblems(project) });
-    }
+}
 
-    pack ??= startPack?.();
-    if (policyPackDir && pack && evaluation) {
-        const s = await pack;
-        result.timings.policyStartMs = s.startMs;
-        // From the end of the program, or from the pack's start when that came later.
-        const policyTime = () => performance.now() - Math.max(programDoneAt, packStartedAt);
-        if ("error" in s) {
-            result.timings.policyMs = policyTime();
-            return failed(result, packError(s, policyPackDir, policyConfig.file));
-        }
-        result.policyPack = {
-            name: s.info.name || path.basename(policyPackDir),
-            ...(s.info.version ? { version: s.info.version } : {}),
-            dir: policyPackDir,
-            ...(policyConfig.file ? { configFile: policyConfig.file } : {}),
-            configSource: policyConfig.source,
-            disabled: s.disabled,
-        };
-        try {
-            result.violations = (await evaluation.finish()).map(toPlanViolation);
-        } catch (e) {
-            const err = e as Error;
-            result.timings.policyMs = policyTime();
-            stopPack(s.client);
-            return failed(result, { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 14)}`, detail: err.stack });
-        }
-        const policyCpuMs = s.client.cpuMs();
-        if (policyCpuMs !== undefined) result.timings.policyCpuMs = policyCpuMs;
-        // Nothing more to ask: the pack is stopped, not waited for.
-        stopPack(s.client);
+/**
+ * Step 4: the policy verdicts. Waits for the pack (started while the program ran), records what
+ * it is, finishes the evaluation (AnalyzeStack) and stops the pack. Returns an error when the
+ * pack could not start, be configured or evaluate.
+ */
+async function evaluatePolicies(
+    result: PlanResult,
+    starter: PackStarter,
+    evaluation: StreamingEvaluation,
+    setup: Setup & { policyPackDir: string },
+    programDoneAt: number,
+): Promise<PlanError | undefined> {
+    const { policyPackDir, policyConfig } = setup;
+    const s = await starter.start();
+    result.timings.policyStartMs = s.startMs;
+    // From the end of the program, or from the pack's start when that came later.
+    const policyTime = () => performance.now() - Math.max(programDoneAt, starter.startedAt);
+    if ("error" in s) {
         result.timings.policyMs = policyTime();
-        result.timings.analyzeMs = evaluation.timings.analyzeMs;
-        result.timings.analyzeStackMs = evaluation.timings.analyzeStackMs;
+        return packError(s, policyPackDir, policyConfig.file);
+    }
+    result.policyPack = {
+        name: s.info.name || path.basename(policyPackDir),
+        ...(s.info.version ? { version: s.info.version } : {}),
+        dir: policyPackDir,
+        ...(policyConfig.file ? { configFile: policyConfig.file } : {}),
+        configSource: policyConfig.source,
+        disabled: s.disabled,
+    };
+    try {
+        result.violations = (await evaluation.finish()).map(toPlanViolation);
+    } catch (e) {
+        const err = e as Error;
+        result.timings.policyMs = policyTime();
+        starter.stop(s.client);
+        return { kind: "policy-pack", message: `policy pack ${policyPackDir}: ${firstLines(err.message ?? String(e), 14)}`, detail: err.stack };
+    }
+    const policyCpuMs = s.client.cpuMs();
+    if (policyCpuMs !== undefined) result.timings.policyCpuMs = policyCpuMs;
+    // Nothing more to ask: the pack is stopped, not waited for.
+    starter.stop(s.client);
+    result.timings.policyMs = policyTime();
+    result.timings.analyzeMs = evaluation.timings.analyzeMs;
+    result.timings.analyzeStackMs = evaluation.timings.analyzeStackMs;
+    return undefined;
+}
+
+/**
+ * Plans a stack offline: set up (step 1), start the policy pack while the program runs under the
+ * SDK's mocks (steps 2 and 3), then the policies' verdicts (step 4). Never throws for a problem
+ * of the project, the program or the pack: the result carries it (exit code 2).
+ */
+export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
+    const started = performance.now();
+    const dir = path.resolve(opts.dir);
+    const result = emptyResult(opts.stack, dir);
+    const failed = (error: PlanError): PlanResult => {
+        result.error = error;
+        result.exitCode = 2;
+        result.timings.totalMs = performance.now() - started;
+        return result;
+    };
+
+    const setup = setUp(opts, dir, result);
+    if ("kind" in setup) return failed(setup);
+    const { project, policyPackDir } = setup;
+    const preview = opts.preview ?? true;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Settings the CLI would refuse make the plan a config error whatever follows: the program
+    // still runs, for its own config problems, but the pack is not started.
+    const configFails = project.problems.length > 0;
+    const evaluation = policyPackDir && !configFails ? new StreamingEvaluation(opts.analyzeConcurrency ?? 8) : undefined;
+    const withPack = policyPackDir ? { ...setup, policyPackDir } : undefined;
+    const starter = withPack && evaluation ? new PackStarter(opts, withPack, evaluation, preview, opts.policyTimeoutMs ?? timeoutMs) : undefined;
+    // The pack starts while the program runs; with phasesInTurn, only once it has finished.
+    if (!opts.phasesInTurn) void starter?.start();
+
+    let programDoneAt = 0;
+    const converter = new AnalyzerResourceConverter(project);
+    const programOptions = {
+        preview,
+        timeoutMs,
+        stackTraces: opts.stackTraces,
+        userMocks: setup.userMocks,
+        onResource: evaluation ? (r: PlannedResource) => evaluation.add(converter.convert(r)) : undefined,
+        programDone: () => (programDoneAt = performance.now()),
+    };
+    const here = opts.inProcess && (await import("./program")).cannotRunHere(project) === undefined;
+    const spawned = here ? await runProgramInThisProcess(project, programOptions) : await spawnProgram(project, programOptions);
+    const run = spawned.run;
+    if (!run) {
+        starter?.drop();
+        result.resources = spawned.resources;
+        result.summary = summarize(spawned.resources, []);
+        const failure = programFailure(spawned, spawned.resources);
+        return failed(configFails ? { kind: "config", message: mergeConfigProblems(project, { message: failure.message, config: failure.kind === "config" }), detail: failure.detail } : failure);
+    }
+    recordProgramRun(result, run);
+    if (run.error) {
+        starter?.drop();
+        return failed(programError(run.error, project));
+    }
+    if (configFails) return failed({ kind: "config", message: mergeConfigProblems(project) });
+
+    if (starter && evaluation && withPack) {
+        const error = await evaluatePolicies(result, starter, evaluation, withPack, programDoneAt);
+        if (error) return failed(error);
     }
     result.summary = summarize(run.resources, result.violations);
     result.exitCode = result.summary.mandatory > 0 ? 1 : 0;
