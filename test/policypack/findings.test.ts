@@ -35,6 +35,7 @@ import { baselineFindings } from "../../policypack/policies/scp-baseline";
 import { assignmentFindings, sessionFindings } from "../../policypack/policies/sso-permission-sets";
 import { tagIsolationFindings } from "../../policypack/policies/tag-isolation";
 import { trustFindings } from "../../policypack/policies/trust-policy";
+import { STRONG_PASSWORDS } from "./support";
 import { machineUsers, mfaGroupFindings, passwordPolicyFindings } from "../../policypack/policies/user-baseline";
 import { catalogueFindings } from "../../policypack/policies/valid-policy-elements";
 
@@ -694,14 +695,7 @@ function peopleStack(forceMfa: boolean): Res[] {
 }
 
 function strongPasswords(): Res {
-    return r(T.passwordPolicy, "passwords", {
-        minimumPasswordLength: 14,
-        passwordReusePrevention: 24,
-        requireLowercaseCharacters: true,
-        requireUppercaseCharacters: true,
-        requireNumbers: true,
-        requireSymbols: true,
-    });
+    return r(T.passwordPolicy, "passwords", STRONG_PASSWORDS);
 }
 
 /** iam-user-baseline's two checks over one stack, as the policy runs them. */
