@@ -118,6 +118,16 @@ export const MFA_TRUST = doc({
 });
 export const SERVICE_TRUST = doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
 
+/** An account password policy meeting the minimums (length 14, reuse prevention, every character class). */
+export const STRONG_PASSWORDS = {
+    minimumPasswordLength: 14,
+    passwordReusePrevention: 24,
+    requireLowercaseCharacters: true,
+    requireUppercaseCharacters: true,
+    requireNumbers: true,
+    requireSymbols: true,
+};
+
 /** A log key's policy: the account's root, and CloudTrail for the management account's trails. */
 export const LOG_KEY_POLICY = doc(
     { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" },
@@ -180,14 +190,7 @@ export function cleanStack(): AnalyzerResource[] {
     const devsMfa = res(T.groupPolicy, "developers-mfa", { group: "developers", policy: FORCE_MFA }, { deps: { group: [devs] } });
     const alice = res(T.user, "alice", { name: "alice", tags: { Team: "app" } });
     const membership = res(T.groupMembership, "developers-members", { group: "developers", users: ["alice"] }, { deps: { group: [devs], users: [alice] } });
-    const pwd = res(T.passwordPolicy, "passwords", {
-        minimumPasswordLength: 14,
-        passwordReusePrevention: 24,
-        requireLowercaseCharacters: true,
-        requireUppercaseCharacters: true,
-        requireNumbers: true,
-        requireSymbols: true,
-    });
+    const pwd = res(T.passwordPolicy, "passwords", STRONG_PASSWORDS);
     return [org, ouProd, ouNonProd, prod, dev, baseline, types, attBaseline, attTypes, ...budgets, ...organizationTrail(), adminRole, adminAttach, devs, devsPolicy, devsMfa, alice, membership, pwd];
 }
 
