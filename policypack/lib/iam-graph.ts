@@ -108,42 +108,25 @@ export class IamGraph {
     readonly boundaries = new Set<string>();
     constructor(readonly view: StackView) {
         const deps = (r: Res, prop: string) => (r.propertyDependencies[prop] ?? []).map((u) => view.byUrn.get(u)).filter((x): x is Res => !!x);
-        for (const r of view.ofType(T.userPolicy))
-            this.docs.push({
-                source: r,
-                label: `inline policy ${displayName(r)}`,
-                kind: "inline",
-                parsed: parseDocument(r.props.policy),
-                entities: entityRef(view, r, "user", "user"),
-                deps: deps(r, "policy"),
-            });
-        for (const r of view.ofType(T.groupPolicy))
-            this.docs.push({
-                source: r,
-                label: `inline policy ${displayName(r)}`,
-                kind: "inline",
-                parsed: parseDocument(r.props.policy),
-                entities: entityRef(view, r, "group", "group"),
-                deps: deps(r, "policy"),
-            });
-        for (const r of view.ofType(T.rolePolicy))
-            this.docs.push({
-                source: r,
-                label: `inline policy ${displayName(r)}`,
-                kind: "inline",
-                parsed: parseDocument(r.props.policy),
-                entities: entityRef(view, r, "role", "role"),
-                deps: deps(r, "policy"),
-            });
-        for (const r of view.ofType(T.permissionSetInlinePolicy))
-            this.docs.push({
-                source: r,
-                label: `inline policy ${displayName(r)}`,
-                kind: "inline",
-                parsed: parseDocument(r.props.inlinePolicy),
-                entities: entityRef(view, r, "permissionSetArn", "permission-set"),
-                deps: deps(r, "inlinePolicy"),
-            });
+        // Inline policies: [resource type, document input, entity input, entity kind].
+        const inline: [string, string, string, EntityKind][] = [
+            [T.userPolicy, "policy", "user", "user"],
+            [T.groupPolicy, "policy", "group", "group"],
+            [T.rolePolicy, "policy", "role", "role"],
+            [T.permissionSetInlinePolicy, "inlinePolicy", "permissionSetArn", "permission-set"],
+        ];
+        for (const [type, prop, entityProp, kind] of inline) {
+            for (const r of view.ofType(type)) {
+                this.docs.push({
+                    source: r,
+                    label: `inline policy ${displayName(r)}`,
+                    kind: "inline",
+                    parsed: parseDocument(r.props[prop]),
+                    entities: entityRef(view, r, entityProp, kind),
+                    deps: deps(r, prop),
+                });
+            }
+        }
         for (const role of view.ofType(T.role)) {
             const inl = role.props.inlinePolicies;
             if (Array.isArray(inl)) {
