@@ -479,11 +479,142 @@ const RESPONSES = {
 } as const;
 type Method = keyof typeof RESPONSES;
 
+/**
+ * Converts between the values this tool speaks in (AnalyzerResource, Violation, AnalyzerInfo) and
+ * the analyzer protocol's messages, given the generated protobuf modules to use.
+ */
+export class AnalyzerCodec {
+    constructor(
+        readonly pb: Any,
+        readonly structpb: Any,
+    ) {}
+
+    /** A GetAnalyzerInfo response as AnalyzerInfo. */
+    analyzerInfo(resp: Any): AnalyzerInfo {
+        const policies: PolicyInfo[] = resp.getPoliciesList().map((p: Any) => {
+            const schema = p.getConfigschema();
+            const info: PolicyInfo = {
+                name: p.getName(),
+                displayName: p.getDisplayname() || undefined,
+                description: p.getDescription(),
+                message: p.getMessage() || undefined,
+                remediationSteps: p.getRemediationSteps() || undefined,
+                enforcementLevel: PROTO_TO_LEVEL[p.getEnforcementlevel()],
+            };
+            if (schema) {
+                info.configSchema = {
+                    properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                    required: schema.getRequiredList(),
+                };
+            }
+            return info;
+        });
+        const initialConfig: AnalyzerInfo["initialConfig"] = {};
+        resp.getInitialconfigMap().forEach((v: Any, k: string) => {
+            initialConfig[k] = {
+                enforcementLevel: PROTO_TO_LEVEL[v.getEnforcementlevel()],
+                properties: (v.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            };
+        });
+        return {
+            name: resp.getName(),
+            version: resp.getVersion() || undefined,
+            displayName: resp.getDisplayname() || undefined,
+            description: resp.getDescription() || undefined,
+            supportsConfig: resp.getSupportsconfig(),
+            policies,
+            initialConfig,
+        };
+    }
+
+    struct(props: Record<string, unknown>): Any {
+        return this.structpb.Struct.fromJavaScript(encodeValue(props) as Record<string, unknown>);
+    }
+
+    options(o: AnalyzerResource["options"], parent?: string): Any {
+        const opts = new this.pb.AnalyzerResourceOptions();
+        opts.setProtect(o?.protect ?? false);
+        opts.setIgnorechangesList(o?.ignoreChanges ?? []);
+        opts.setAliasesList(o?.aliases ?? []);
+        opts.setAdditionalsecretoutputsList(o?.additionalSecretOutputs ?? []);
+        if (o?.deleteBeforeReplace !== undefined) {
+            opts.setDeletebeforereplacedefined(true);
+            opts.setDeletebeforereplace(o.deleteBeforeReplace);
+        }
+        const ct = new this.pb.AnalyzerResourceOptions.CustomTimeouts();
+        const t = isRecord(o?.customTimeouts) ? (o!.customTimeouts as Record<string, unknown>) : {};
+        ct.setCreate(durationSeconds(t.create ?? t.createSeconds));
+        ct.setUpdate(durationSeconds(t.update ?? t.updateSeconds));
+        ct.setDelete(durationSeconds(t.delete ?? t.deleteSeconds));
+        opts.setCustomtimeouts(ct);
+        if (parent) opts.setParent(parent);
+        return opts;
+    }
+
+    provider(p: AnalyzerResource["provider"]): Any {
+        if (!p) return undefined;
+        const pr = new this.pb.AnalyzerProviderResource();
+        pr.setUrn(p.urn);
+        pr.setType(p.type);
+        pr.setName(p.name);
+        pr.setProperties(this.struct(p.properties));
+        return pr;
+    }
+
+    violations(resp: Any, defaultUrn: string | null): Violation[] {
+        return resp.getDiagnosticsList().map(
+            (d: Any): Violation => ({
+                policyPackName: d.getPolicypackname(),
+                policyPackVersion: d.getPolicypackversion() || undefined,
+                policyName: d.getPolicyname(),
+                description: d.getDescription(),
+                message: d.getMessage(),
+                enforcementLevel: PROTO_TO_LEVEL[d.getEnforcementlevel()],
+                urn: d.getUrn() || defaultUrn,
+            }),
+        );
+    }
+
+    /**
+     * Encodes a resource once for both calls that carry it: its AnalyzeRequest, and its entry in
+     * an AnalyzeStackRequest. A plan encodes each resource as the program registers it, so that
+     * little is left to do when the program finishes and AnalyzeStack is due.
+     */
+    encode(resource: AnalyzerResource): EncodedResource {
+        const req = new this.pb.AnalyzeRequest();
+        req.setUrn(resource.urn);
+        req.setType(resource.type);
+        req.setName(resource.name);
+        req.setProperties(this.struct(resource.properties));
+        req.setOptions(this.options(resource.options, resource.parent));
+        const provider = this.provider(resource.provider);
+        if (provider) req.setProvider(provider);
+        const analyzeRequest = Buffer.from(req.serializeBinary());
+        // AnalyzerResource numbers its first six fields (type, properties, urn, name, options,
+        // provider) as AnalyzeRequest does and adds parent, dependencies and property
+        // dependencies. Concatenated protobuf encodings merge, so the AnalyzeRequest's bytes
+        // followed by those three fields encode the AnalyzerResource, and the properties, the
+        // bulk of a resource, are serialized once.
+        const rest = new this.pb.AnalyzerResource();
+        if (resource.parent) rest.setParent(resource.parent);
+        rest.setDependenciesList(resource.dependencies ?? []);
+        const pd = rest.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+            if (urns.length === 0) continue; // the engine skips empty dependency lists
+            const d = new this.pb.AnalyzerPropertyDependencies();
+            d.setUrnsList(urns);
+            pd.set(k, d);
+        }
+        return { urn: resource.urn, analyzeRequest, stackEntry: stackEntry(analyzeRequest, rest.serializeBinary()) };
+    }
+}
+
 export class PolicyPackClient {
     private info_?: AnalyzerInfo;
     private closed = false;
     /** Analyze and AnalyzeStack, the calls made per resource and with the whole stack. */
     private readonly unary: UnaryChannel;
+    private readonly codec: AnalyzerCodec;
 
     /** Time limit of each Analyze and AnalyzeStack call. */
     callTimeoutMs?: number;
@@ -499,6 +630,7 @@ export class PolicyPackClient {
         readonly port: number,
     ) {
         this.unary = new UnaryChannel(`127.0.0.1:${port}`);
+        this.codec = new AnalyzerCodec(pb, structpb);
     }
 
     /** Starts the policy pack in `policyPackDir` and connects to it. */
@@ -607,40 +739,7 @@ export class PolicyPackClient {
 
     async info(): Promise<AnalyzerInfo> {
         const resp: Any = await this.call("GetAnalyzerInfo", new this.emptypb.Empty());
-        const policies: PolicyInfo[] = resp.getPoliciesList().map((p: Any) => {
-            const schema = p.getConfigschema();
-            const info: PolicyInfo = {
-                name: p.getName(),
-                displayName: p.getDisplayname() || undefined,
-                description: p.getDescription(),
-                message: p.getMessage() || undefined,
-                remediationSteps: p.getRemediationSteps() || undefined,
-                enforcementLevel: PROTO_TO_LEVEL[p.getEnforcementlevel()],
-            };
-            if (schema) {
-                info.configSchema = {
-                    properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
-                    required: schema.getRequiredList(),
-                };
-            }
-            return info;
-        });
-        const initialConfig: AnalyzerInfo["initialConfig"] = {};
-        resp.getInitialconfigMap().forEach((v: Any, k: string) => {
-            initialConfig[k] = {
-                enforcementLevel: PROTO_TO_LEVEL[v.getEnforcementlevel()],
-                properties: (v.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            };
-        });
-        this.info_ = {
-            name: resp.getName(),
-            version: resp.getVersion() || undefined,
-            displayName: resp.getDisplayname() || undefined,
-            description: resp.getDescription() || undefined,
-            supportsConfig: resp.getSupportsconfig(),
-            policies,
-            initialConfig,
-        };
+        this.info_ = this.codec.analyzerInfo(resp);
         return this.info_;
     }
 
@@ -687,85 +786,9 @@ export class PolicyPackClient {
         await this.call("ConfigureStack", req);
     }
 
-    private struct(props: Record<string, unknown>): Any {
-        return this.structpb.Struct.fromJavaScript(encodeValue(props) as Record<string, unknown>);
-    }
-
-    private options(o: AnalyzerResource["options"], parent?: string): Any {
-        const opts = new this.pb.AnalyzerResourceOptions();
-        opts.setProtect(o?.protect ?? false);
-        opts.setIgnorechangesList(o?.ignoreChanges ?? []);
-        opts.setAliasesList(o?.aliases ?? []);
-        opts.setAdditionalsecretoutputsList(o?.additionalSecretOutputs ?? []);
-        if (o?.deleteBeforeReplace !== undefined) {
-            opts.setDeletebeforereplacedefined(true);
-            opts.setDeletebeforereplace(o.deleteBeforeReplace);
-        }
-        const ct = new this.pb.AnalyzerResourceOptions.CustomTimeouts();
-        const t = isRecord(o?.customTimeouts) ? (o!.customTimeouts as Record<string, unknown>) : {};
-        ct.setCreate(durationSeconds(t.create ?? t.createSeconds));
-        ct.setUpdate(durationSeconds(t.update ?? t.updateSeconds));
-        ct.setDelete(durationSeconds(t.delete ?? t.deleteSeconds));
-        opts.setCustomtimeouts(ct);
-        if (parent) opts.setParent(parent);
-        return opts;
-    }
-
-    private provider(p: AnalyzerResource["provider"]): Any {
-        if (!p) return undefined;
-        const pr = new this.pb.AnalyzerProviderResource();
-        pr.setUrn(p.urn);
-        pr.setType(p.type);
-        pr.setName(p.name);
-        pr.setProperties(this.struct(p.properties));
-        return pr;
-    }
-
-    private violations(resp: Any, defaultUrn: string | null): Violation[] {
-        return resp.getDiagnosticsList().map(
-            (d: Any): Violation => ({
-                policyPackName: d.getPolicypackname(),
-                policyPackVersion: d.getPolicypackversion() || undefined,
-                policyName: d.getPolicyname(),
-                description: d.getDescription(),
-                message: d.getMessage(),
-                enforcementLevel: PROTO_TO_LEVEL[d.getEnforcementlevel()],
-                urn: d.getUrn() || defaultUrn,
-            }),
-        );
-    }
-
-    /**
-     * Encodes a resource once for both calls that carry it: its AnalyzeRequest, and its entry in
-     * an AnalyzeStackRequest. A plan encodes each resource as the program registers it, so that
-     * little is left to do when the program finishes and AnalyzeStack is due.
-     */
+    /** Encodes a resource once for both calls that carry it (see AnalyzerCodec.encode). */
     encode(resource: AnalyzerResource): EncodedResource {
-        const req = new this.pb.AnalyzeRequest();
-        req.setUrn(resource.urn);
-        req.setType(resource.type);
-        req.setName(resource.name);
-        req.setProperties(this.struct(resource.properties));
-        req.setOptions(this.options(resource.options, resource.parent));
-        const provider = this.provider(resource.provider);
-        if (provider) req.setProvider(provider);
-        const analyzeRequest = Buffer.from(req.serializeBinary());
-        // AnalyzerResource numbers its first six fields (type, properties, urn, name, options,
-        // provider) as AnalyzeRequest does and adds parent, dependencies and property
-        // dependencies. Concatenated protobuf encodings merge, so the AnalyzeRequest's bytes
-        // followed by those three fields encode the AnalyzerResource, and the properties, the
-        // bulk of a resource, are serialized once.
-        const rest = new this.pb.AnalyzerResource();
-        if (resource.parent) rest.setParent(resource.parent);
-        rest.setDependenciesList(resource.dependencies ?? []);
-        const pd = rest.getPropertydependenciesMap();
-        for (const [k, urns] of Object.entries(resource.propertyDependencies ?? {})) {
-            if (urns.length === 0) continue; // the engine skips empty dependency lists
-            const d = new this.pb.AnalyzerPropertyDependencies();
-            d.setUrnsList(urns);
-            pd.set(k, d);
-        }
-        return { urn: resource.urn, analyzeRequest, stackEntry: stackEntry(analyzeRequest, rest.serializeBinary()) };
+        return this.codec.encode(resource);
     }
 
     /**
@@ -839,7 +862,7 @@ export class PolicyPackClient {
     /** Analyze: one resource's inputs, as the engine sends them before each step. */
     async analyze(resource: AnalyzerResource | EncodedResource): Promise<Violation[]> {
         const e = isEncoded(resource) ? resource : this.encode(resource);
-        return this.violations(await this.callBytes("Analyze", e.analyzeRequest, e.urn), e.urn);
+        return this.codec.violations(await this.callBytes("Analyze", e.analyzeRequest, e.urn), e.urn);
     }
 
     /** AnalyzeStack: every resource of the stack, as the engine sends them at the end. */
@@ -847,7 +870,7 @@ export class PolicyPackClient {
         // `repeated AnalyzerResource resources = 1` is the request's only field: its encoding is
         // the concatenation of the resources' entries.
         const body = Buffer.concat(resources.map((r) => (isEncoded(r) ? r : this.encode(r)).stackEntry));
-        return this.violations(await this.callBytes("AnalyzeStack", body, "(stack)"), null);
+        return this.codec.violations(await this.callBytes("AnalyzeStack", body, "(stack)"), null);
     }
 
     /**
