@@ -1,9 +1,10 @@
-// Resource policies, each with passing and failing resources, through the real pack over gRPC.
+// Resource policies, each with passing and failing resources, run in-process by the policy SDK (in-process.ts).
 import * as assert from "assert";
-import { analyzeEach, cleanStack, doc, expectNone, expectViolation, mandatory, MFA_TRUST, READ_ONLY, res, SERVICE_TRUST, T, UNKNOWN, usePack } from "./support";
+import { analyzeEach, cleanStack, doc, expectNone, expectViolation, mandatory, MFA_TRUST, READ_ONLY, res, SERVICE_TRUST, T, UNKNOWN } from "./support";
+import { inProcessPack } from "./in-process";
 
 describe("policy pack: resource policies (Analyze over gRPC)", function () {
-    const pack = usePack();
+    const pack = inProcessPack();
     const analyze = (r: Parameters<ReturnType<typeof pack.client>["analyze"]>[0]) => pack.client().analyze(r);
 
     it("the clean organization has no violation from any resource policy", async () => {

@@ -1,7 +1,8 @@
 // The security baseline's policies (organization trail, CloudTrail log buckets, KMS key policies),
-// each with passing and failing resources, through the real pack over gRPC.
+// each with passing and failing resources, run in-process by the policy SDK (in-process.ts).
 import * as assert from "assert";
-import { cleanStack, doc, expectNone, expectViolation, find, LOG_KEY_POLICY, res, T, UNKNOWN, usePack, withResources, without } from "./support";
+import { cleanStack, doc, expectNone, expectViolation, find, LOG_KEY_POLICY, res, T, UNKNOWN, withResources, without } from "./support";
+import { inProcessPack } from "./in-process";
 import type { AnalyzerResource } from "../../tools/lib/analyzer";
 
 const TRAIL_POLICY = "cloudtrail-organization-trail";
@@ -14,7 +15,7 @@ const withProvider = (r: AnalyzerResource, account: string): AnalyzerResource =>
 });
 
 describe("policy pack: security baseline policies", function () {
-    const pack = usePack();
+    const pack = inProcessPack();
     const stack = (rs: AnalyzerResource[]) => pack.client().analyzeStack(rs);
     const analyze = (r: AnalyzerResource) => pack.client().analyze(r);
     const base = cleanStack();

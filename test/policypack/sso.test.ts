@@ -3,7 +3,8 @@
 // managed policies, capped by the set's boundary), session durations, and where assignments go.
 import * as assert from "assert";
 import { durationSeconds } from "../../policypack/policies/sso-permission-sets";
-import { analyzeEach, cleanStack, doc, expectNone, expectViolation, find, mandatory, res, T as BASE, UNKNOWN, usePack } from "./support";
+import { analyzeEach, cleanStack, doc, expectNone, expectViolation, find, mandatory, res, T as BASE, UNKNOWN } from "./support";
+import { inProcessPack } from "./in-process";
 import type { AnalyzerResource } from "../../tools/lib/analyzer";
 
 const T = {
@@ -48,7 +49,7 @@ function assignment(name: string, ps: AnalyzerResource, target: { id?: string; d
 }
 
 describe("policy pack: IAM Identity Center", function () {
-    const pack = usePack();
+    const pack = inProcessPack();
     const all = async (rs: AnalyzerResource[]) => [...(await analyzeEach(pack.client(), rs)), ...(await pack.client().analyzeStack(rs))];
 
     describe("session duration", () => {

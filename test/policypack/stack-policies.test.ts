@@ -1,4 +1,4 @@
-// Stack policies, each with a passing and a failing stack, through the real pack over gRPC.
+// Stack policies, each with a passing and a failing stack, run in-process by the policy SDK (in-process.ts).
 import * as assert from "assert";
 import {
     BASELINE_SCP,
@@ -16,13 +16,13 @@ import {
     SERVICE_TRUST,
     T,
     UNKNOWN,
-    usePack,
     withResources,
     without,
 } from "./support";
+import { inProcessPack } from "./in-process";
 
 describe("policy pack: stack policies (AnalyzeStack over gRPC)", function () {
-    const pack = usePack();
+    const pack = inProcessPack();
     const stack = (rs: Parameters<ReturnType<typeof pack.client>["analyzeStack"]>[0]) => pack.client().analyzeStack(rs);
 
     it("the clean organization has no stack violation at all", async () => {

@@ -4,6 +4,7 @@ import * as assert from "assert";
 import { T as PACK_TYPES } from "../../policypack/lib/types";
 import { holdSharedPack, PACK_DIR } from "../helpers/plan";
 import { AnalyzerResource, PolicyPackClient, UNKNOWN, Violation } from "../../tools/lib/analyzer";
+import type { PolicyAnalyzer } from "./in-process";
 
 export { PACK_DIR };
 export { UNKNOWN };
@@ -211,7 +212,7 @@ export function without(stack: AnalyzerResource[], ...names: string[]): Analyzer
 }
 
 /** Analyze every resource one by one, as the engine does during preview. */
-export async function analyzeEach(client: PolicyPackClient, rs: AnalyzerResource[]): Promise<Violation[]> {
+export async function analyzeEach(client: PolicyAnalyzer, rs: AnalyzerResource[]): Promise<Violation[]> {
     const out: Violation[] = [];
     for (const r of rs) out.push(...(await client.analyze(r)));
     return out;
