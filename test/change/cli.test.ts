@@ -38,6 +38,16 @@ describe("change review: command line", () => {
         assert.throws(() => parseArgs(["--stack", "prod", "--base", "HEAD", "--format", "mermaid"]), /--base takes --format text or markdown/);
     });
 
+    it("takes a value joined with '=' or as the next argument, and refuses a flag without one", () => {
+        const a = parseArgs(["--stack=prod", "--base", "HEAD", "--format=markdown"]);
+        assert.deepEqual([a.stack, a.base, a.format], ["prod", "HEAD", "markdown"]);
+        assert.throws(
+            () => parseArgs(["--stack"]),
+            (e: Error) => e instanceof UsageError && /--stack needs a value/.test(e.message),
+        );
+        assert.throws(() => parseArgs(["--stack", "--base", "HEAD"]), /--stack needs a value/);
+    });
+
     it("reads a saved plan and says what is wrong with one that is not", () => {
         const t = tempDir("change-saved-");
         try {

@@ -8,6 +8,7 @@ import * as path from "path";
 import { REPO_ROOT } from "./paths";
 import { renderMarkdown, renderMermaid, renderText, toJsonReport } from "./render";
 import { DEFAULT_TIMEOUT_MS, runPlan, type PlanOptions, type PlanResult } from "./run";
+import { eachArg, UsageError } from "../lib/argv";
 
 export const USAGE = `usage: npm run plan -- --stack <name> [options]
 
@@ -53,7 +54,7 @@ export interface CliArgs {
     planMarkdown?: string;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** "90", "90s", "1m30s", "500ms" -> milliseconds. */
 export function parseDuration(text: string): number {
@@ -73,16 +74,7 @@ export function parseDuration(text: string): number {
 
 export function parseArgs(argv: string[]): CliArgs {
     const args: CliArgs = { stack: "", dir: REPO_ROOT, policyPack: path.join(REPO_ROOT, "policypack"), format: "text", verbose: false, help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const raw = argv[i]!;
-        const eq = raw.indexOf("=");
-        const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
-        const value = () => {
-            if (raw.startsWith("--") && eq > 0) return raw.slice(eq + 1);
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-            return v;
-        };
+    for (const { raw, flag, value } of eachArg(argv)) {
         switch (flag) {
             case "--stack":
             case "-s":

@@ -10,6 +10,7 @@ import { loadDeclared, type Declared } from "./declared";
 import { exitCodeFor, renderMarkdown, renderText, toJson, type ReviewResult } from "./render";
 import { loadSnapshot, saveSnapshot, SnapshotError } from "./snapshot";
 import { SEVERITIES, type Severity, type Snapshot } from "./types";
+import { eachArg, UsageError } from "../lib/argv";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -56,7 +57,7 @@ export interface CliArgs {
     help: boolean;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /**
  * The thresholds the review applies: the command line's, else, for unused passwords and access
@@ -78,16 +79,7 @@ export function parseArgs(argv: string[]): CliArgs {
         if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a whole number of days (1 or more), not '${v}'`);
         return Number(v);
     };
-    for (let i = 0; i < argv.length; i++) {
-        const raw = argv[i]!;
-        const eq = raw.indexOf("=");
-        const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
-        const value = () => {
-            if (raw.startsWith("--") && eq > 0) return raw.slice(eq + 1);
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-            return v;
-        };
+    for (const { raw, flag, value } of eachArg(argv)) {
         const mode = (m: "live" | "snapshot") => {
             if (a.mode && a.mode !== m) throw new UsageError("--live and --snapshot exclude each other");
             a.mode = m;
