@@ -51,10 +51,7 @@ export function deployLandingZone(plan: LandingZonePlan): LandingZone {
     const members = Object.fromEntries(Object.entries(lz.accounts).map(([key, m]) => [key, { accountId: m.accountId, provider: m.provider, resource: m, formerScopes: m.formerScopes }]));
     lz.guardrails = deployGuardrails(plan.guardrails, lz.organization, Object.fromEntries(Object.entries(lz.accounts).map(([k, m]) => [k, m.accountId])));
     lz.access = deployAccess(plan.access, members);
-    if (plan.identity && lz.organization) {
-        const formerKeys = Object.fromEntries(plan.accounts.map((a) => [a.key, a.formerKeys]));
-        lz.identityCenter = deployIdentity(plan.identity, lz.organization, members, lz.access, formerKeys);
-    }
+    if (plan.identity && lz.organization) lz.identityCenter = deployIdentity(plan.identity, lz.organization, members, lz.access);
     deployReviewRoles(plan.reviewRoles, members);
     lz.security = deploySecurity(plan.security, lz.organization, members);
     return lz;

@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Access } from "../access/component";
+import type { FormerScope } from "../aliases";
 import { renderText } from "../access/policies";
 import { DEPLOYMENT_ACCOUNT } from "../organization/plan";
 import { IDENTITY_CENTER_SERVICE_PRINCIPAL } from "./config";
@@ -178,6 +179,8 @@ function noPlaceholder(text: string): string {
 export interface IdentityAccount {
     accountId: pulumi.Output<string>;
     provider: aws.Provider;
+    /** The account's former keys (renames): an assignment in it keeps its URN through an alias. */
+    formerScopes: readonly FormerScope[];
 }
 
 /** What it needs of the organization. */
@@ -190,18 +193,14 @@ export interface IdentityOrganization {
  * Registers an identity plan in IAM Identity Center. `access` holds the customer managed policies
  * the permission sets name: each assignment waits for those of its account.
  */
-export function deployIdentity(
-    plan: IdentityPlan,
-    organization: IdentityOrganization,
-    accounts: Record<string, IdentityAccount>,
-    access: Access,
-    formerKeys: Record<string, string[]> = {},
-): IdentityCenter {
+export function deployIdentity(plan: IdentityPlan, organization: IdentityOrganization, accounts: Record<string, IdentityAccount>, access: Access): IdentityCenter {
     const accountIds: Record<string, pulumi.Input<string>> = { [DEPLOYMENT_ACCOUNT]: organization.managementAccountId };
     const providers: Record<string, aws.Provider | undefined> = { [DEPLOYMENT_ACCOUNT]: undefined };
+    const formerKeys: Record<string, string[]> = {};
     for (const [key, member] of Object.entries(accounts)) {
         accountIds[key] = member.accountId;
         providers[key] = member.provider;
+        formerKeys[key] = member.formerScopes.map((f) => f.key);
     }
     const policies: Record<string, aws.iam.Policy> = {};
     for (const a of Object.values(access.accounts)) Object.assign(policies, a.policies);
